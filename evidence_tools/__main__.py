@@ -1,0 +1,3 @@
+from evidence_tools.cli import main
+
+main()

@@ -1,0 +1,132 @@
+"""The ``evidence`` command: parsing, progress, messages and exit codes only.
+
+Verbs are registered lazily (module path + short help), so ``evidence --help`` imports none
+of the heavy libraries (reportlab, Pillow, exifread).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import sys
+from typing import Any
+
+import click
+
+from evidence_tools import __version__
+from evidence_tools.errors import EvidenceError, ExitCode
+
+# name -> (module, attribute, short help). Order is the order shown in --help.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("evidence_tools.cli.case_cmds", "init_cmd", "Create a case folder with case.toml."),
+    "add": ("evidence_tools.cli.case_cmds", "add_cmd", "Copy originals into a case and hash them."),
+    "verify": (
+        "evidence_tools.cli.case_cmds",
+        "verify_cmd",
+        "Re-hash every file and report what changed.",
+    ),
+}
+
+EPILOG = """\
+\b
+Examples:
+  evidence init my-case --platform aliexpress --claim damaged --order 8123456789012345
+  evidence add IMG_1234.MOV IMG_2001.HEIC --case my-case
+  evidence verify my-case
+
+\b
+Exit codes: 0 ok, 1 some inputs failed or verify found a change, 2 usage or case.toml
+error, 3 input file unreadable or unsupported, 4 output exists or cannot be written,
+5 ffmpeg failed, 70 internal error, 130 interrupted.
+"""
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported only when one is run (or its help is shown)."""
+
+    def __init__(self, *args: Any, lazy: dict[str, tuple[str, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.lazy) + sorted(super().list_commands(ctx))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy:
+            module_name, attr, _ = self.lazy[cmd_name]
+            module = importlib.import_module(module_name)
+            cmd = getattr(module, attr)
+            assert isinstance(cmd, click.Command)
+            return cmd
+        return super().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Map every failure to one line on stderr and its exit code; no tracebacks."""
+        debug = bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except EvidenceError as exc:
+            if debug:
+                raise
+            click.echo(f"evidence: error: {exc.one_line()}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            click.echo("evidence: interrupted", err=True)
+            ctx.exit(int(ExitCode.INTERRUPTED))
+        except (click.exceptions.Exit, click.ClickException):
+            raise
+        except BrokenPipeError:
+            ctx.exit(int(ExitCode.OK))
+        except Exception as exc:  # last line of defence: no traceback reaches a user
+            if debug:
+                raise
+            click.echo(
+                f"evidence: internal error: {type(exc).__name__}: {exc} "
+                "(run again with --debug and report it)",
+                err=True,
+            )
+            ctx.exit(int(ExitCode.INTERNAL))
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, short) for name, (_, _, short) in self.lazy.items()]
+        rows += [
+            (name, cmd.get_short_help_str())
+            for name in sorted(super().list_commands(ctx))
+            if (cmd := super().get_command(ctx, name)) is not None
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "--version", prog_name="evidence")
+@click.option("-v", "--verbose", count=True, help="Say more (repeat for debug detail).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors; no progress bars.")
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
+    """Turn an unboxing video and defect photos into evidence for a purchase dispute.
+
+    Originals are never modified: every output is a new file, and every file is hashed.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj.update(verbose=verbose, quiet=quiet, debug=debug)
+    level = logging.WARNING
+    if quiet:
+        level = logging.ERROR
+    elif verbose == 1:
+        level = logging.INFO
+    elif verbose > 1:
+        level = logging.DEBUG
+    logging.basicConfig(level=level, format="evidence: %(message)s", stream=sys.stderr)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console entry point."""
+    cli.main(args=argv, prog_name="evidence")

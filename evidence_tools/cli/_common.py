@@ -1,0 +1,62 @@
+"""Helpers shared by the verbs: progress on stderr, messages, batch exit codes."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+
+import click
+
+
+def quiet(ctx: click.Context | None = None) -> bool:
+    ctx = ctx or click.get_current_context(silent=True)
+    if ctx is None:
+        return False
+    root = ctx.find_root()
+    return bool(root.obj and root.obj.get("quiet"))
+
+
+def say(message: str) -> None:
+    """A progress or status line for a person: stderr, and not with --quiet."""
+    if not quiet():
+        click.echo(message, err=True)
+
+
+def warn(message: str) -> None:
+    click.echo(f"evidence: warning: {message}", err=True)
+
+
+def fail_line(message: str) -> None:
+    click.echo(f"evidence: error: {message}", err=True)
+
+
+@contextlib.contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr, only when stderr is a terminal and not --quiet.
+
+    Yields a callback taking the amount done since the last call.
+    """
+    show = sys.stderr.isatty() and not quiet() and total > 0
+    if not show:
+        yield lambda _n: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True) as bar:
+        yield bar.update
+
+
+@contextlib.contextmanager
+def fraction_progress(label: str) -> Iterator[Callable[[float], None]]:
+    """Like ``progress`` for work that reports a fraction done (0..1), e.g. ffmpeg."""
+    steps = 1000
+    with progress(steps, label) as update:
+        done = 0
+
+        def report(fraction: float) -> None:
+            nonlocal done
+            target = int(max(0.0, min(1.0, fraction)) * steps)
+            if target > done:
+                update(target - done)
+                done = target
+
+        yield report

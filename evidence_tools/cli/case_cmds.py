@@ -1,0 +1,169 @@
+"""``evidence init``, ``add`` and ``verify``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from evidence_tools.case import CLAIMS, PLATFORMS, RESOLUTIONS, find_case_root
+from evidence_tools.cli._common import fail_line, progress, say
+from evidence_tools.errors import CaseError, ExitCode
+
+
+@click.command(
+    "init",
+    epilog="""\b
+Examples:
+  evidence init my-case
+  evidence init my-case --platform aliexpress --claim damaged --order 8123456789012345
+""",
+)
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--platform", type=click.Choice(PLATFORMS), help="Where you bought.")
+@click.option("--claim", type=click.Choice(CLAIMS), help="What went wrong.")
+@click.option("--resolution", type=click.Choice(RESOLUTIONS), help="What you ask for.")
+@click.option("--order", "order", metavar="NUMBER", help="The order number.")
+@click.option("--timezone", metavar="ZONE", help="Your time zone, e.g. Europe/Moscow.")
+@click.option("--force", is_flag=True, help="Replace an existing case.toml.")
+def init_cmd(
+    folder: Path,
+    platform: str | None,
+    claim: str | None,
+    resolution: str | None,
+    order: str | None,
+    timezone: str | None,
+    force: bool,
+) -> None:
+    """Create FOLDER with case.toml, originals/ and exports/.
+
+    Asks for the platform, the claim and the order number when run in a terminal without
+    them; otherwise leaves them for you to fill in case.toml.
+    """
+    from evidence_tools.intake import init_case
+
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if interactive and platform is None:
+        platform = click.prompt(
+            "Platform", type=click.Choice(PLATFORMS), default="aliexpress", err=True
+        )
+    if interactive and claim is None:
+        claim = click.prompt("Claim", type=click.Choice(CLAIMS), default="damaged", err=True)
+    if interactive and order is None:
+        order = click.prompt("Order number", default="", show_default=False, err=True)
+    path = init_case(
+        folder,
+        platform=platform or "",
+        claim=claim or "",
+        resolution=resolution or "",
+        order=order or "",
+        timezone=timezone or "",
+        force=force,
+    )
+    say(f"Created {path}. Next: evidence add YOUR_FILES... --case {folder}")
+    click.echo(str(path))
+
+
+@click.command(
+    "add",
+    epilog="""\b
+Examples:
+  evidence add IMG_1234.MOV IMG_2001.HEIC --case my-case
+  cd my-case && evidence add ~/Downloads/photos/
+""",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--case",
+    "case_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The case folder (default: the one around the current folder).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+def add_cmd(files: tuple[Path, ...], case_dir: Path | None, as_json: bool) -> None:
+    """Copy FILES (or the files in a folder) into the case's originals/, hash and list them.
+
+    Files are copied, never moved or changed. A different file with a name already in the
+    case is refused: rename it and add it again.
+    """
+    from evidence_tools.intake import add_files, expand_inputs
+
+    root = case_dir or find_case_root(Path.cwd())
+    if root is None:
+        raise CaseError(
+            "no case folder here", path=Path.cwd(), hint="give --case DIR or run evidence init"
+        )
+    total = sum(p.stat().st_size for p in expand_inputs(files) if p.is_file())
+    with progress(total, "Copying") as update:
+        results = add_files(root, files, progress=update)
+    failed = 0
+    rows = []
+    for r in results:
+        rows.append(
+            {
+                "source": str(r.source),
+                "stored": str(r.stored) if r.stored else None,
+                "sha256": r.sha256 or None,
+                "status": r.status,
+                "error": r.error.one_line() if r.error else None,
+            }
+        )
+        if r.error is not None:
+            failed += 1
+            if not as_json:
+                fail_line(r.error.one_line())
+        elif not as_json:
+            note = " (already in the case)" if r.status == "already" else ""
+            click.echo(f"{r.sha256[:16]}  {r.stored}{note}")
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    if failed:
+        say(f"{failed} of {len(results)} files failed; the others were added.")
+        click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))
+
+
+@click.command(
+    "verify",
+    epilog="""\b
+Examples:
+  evidence verify my-case
+  evidence verify --json
+""",
+)
+@click.argument(
+    "folder", required=False, type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def verify_cmd(folder: Path | None, as_json: bool) -> None:
+    """Re-hash every original and derived file and report changed, missing and unknown ones.
+
+    Exits 1 when a file changed or went missing.
+    """
+    from evidence_tools.integrity import total_size, verify_case
+
+    root = folder or find_case_root(Path.cwd()) or Path.cwd()
+    with progress(total_size(root), "Hashing") as update:
+        report = verify_case(root, progress=update)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        for check in report.checks:
+            if check.status == "ok":
+                continue
+            label = {"changed": "CHANGED", "missing": "MISSING", "unknown": "unknown"}[check.status]
+            detail = ""
+            if check.status == "changed":
+                detail = f" (recorded {check.expected[:16]}..., now {check.actual[:16]}...)"
+            elif check.status == "unknown":
+                detail = " (not in the manifest)"
+            click.echo(f"{label:8} {check.path}{detail}")
+        ok = len(report.by_status("ok"))
+        bad = len(report.by_status("changed")) + len(report.by_status("missing"))
+        summary = f"{ok} file(s) intact"
+        if bad:
+            summary += f", {bad} changed or missing"
+        click.echo(summary)
+    if not report.ok:
+        click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))

@@ -1,0 +1,177 @@
+"""The one place that runs ffmpeg: locate it, probe its version, run argument lists.
+
+ffmpeg comes from the imageio-ffmpeg wheel, so a plain ``pip install`` is enough;
+``EVIDENCE_FFMPEG`` points at another binary when a user wants one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import re
+import subprocess
+import tempfile
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from evidence_tools.errors import ExternalToolError, InputFileError
+
+ProgressCallback = Callable[[float], None]
+
+
+@functools.lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    override = os.environ.get("EVIDENCE_FFMPEG")
+    if override:
+        if not Path(override).is_file():
+            raise ExternalToolError(
+                "EVIDENCE_FFMPEG does not name a file", path=override, hint="unset it or fix it"
+            )
+        return override
+    try:
+        import imageio_ffmpeg
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ExternalToolError(
+            "imageio-ffmpeg is not installed", hint="reinstall: pip install evidence-tools"
+        ) from exc
+    try:
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except RuntimeError as exc:
+        raise ExternalToolError(
+            f"no ffmpeg binary found: {exc}", hint="set EVIDENCE_FFMPEG to an ffmpeg binary"
+        ) from exc
+
+
+@functools.lru_cache(maxsize=1)
+def ffmpeg_version() -> str:
+    """The version string ffmpeg reports, e.g. ``n9.0.2-17-g2a571b6068-20260930``."""
+    try:
+        proc = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-version"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=ffmpeg_exe()) from exc
+    match = re.search(r"ffmpeg version (\S+)", proc.stdout)
+    if proc.returncode != 0 or not match:
+        raise ExternalToolError("ffmpeg did not report a version", path=ffmpeg_exe())
+    return match.group(1)
+
+
+def _last_error_line(stderr: str) -> str:
+    """The most telling line of ffmpeg's stderr: the last non-empty one that is not noise."""
+    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
+    for line in reversed(lines):
+        if line.startswith(("Conversion failed", "Exiting normally")):
+            continue
+        return line[:300]
+    return "no message"
+
+
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    outputs: Sequence[str | Path] = (),
+    duration: float | None = None,
+    progress: ProgressCallback | None = None,
+    timeout: float | None = None,
+) -> str:
+    """Run ffmpeg with ``args`` (never through a shell) and return its stderr.
+
+    ``progress`` receives the fraction done (0..1) parsed from ``-progress`` when a
+    ``duration`` is known. On failure, timeout or interrupt the ``outputs`` are deleted so no
+    half-written file survives, and an ``ExternalToolError`` is raised.
+    """
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "info"]
+    if progress is not None:
+        cmd += ["-progress", "pipe:1", "-stats_period", "0.25"]
+    cmd += [str(a) for a in args]
+    stderr_file = tempfile.TemporaryFile(mode="w+b")
+    try:
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE if progress is not None else subprocess.DEVNULL,
+            stderr=stderr_file,
+            stdin=subprocess.DEVNULL,
+        )
+    except OSError as exc:
+        stderr_file.close()
+        raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=cmd[0]) from exc
+    timer: threading.Timer | None = None
+    timed_out = threading.Event()
+    if timeout is not None:
+
+        def _kill() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, _kill)
+        timer.start()
+    try:
+        if progress is not None and proc.stdout is not None:
+            for raw in proc.stdout:
+                line = raw.decode("ascii", "replace").strip()
+                if line.startswith("out_time_us=") and duration:
+                    with contextlib.suppress(ValueError):
+                        done = int(line.split("=", 1)[1]) / 1e6
+                        progress(max(0.0, min(1.0, done / duration)))
+                elif line == "progress=end":
+                    progress(1.0)
+        returncode = proc.wait()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        _remove(outputs)
+        stderr_file.close()
+        raise
+    finally:
+        if timer is not None:
+            timer.cancel()
+    stderr_file.seek(0)
+    stderr = stderr_file.read().decode("utf-8", "replace")
+    stderr_file.close()
+    if timed_out.is_set():
+        _remove(outputs)
+        raise ExternalToolError(f"ffmpeg took longer than {timeout:.0f} s and was stopped")
+    if returncode != 0:
+        _remove(outputs)
+        raise ExternalToolError(f"ffmpeg failed: {_last_error_line(stderr)}")
+    return stderr
+
+
+def _remove(paths: Sequence[str | Path]) -> None:
+    for p in paths:
+        with contextlib.suppress(FileNotFoundError):
+            Path(p).unlink()
+
+
+def probe_text(path: str | Path, *, timeout: float = 60) -> str:
+    """ffmpeg's description of an input (``ffmpeg -i``), the stderr text readers parse.
+
+    Only ffmpeg ships in the wheel, not ffprobe, so this is how container facts are read.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputFileError("file not found", path=p, hint="check the name")
+    if p.stat().st_size == 0:
+        raise InputFileError("file is empty (0 bytes)", path=p)
+    try:
+        proc = subprocess.run(
+            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(p)],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ExternalToolError(f"ffmpeg took longer than {timeout:.0f} s to read it", path=p) from exc
+    text = proc.stderr.decode("utf-8", "replace")
+    if "Input #0" not in text:
+        raise InputFileError(
+            f"not a readable video or audio file ({_last_error_line(text)})", path=p
+        )
+    return text

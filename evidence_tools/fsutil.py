@@ -1,0 +1,134 @@
+"""Atomic writes, hashing and the guard that keeps originals untouched."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from evidence_tools.errors import InputFileError, OutputError, OutputExistsError
+
+CHUNK = 1024 * 1024
+
+
+def _default_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _default_mode()
+
+
+def sha256_file(path: str | Path, progress: Callable[[int], None] | None = None) -> str:
+    """Hex SHA-256 of a file, read in chunks; ``progress`` gets the bytes read each step."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            while True:
+                block = fh.read(CHUNK)
+                if not block:
+                    break
+                digest.update(block)
+                if progress is not None:
+                    progress(len(block))
+    except FileNotFoundError as exc:
+        raise InputFileError("file not found", path=path, hint="check the name") from exc
+    except IsADirectoryError as exc:
+        raise InputFileError("is a folder, not a file", path=path) from exc
+    except OSError as exc:
+        raise InputFileError(f"cannot read: {exc.strerror}", path=path) from exc
+    return digest.hexdigest()
+
+
+def is_inside_originals(path: Path) -> bool:
+    """True when ``path`` lies in a case's ``originals/`` folder (a folder beside case.toml)."""
+    resolved = path.resolve()
+    for parent in resolved.parents:
+        if parent.name == "originals" and (parent.parent / "case.toml").exists():
+            return True
+    return False
+
+
+def check_output_path(
+    path: str | Path,
+    *,
+    force: bool = False,
+    sources: Sequence[str | Path] = (),
+    new_original: bool = False,
+) -> Path:
+    """Refuse outputs that would overwrite without --force, an input, or a case original."""
+    out = Path(path)
+    for src in sources:
+        with contextlib.suppress(OSError):
+            if out.exists() and os.path.samefile(out, src):
+                raise OutputError(
+                    "output is the same file as an input", path=out, hint="originals are never modified"
+                )
+    if not new_original and is_inside_originals(out):
+        raise OutputError(
+            "refusing to write into a case's originals/ folder",
+            path=out,
+            hint="write to exports/ or give -o elsewhere",
+        )
+    if out.is_dir():
+        raise OutputError("output is a folder", path=out, hint="give a file name")
+    if out.exists() and not force:
+        raise OutputExistsError(out)
+    if not out.parent.exists():
+        raise OutputError("output folder does not exist", path=out.parent, hint="create it first")
+    return out
+
+
+@contextlib.contextmanager
+def atomic_output(
+    path: str | Path,
+    *,
+    force: bool = False,
+    sources: Sequence[str | Path] = (),
+    new_original: bool = False,
+    mode: int | None = None,
+) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it into place.
+
+    On any exception the temporary file is removed, so a failed run never leaves a
+    half-written output. The temporary name keeps the suffix so tools that pick a format
+    from the extension (ffmpeg, Pillow) still work. ``new_original`` is only for
+    ``evidence add``, which creates (never replaces) files in originals/.
+    """
+    out = check_output_path(path, force=force, sources=sources, new_original=new_original)
+    if new_original and force:
+        raise ValueError("originals are never overwritten")
+    try:
+        fd, tmp_name = tempfile.mkstemp(
+            prefix=f".{out.stem}.", suffix=f".part{out.suffix}", dir=out.parent
+        )
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror}", path=out) from exc
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if not tmp.exists() or tmp.stat().st_size == 0:
+            raise OutputError("nothing was written", path=out)
+        if out.exists() and not force:  # appeared while we worked
+            raise OutputExistsError(out)
+        os.chmod(tmp, _FILE_MODE if mode is None else mode)  # mkstemp makes 0600
+        os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+
+
+def write_bytes_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:
+    with atomic_output(path, force=force) as tmp:
+        tmp.write_bytes(data)
+    return Path(path)
+
+
+def write_text_atomic(path: str | Path, text: str, *, force: bool = False) -> Path:
+    return write_bytes_atomic(path, text.encode("utf-8"), force=force)

@@ -1,0 +1,202 @@
+"""Creating a case folder and bringing originals into it.
+
+Originals are copied, never moved, hashed while they are copied, and recorded in the
+manifest and in case.toml.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import shutil
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from evidence_tools.case import (
+    CASE_FILE,
+    EXPORTS,
+    ORIGINALS,
+    evidence_block,
+    load_case,
+    render_template,
+)
+from evidence_tools.errors import (
+    CaseError,
+    EvidenceError,
+    InputFileError,
+    OutputError,
+    OutputExistsError,
+)
+from evidence_tools.fsutil import CHUNK, atomic_output, sha256_file, write_text_atomic
+from evidence_tools.integrity import load_manifest
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".heic", ".heif", ".png", ".webp", ".tif", ".tiff", ".gif", ".bmp"}
+VIDEO_SUFFIXES = {".mov", ".mp4", ".m4v", ".3gp", ".webm", ".mkv", ".avi"}
+DOC_SUFFIXES = {".pdf", ".txt"}
+
+
+def init_case(
+    folder: str | Path,
+    *,
+    platform: str = "",
+    claim: str = "",
+    resolution: str = "",
+    order: str = "",
+    timezone: str = "",
+    force: bool = False,
+) -> Path:
+    """Create ``folder`` with case.toml, originals/ and exports/. Returns case.toml's path."""
+    root = Path(folder)
+    if root.exists() and not root.is_dir():
+        raise OutputError("exists and is not a folder", path=root)
+    toml_path = root / CASE_FILE
+    text = render_template(
+        platform=platform, claim=claim, resolution=resolution, number=order, timezone=timezone
+    )
+    if toml_path.exists() and not force:
+        raise OutputExistsError(toml_path)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        (root / ORIGINALS).mkdir(exist_ok=True)
+        (root / EXPORTS).mkdir(exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder: {exc.strerror}", path=root) from exc
+    write_text_atomic(toml_path, text, force=force)
+    return toml_path
+
+
+@dataclass
+class AddResult:
+    source: Path
+    stored: Path | None = None
+    sha256: str = ""
+    status: str = "added"  # added | already | failed
+    error: EvidenceError | None = None
+
+
+def _copy_hashing(src: Path, dest: Path, progress: Callable[[int], None] | None) -> str:
+    """Copy ``src`` to a new file ``dest`` atomically and return the SHA-256 of what was copied."""
+    digest = hashlib.sha256()
+    with atomic_output(dest, new_original=True, mode=0o444) as tmp:
+        try:
+            with open(src, "rb") as fin, open(tmp, "wb") as fout:
+                while True:
+                    block = fin.read(CHUNK)
+                    if not block:
+                        break
+                    digest.update(block)
+                    fout.write(block)
+                    if progress is not None:
+                        progress(len(block))
+        except OSError as exc:
+            if exc.filename and Path(exc.filename) == src:
+                raise InputFileError(f"cannot read: {exc.strerror}", path=src) from exc
+            raise OutputError(f"cannot write: {exc.strerror}", path=dest) from exc
+        with contextlib.suppress(OSError):
+            shutil.copystat(src, tmp)  # keep the file's own dates with the copy
+    return digest.hexdigest()
+
+
+def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; a folder stands for the files directly inside it (not hidden ones)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(
+                sorted(c for c in p.iterdir() if c.is_file() and not c.name.startswith("."))
+            )
+        else:
+            out.append(p)
+    return out
+
+
+def kind_of(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in PHOTO_SUFFIXES:
+        return "photo"
+    if suffix in VIDEO_SUFFIXES:
+        return "video"
+    if suffix in DOC_SUFFIXES:
+        return "document"
+    return "other"
+
+
+def add_files(
+    case_dir: str | Path,
+    files: Iterable[str | Path],
+    *,
+    progress: Callable[[int], None] | None = None,
+) -> list[AddResult]:
+    """Copy ``files`` into the case; one result per file, failures included.
+
+    A file already in the case with the same content is reported, not copied again; a
+    different file with the same name is refused (rename it first), never overwritten.
+    """
+    root = Path(case_dir)
+    case = load_case(root)  # validates before anything is copied
+    originals = case.originals
+    originals.mkdir(exist_ok=True)
+    manifest = load_manifest(root)
+    listed = {e.file for e in case.evidence}
+    results: list[AddResult] = []
+    new_entries: list[str] = []
+    for src in expand_inputs(files):
+        result = AddResult(source=src)
+        results.append(result)
+        try:
+            if not src.exists():
+                raise InputFileError("file not found", path=src, hint="check the name")
+            if not src.is_file():
+                raise InputFileError("not a regular file", path=src)
+            inside = src.resolve().parent == originals.resolve()
+            dest = src if inside else originals / src.name
+            if inside:
+                result.sha256 = sha256_file(src, progress)
+            elif dest.exists():
+                existing = manifest.files.get(f"{ORIGINALS}/{dest.name}", {}).get(
+                    "sha256"
+                ) or sha256_file(dest)
+                incoming = sha256_file(src, progress)
+                if existing != incoming:
+                    raise OutputError(
+                        f"a different file named {dest.name} is already in the case",
+                        path=src,
+                        hint="rename your file and add it again",
+                    )
+                result.sha256 = incoming
+                result.status = "already"
+            else:
+                result.sha256 = _copy_hashing(src, dest, progress)
+            result.stored = dest
+            key = f"{ORIGINALS}/{dest.name}"
+            if key not in manifest.files:
+                manifest.record_original(dest, result.sha256, added_from=src.name)
+            elif result.status == "added" and inside:
+                result.status = "already"
+            if key not in listed:
+                listed.add(key)
+                entry: dict[str, object] = {"file": key, "caption": ""}
+                new_entries.append(evidence_block(entry))
+        except EvidenceError as exc:
+            result.status = "failed"
+            result.error = exc
+    manifest.save()
+    if new_entries:
+        _append_to_case(root, new_entries)
+    return results
+
+
+def _append_to_case(root: Path, blocks: list[str]) -> None:
+    path = root / CASE_FILE
+    text = path.read_text(encoding="utf-8")
+    if not text.endswith("\n"):
+        text += "\n"
+    new_text = text + "".join(blocks)
+    write_text_atomic(path, new_text, force=True)
+    try:
+        load_case(root)
+    except CaseError:  # pragma: no cover - our own writer produced bad TOML
+        write_text_atomic(path, text, force=True)
+        raise

@@ -1,0 +1,41 @@
+"""Positions in a video: ``SS[.ms]``, ``MM:SS[.ms]`` or ``HH:MM:SS[.ms]``."""
+
+from __future__ import annotations
+
+import re
+
+from evidence_tools.errors import UsageError
+
+_TIME_RE = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d+)?)$")
+
+
+def parse_timecode(text: str | int | float) -> float:
+    """Seconds from a user's time. Numbers are seconds; strings may use colons."""
+    if isinstance(text, bool):
+        raise UsageError(f"not a time: {text!r}", hint="use SS, MM:SS or HH:MM:SS, e.g. 1:05.5")
+    if isinstance(text, (int, float)):
+        if text < 0:
+            raise UsageError(f"time cannot be negative: {text}")
+        return float(text)
+    match = _TIME_RE.match(text.strip())
+    if not match:
+        raise UsageError(
+            f"not a time: {text!r}", hint="use SS, MM:SS or HH:MM:SS, e.g. 45, 0:45 or 1:02:03.5"
+        )
+    hours, minutes, seconds = match.groups()
+    if minutes is not None and float(seconds) >= 60:
+        raise UsageError(f"seconds must be below 60 in {text!r}")
+    if hours is not None and int(minutes) >= 60:
+        raise UsageError(f"minutes must be below 60 in {text!r}")
+    return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds)
+
+
+def format_timecode(seconds: float) -> str:
+    """``M:SS.mmm`` (or ``H:MM:SS.mmm``), the form messages use."""
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, ms = divmod(rest, 1000)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}.{ms:03d}"
+    return f"{minutes}:{secs:02d}.{ms:03d}"

@@ -196,8 +196,10 @@ class _Checker:
         for key in data:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else "expected one of " + ", ".join(
-                    allowed
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else "expected one of " + ", ".join(allowed)
                 )
                 raise self.fail(table, key, "unknown key", index, hint=hint)
 
@@ -207,12 +209,12 @@ class _Checker:
             raise self.fail(table, key, f"expected text in quotes, got {value!r}", index)
         return value
 
-    def choice(
-        self, table: str, data: dict[str, Any], key: str, choices: tuple[str, ...]
-    ) -> str:
+    def choice(self, table: str, data: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
         value = self.string(table, data, key)
         if value and value not in choices:
-            raise self.fail(table, key, "expected one of " + ", ".join(choices) + f", got {value!r}")
+            raise self.fail(
+                table, key, "expected one of " + ", ".join(choices) + f", got {value!r}"
+            )
         return value
 
     def date(self, table: str, data: dict[str, Any], key: str) -> dt.date | None:
@@ -234,8 +236,11 @@ class _Checker:
 def _check_shape(chk: _Checker, index: int, number: int, shape: Any) -> dict[str, Any]:
     where = f"annotate shape {number}"
     if not isinstance(shape, dict):
-        raise chk.fail("evidence", "annotate", f"{where}: expected a table like {{ box = [...] }}", index)
-    kinds = [k for k in shape if k in SHAPES]
+        raise chk.fail(
+            "evidence", "annotate", f"{where}: expected a table like {{ box = [...] }}", index
+        )
+    # ``label`` is a shape of its own (label = [x, y, "text"]) or the text of another shape.
+    kinds = [k for k in shape if k in SHAPES and not (k == "label" and isinstance(shape[k], str))]
     if len(kinds) != 1:
         raise chk.fail(
             "evidence",
@@ -250,11 +255,13 @@ def _check_shape(chk: _Checker, index: int, number: int, shape: Any) -> dict[str
     coords = shape[kind]
     arity = SHAPE_ARITY[kind]
     if kind == "label" and isinstance(coords, list) and len(coords) == 3:
+        if not isinstance(coords[2], str):
+            raise chk.fail(
+                "evidence", "annotate", f"{where} (label): the third item is the text", index
+            )
         coords = coords[:2]  # label = [x, y, "text"]
     if not isinstance(coords, list) or len(coords) != arity:
-        raise chk.fail(
-            "evidence", "annotate", f"{where} ({kind}): expected {arity} numbers", index
-        )
+        raise chk.fail("evidence", "annotate", f"{where} ({kind}): expected {arity} numbers", index)
     for value in coords:
         ok_number = isinstance(value, (int, float)) and not isinstance(value, bool)
         ok_pixels = isinstance(value, str) and re.fullmatch(r"\d+(\.\d+)?px", value.strip())
@@ -287,12 +294,14 @@ def _check_evidence(chk: _Checker, index: int, raw: Any) -> EvidenceItem:
     chk.unknown_keys("evidence", raw, _EVIDENCE_KEYS, index)
     file = raw.get("file")
     if not isinstance(file, str) or not file.strip():
-        raise chk.fail("evidence", "file", "each [[evidence]] needs file = \"originals/NAME\"", index)
+        raise chk.fail("evidence", "file", 'each [[evidence]] needs file = "originals/NAME"', index)
     item = EvidenceItem(file=file, caption=chk.string("evidence", raw, "caption", index))
     if "trim" in raw:
         trim = raw["trim"]
         if not isinstance(trim, list) or len(trim) != 2:
-            raise chk.fail("evidence", "trim", 'expected ["START", "END"], e.g. ["0:45", "3:10"]', index)
+            raise chk.fail(
+                "evidence", "trim", 'expected ["START", "END"], e.g. ["0:45", "3:10"]', index
+            )
         try:
             start, end = (parse_timecode(t) for t in trim)
         except UsageError as exc:
@@ -306,13 +315,17 @@ def _check_evidence(chk: _Checker, index: int, raw: Any) -> EvidenceItem:
     item.stamp = stamp
     moments = raw.get("moments", [])
     if not isinstance(moments, list):
-        raise chk.fail("evidence", "moments", 'expected a list like [{ at = "0:52", note = "..." }]', index)
+        raise chk.fail(
+            "evidence", "moments", 'expected a list like [{ at = "0:52", note = "..." }]', index
+        )
     for moment in moments:
         if not isinstance(moment, dict) or "at" not in moment:
             raise chk.fail("evidence", "moments", 'each moment needs at = "M:SS"', index)
         extra = set(moment) - {"at", "note"}
         if extra:
-            raise chk.fail("evidence", "moments", f"unknown key {sorted(extra)[0]!r} in a moment", index)
+            raise chk.fail(
+                "evidence", "moments", f"unknown key {sorted(extra)[0]!r} in a moment", index
+            )
         try:
             at = parse_timecode(moment["at"])
         except UsageError as exc:
@@ -372,7 +385,9 @@ def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
                 f"unknown table [{key}]",
                 path=chk.path,
                 line=locate_line(text, key),
-                hint=f"did you mean [{close[0]}]?" if close else "expected [case], [order], [[evidence]]",
+                hint=f"did you mean [{close[0]}]?"
+                if close
+                else "expected [case], [order], [[evidence]]",
             )
     case_t = data.get("case", {})
     order_t = data.get("order", {})
@@ -400,7 +415,12 @@ def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
             raise chk.fail("case", "timezone", exc.message, hint=exc.hint) from exc
     number = order_t.get("number", "")
     if isinstance(number, int) and not isinstance(number, bool):
-        raise chk.fail("order", "number", "write the order number in quotes", hint='number = "8123456789012345"')
+        raise chk.fail(
+            "order",
+            "number",
+            "write the order number in quotes",
+            hint='number = "8123456789012345"',
+        )
     case.order = Order(
         number=chk.string("order", order_t, "number"),
         placed=chk.date("order", order_t, "placed"),
@@ -464,7 +484,8 @@ TEMPLATE = """\
 [case]
 # Where you bought: aliexpress | ebay | amazon | temu | paypal | card | other
 platform = {platform}
-# What went wrong: not_received | damaged | not_as_described | wrong_item | missing_parts | counterfeit
+# What went wrong: not_received | damaged | not_as_described | wrong_item |
+#                  missing_parts | counterfeit
 claim = {claim}
 # What you ask for: full_refund | partial_refund | replacement | return_and_refund
 resolution = {resolution}

@@ -15,6 +15,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import IO
 
 from evidence_tools.errors import ExternalToolError, InputFileError
 
@@ -63,14 +64,26 @@ def ffmpeg_version() -> str:
     return match.group(1)
 
 
-def _last_error_line(stderr: str) -> str:
-    """The most telling line of ffmpeg's stderr: the last non-empty one that is not noise."""
-    lines = [ln.strip() for ln in stderr.splitlines() if ln.strip()]
-    for line in reversed(lines):
-        if line.startswith(("Conversion failed", "Exiting normally")):
+_NOISE = (
+    "Conversion failed",
+    "Exiting normally",
+    "Error opening input files",
+    "Error opening output files",
+)
+_ADDRESS = re.compile(r"^\[[^\]]+ @ 0x[0-9a-f]+\]\s*")
+
+
+def _last_error_line(stderr: str, keep: int = 3) -> str:
+    """The telling end of ffmpeg's stderr: the last few specific lines, on one line."""
+    picked: list[str] = []
+    for raw in reversed(stderr.splitlines()):
+        line = _ADDRESS.sub("", raw.strip())
+        if not line or line.startswith(_NOISE) or line in picked:
             continue
-        return line[:300]
-    return "no message"
+        picked.append(line)
+        if len(picked) == keep:
+            break
+    return "; ".join(reversed(picked))[:300] or "no message"
 
 
 def run_ffmpeg(
@@ -91,7 +104,29 @@ def run_ffmpeg(
     if progress is not None:
         cmd += ["-progress", "pipe:1", "-stats_period", "0.25"]
     cmd += [str(a) for a in args]
-    stderr_file = tempfile.TemporaryFile(mode="w+b")
+    with tempfile.TemporaryFile(mode="w+b") as stderr_file:
+        returncode, timed_out = _run_and_watch(
+            cmd, stderr_file, outputs, duration, progress, timeout
+        )
+        stderr_file.seek(0)
+        stderr = stderr_file.read().decode("utf-8", "replace")
+    if timed_out:
+        _remove(outputs)
+        raise ExternalToolError(f"ffmpeg took longer than {timeout:.0f} s and was stopped")
+    if returncode != 0:
+        _remove(outputs)
+        raise ExternalToolError(f"ffmpeg failed: {_last_error_line(stderr)}")
+    return stderr
+
+
+def _run_and_watch(
+    cmd: list[str],
+    stderr_file: IO[bytes],
+    outputs: Sequence[str | Path],
+    duration: float | None,
+    progress: ProgressCallback | None,
+    timeout: float | None,
+) -> tuple[int, bool]:
     try:
         proc = subprocess.Popen(
             cmd,
@@ -100,7 +135,6 @@ def run_ffmpeg(
             stdin=subprocess.DEVNULL,
         )
     except OSError as exc:
-        stderr_file.close()
         raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=cmd[0]) from exc
     timer: threading.Timer | None = None
     timed_out = threading.Event()
@@ -127,21 +161,11 @@ def run_ffmpeg(
         proc.kill()
         proc.wait()
         _remove(outputs)
-        stderr_file.close()
         raise
     finally:
         if timer is not None:
             timer.cancel()
-    stderr_file.seek(0)
-    stderr = stderr_file.read().decode("utf-8", "replace")
-    stderr_file.close()
-    if timed_out.is_set():
-        _remove(outputs)
-        raise ExternalToolError(f"ffmpeg took longer than {timeout:.0f} s and was stopped")
-    if returncode != 0:
-        _remove(outputs)
-        raise ExternalToolError(f"ffmpeg failed: {_last_error_line(stderr)}")
-    return stderr
+    return returncode, timed_out.is_set()
 
 
 def _remove(paths: Sequence[str | Path]) -> None:
@@ -168,7 +192,9 @@ def probe_text(path: str | Path, *, timeout: float = 60) -> str:
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise ExternalToolError(f"ffmpeg took longer than {timeout:.0f} s to read it", path=p) from exc
+        raise ExternalToolError(
+            f"ffmpeg took longer than {timeout:.0f} s to read it", path=p
+        ) from exc
     text = proc.stderr.decode("utf-8", "replace")
     if "Input #0" not in text:
         raise InputFileError(

@@ -66,7 +66,9 @@ def check_output_path(
         with contextlib.suppress(OSError):
             if out.exists() and os.path.samefile(out, src):
                 raise OutputError(
-                    "output is the same file as an input", path=out, hint="originals are never modified"
+                    "output is the same file as an input",
+                    path=out,
+                    hint="originals are never modified",
                 )
     if not new_original and is_inside_originals(out):
         raise OutputError(

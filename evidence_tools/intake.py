@@ -31,7 +31,18 @@ from evidence_tools.errors import (
 from evidence_tools.fsutil import CHUNK, atomic_output, sha256_file, write_text_atomic
 from evidence_tools.integrity import load_manifest
 
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".heic", ".heif", ".png", ".webp", ".tif", ".tiff", ".gif", ".bmp"}
+PHOTO_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".heic",
+    ".heif",
+    ".png",
+    ".webp",
+    ".tif",
+    ".tiff",
+    ".gif",
+    ".bmp",
+}
 VIDEO_SUFFIXES = {".mov", ".mp4", ".m4v", ".3gp", ".webm", ".mkv", ".avi"}
 DOC_SUFFIXES = {".pdf", ".txt"}
 
@@ -104,9 +115,7 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            out.extend(
-                sorted(c for c in p.iterdir() if c.is_file() and not c.name.startswith("."))
-            )
+            out.extend(sorted(c for c in p.iterdir() if c.is_file() and not c.name.startswith(".")))
         else:
             out.append(p)
     return out

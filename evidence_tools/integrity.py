@@ -36,8 +36,8 @@ OPERATIONS = (
 
 
 def now_utc() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace(
-        "+00:00", "Z"
+    return (
+        dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     )
 
 
@@ -58,7 +58,7 @@ class Manifest:
         """The manifest key of ``path``: relative to the case, with forward slashes."""
         p = Path(path)
         if not p.is_absolute():
-            p = (Path.cwd() / p)
+            p = Path.cwd() / p
         try:
             return p.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError as exc:
@@ -217,13 +217,13 @@ def _tracked_folders(root: Path) -> list[Path]:
     return [root / ORIGINALS, root / EXPORTS]
 
 
-def verify_case(
-    root: str | Path, progress: Callable[[int], None] | None = None
-) -> VerifyReport:
+def verify_case(root: str | Path, progress: Callable[[int], None] | None = None) -> VerifyReport:
     """Re-hash every file the manifest knows; list changed, missing and unknown files."""
     folder = Path(root)
     if not (folder / "case.toml").is_file() and not (folder / MANIFEST).is_file():
-        raise CaseError("not a case folder (no case.toml)", path=folder, hint="give the case folder")
+        raise CaseError(
+            "not a case folder (no case.toml)", path=folder, hint="give the case folder"
+        )
     manifest = load_manifest(folder)
     report = VerifyReport(root=folder)
     for key, entry in sorted(manifest.files.items()):

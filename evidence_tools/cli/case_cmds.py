@@ -132,9 +132,7 @@ Examples:
   evidence verify --json
 """,
 )
-@click.argument(
-    "folder", required=False, type=click.Path(file_okay=False, path_type=Path)
-)
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify_cmd(folder: Path | None, as_json: bool) -> None:
     """Re-hash every original and derived file and report changed, missing and unknown ones.
@@ -155,7 +153,9 @@ def verify_cmd(folder: Path | None, as_json: bool) -> None:
             label = {"changed": "CHANGED", "missing": "MISSING", "unknown": "unknown"}[check.status]
             detail = ""
             if check.status == "changed":
-                detail = f" (recorded {check.expected[:16]}..., now {check.actual[:16]}...)"
+                detail = (
+                    f" (recorded {check.expected or '?':.16}..., now {check.actual or '?':.16}...)"
+                )
             elif check.status == "unknown":
                 detail = " (not in the manifest)"
             click.echo(f"{label:8} {check.path}{detail}")

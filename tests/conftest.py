@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_CASE = ROOT / "samples" / "case"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not here (a user's fresh clone)")
+    return CORPUS
+
+
+@pytest.fixture
+def sample_case(tmp_path: Path) -> Path:
+    """A private copy of samples/case, so tests may write exports into it."""
+    dest = tmp_path / "case"
+    shutil.copytree(SAMPLE_CASE, dest, ignore=shutil.ignore_patterns("exports"))
+    (dest / "exports").mkdir()
+    for p in (dest / "originals").iterdir():
+        p.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    return dest
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def run(runner: CliRunner, *args: str):
+    from evidence_tools.cli import cli
+
+    return runner.invoke(cli, list(args), catch_exceptions=False)

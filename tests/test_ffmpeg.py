@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from evidence_tools import ffmpeg
+from evidence_tools.errors import ExternalToolError, InputFileError
+
+
+def test_version_probe() -> None:
+    assert ffmpeg.ffmpeg_version()[0].isalnum()
+
+
+def test_failure_deletes_partial_output(tmp_path: Path) -> None:
+    out = tmp_path / "out.mp4"
+    out.write_bytes(b"partial")
+    with pytest.raises(ExternalToolError) as info:
+        ffmpeg.run_ffmpeg(["-i", str(tmp_path / "missing.mp4"), "-y", str(out)], outputs=[out])
+    assert info.value.exit_code == 5
+    assert "missing.mp4" in info.value.one_line()
+    assert not out.exists()
+
+
+def test_progress_reaches_one(tmp_path: Path) -> None:
+    out = tmp_path / "tone.m4a"
+    seen: list[float] = []
+    ffmpeg.run_ffmpeg(
+        ["-f", "lavfi", "-i", "sine=duration=2", "-c:a", "aac", "-y", str(out)],
+        outputs=[out],
+        duration=2.0,
+        progress=seen.append,
+    )
+    assert out.stat().st_size > 0
+    assert seen and seen[-1] == 1.0
+    assert seen == sorted(seen)
+
+
+def test_timeout_kills_and_cleans(tmp_path: Path) -> None:
+    out = tmp_path / "long.wav"
+    with pytest.raises(ExternalToolError, match="longer than"):
+        ffmpeg.run_ffmpeg(
+            ["-re", "-f", "lavfi", "-i", "sine=duration=30", "-y", str(out)],
+            outputs=[out],
+            timeout=1,
+        )
+    assert not out.exists()
+
+
+def test_probe_rejects_non_video(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.mov"
+    junk.write_text("this is not a video")
+    with pytest.raises(InputFileError) as info:
+        ffmpeg.probe_text(junk)
+    assert info.value.exit_code == 3
+    empty = tmp_path / "empty.mp4"
+    empty.write_bytes(b"")
+    with pytest.raises(InputFileError, match="empty"):
+        ffmpeg.probe_text(empty)
+
+
+def test_env_override(monkeypatch, tmp_path: Path) -> None:
+    ffmpeg.ffmpeg_exe.cache_clear()
+    monkeypatch.setenv("EVIDENCE_FFMPEG", str(tmp_path / "nope"))
+    try:
+        with pytest.raises(ExternalToolError, match="EVIDENCE_FFMPEG"):
+            ffmpeg.ffmpeg_exe()
+    finally:
+        monkeypatch.delenv("EVIDENCE_FFMPEG")
+        ffmpeg.ffmpeg_exe.cache_clear()

@@ -1,0 +1,40 @@
+"""No verb may change a file under originals/: hash them all, run every verb, hash again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run
+
+from evidence_tools.cli import COMMANDS
+from evidence_tools.fsutil import sha256_file
+
+
+def snapshot(case: Path) -> dict[str, tuple[str, int, float]]:
+    out = {}
+    for p in sorted((case / "originals").iterdir()):
+        st = p.stat()
+        out[p.name] = (sha256_file(p), st.st_mode, st.st_mtime)
+    return out
+
+
+def invocations(case: Path, tmp: Path) -> dict[str, list[list[str]]]:
+    originals = case / "originals"
+    return {
+        "init": [["init", str(case), "--force"], ["init", str(tmp / "new-case")]],
+        "add": [
+            ["add", str(originals), "--case", str(case)],
+            ["add", str(originals / "parcel_label.jpg"), "--case", str(case)],
+        ],
+        "verify": [["verify", str(case)]],
+    }
+
+
+def test_every_verb_leaves_originals_alone(sample_case: Path, runner, tmp_path: Path) -> None:
+    before = snapshot(sample_case)
+    calls = invocations(sample_case, tmp_path)
+    assert set(calls) >= set(COMMANDS), f"add the new verbs here: {set(COMMANDS) - set(calls)}"
+    for name, runs in calls.items():
+        for args in runs:
+            run(runner, *args)
+            assert snapshot(sample_case) == before, f"{name} changed an original: {args}"

@@ -20,6 +20,11 @@ from evidence_tools.errors import EvidenceError, ExitCode
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("evidence_tools.cli.case_cmds", "init_cmd", "Create a case folder with case.toml."),
     "add": ("evidence_tools.cli.case_cmds", "add_cmd", "Copy originals into a case and hash them."),
+    "meta": (
+        "evidence_tools.cli.meta_cmd",
+        "meta_cmd",
+        "Capture time, device, GPS and size of photos and videos.",
+    ),
     "verify": (
         "evidence_tools.cli.case_cmds",
         "verify_cmd",
@@ -32,6 +37,7 @@ EPILOG = """\
 Examples:
   evidence init my-case --platform aliexpress --claim damaged --order 8123456789012345
   evidence add IMG_1234.MOV IMG_2001.HEIC --case my-case
+  evidence meta my-case/originals --json
   evidence verify my-case
 
 \b

@@ -1,0 +1,135 @@
+"""``evidence meta``: capture metadata of photos and videos as a table, JSON or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import click
+
+from evidence_tools.cli._common import progress, warn
+from evidence_tools.errors import CaseError, ExitCode
+
+CSV_FIELDS = [
+    "file", "kind", "captured_at", "captured_at_utc", "time_source", "zone_assumed", "zone",
+    "make", "model", "software", "gps_lat", "gps_lon", "gps_alt", "orientation", "width",
+    "height", "rotation", "duration", "warnings", "error",
+]  # fmt: skip
+
+
+def _case_zone(path: Path, cache: dict[Path, str]) -> str:
+    """The timezone of the case holding ``path``, if any ('' when none or unreadable)."""
+    from evidence_tools.case import find_case_root, load_case
+
+    root = find_case_root(path.parent if not path.is_dir() else path)
+    if root is None:
+        return ""
+    if root not in cache:
+        try:
+            cache[root] = load_case(root).timezone
+        except CaseError as exc:
+            warn(f"{exc.one_line()}; its timezone is not used")
+            cache[root] = ""
+    return cache[root]
+
+
+def _format_time(row: dict) -> str:
+    when = row["captured_at"]
+    if not when:
+        return "-"
+    text = re.sub(r"([+-]\d{2}:\d{2}|Z)$", r" \1", when.replace("T", " "))
+    if row["zone_assumed"]:
+        return f"{text} (zone assumed)"
+    if row["captured_at_utc"] is None:
+        return f"{text} (zone unknown)"
+    return text
+
+
+def render_table(rows: list[dict]) -> str:
+    out = []
+    for row in rows:
+        name = row["file"]
+        if row["error"]:
+            out.append(f"{name}\n  ERROR {row['error']}")
+            continue
+        device = " ".join(x for x in (row["make"], row["model"]) if x) or "unknown device"
+        size = f"{row['width']}x{row['height']}" if row["width"] else "?"
+        extra = f", {row['duration']:.1f} s" if row.get("duration") else ""
+        out.append(f"{name}")
+        out.append(f"  {row['kind']:<5} {size}{extra}, {device}")
+        out.append(f"  taken {_format_time(row)}")
+        if row["time_source"]:
+            out.append(f"  from  {row['time_source']}")
+        for warning in row["warnings"]:
+            out.append(f"  ! {warning}")
+    return "\n".join(out)
+
+
+def render_csv(rows: list[dict]) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, extrasaction="ignore")
+    writer.writeheader()
+    for row in rows:
+        flat = dict(row)
+        gps = row.get("gps") or {}
+        flat.update(gps_lat=gps.get("lat"), gps_lon=gps.get("lon"), gps_alt=gps.get("alt"))
+        flat["warnings"] = "; ".join(row["warnings"])
+        writer.writerow(flat)
+    return buf.getvalue()
+
+
+@click.command(
+    "meta",
+    epilog="""\b
+Examples:
+  evidence meta IMG_2001.HEIC IMG_1234.MOV
+  evidence meta my-case/originals --json
+  evidence meta ~/Pictures --recursive --csv > photos.csv
+  evidence meta DSCN0010.jpg --tz Europe/Rome
+""",
+)
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="A JSON array, one object per file.")
+@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@click.option(
+    "--tz",
+    "tz",
+    metavar="ZONE",
+    help="Zone for times that carry none (default: the case's timezone).",
+)
+@click.option("-r", "--recursive", is_flag=True, help="Look into sub-folders too.")
+def meta_cmd(
+    paths: tuple[Path, ...], as_json: bool, as_csv: bool, tz: str | None, recursive: bool
+) -> None:
+    """Show when, where and on what each photo or video was recorded, and how we know.
+
+    A time without a zone is shown as local time with the zone unknown, unless --tz (or the
+    case's timezone) names one; then the output says the zone was assumed. The computer's own
+    zone is never used.
+    """
+    from evidence_tools.capture import collect_media, read_many
+    from evidence_tools.case import parse_zone
+
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    if tz:
+        parse_zone(tz)  # a bad zone is a usage error before any work
+    files = collect_media(list(paths), recursive=recursive)
+    if not files:
+        raise click.UsageError("no photos or videos found in the given folders")
+    cache: dict[Path, str] = {}
+    items = [(f, tz or _case_zone(f, cache)) for f in files]
+    with progress(len(items), "Reading") as update:
+        infos = read_many(items, progress=update)
+    rows = [info.to_dict() for info in infos]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif as_csv:
+        click.echo(render_csv(rows), nl=False)
+    else:
+        click.echo(render_table(rows))
+    if any(row["error"] for row in rows):
+        click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))

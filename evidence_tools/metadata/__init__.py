@@ -1,0 +1,1 @@
+"""Readers of capture metadata: photo.py (exifread, then Pillow) and video.py (ffmpeg)."""

@@ -1,0 +1,275 @@
+"""Photo capture metadata: exifread first, Pillow's EXIF reader where exifread fails.
+
+exifread raises on some HEIC files and finds nothing in some WebP and odd JPEG files; Pillow
+(with pillow-heif for HEIC) reads those. Both are normalised into one dict of raw EXIF values
+so a single interpreter decides times, offsets and GPS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from evidence_tools.capture import GPS, CaptureInfo, editor_in, parse_offset
+from evidence_tools.errors import InputFileError
+
+log = logging.getLogger(__name__)
+
+# EXIF tag ids, for Pillow.
+IFD0_TAGS = {0x010F: "Make", 0x0110: "Model", 0x0131: "Software", 0x0132: "DateTime",
+             0x0112: "Orientation"}
+EXIF_TAGS = {
+    0x9003: "DateTimeOriginal",
+    0x9004: "DateTimeDigitized",
+    0x9010: "OffsetTime",
+    0x9011: "OffsetTimeOriginal",
+    0x9012: "OffsetTimeDigitized",
+    0x9290: "SubSecTime",
+    0x9291: "SubSecTimeOriginal",
+    0x9292: "SubSecTimeDigitized",
+}
+GPS_TAGS = {1: "GPSLatitudeRef", 2: "GPSLatitude", 3: "GPSLongitudeRef", 4: "GPSLongitude",
+            5: "GPSAltitudeRef", 6: "GPSAltitude"}
+WANTED = set(IFD0_TAGS.values()) | set(EXIF_TAGS.values()) | set(GPS_TAGS.values())
+
+_DATE_RE = re.compile(r"^(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
+
+_PILLOW_READY = False
+
+
+def _pillow() -> Any:
+    global _PILLOW_READY
+    from PIL import Image
+
+    if not _PILLOW_READY:
+        try:
+            import pillow_heif
+
+            pillow_heif.register_heif_opener()
+        except ImportError:  # pragma: no cover - a dependency, but HEIC is optional to Pillow
+            log.warning("pillow-heif is missing: HEIC photos cannot be read")
+        _PILLOW_READY = True
+    return Image
+
+
+# --------------------------------------------------------------------------- raw readers
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, str):
+        return value.replace("\x00", "").strip()
+    return value
+
+
+def read_with_exifread(path: Path) -> dict[str, Any]:
+    """Raw tag values by name; raises whatever exifread raises (the caller falls back)."""
+    import exifread
+
+    with open(path, "rb") as fh:
+        tags = exifread.process_file(fh, details=False, extract_thumbnail=False)
+    out: dict[str, Any] = {}
+    for full_name, tag in tags.items():
+        _, _, name = full_name.partition(" ")
+        if name not in WANTED:
+            continue
+        values = getattr(tag, "values", None)
+        if isinstance(values, (str, bytes)):
+            out[name] = _clean(values)
+        elif isinstance(values, list):
+            out[name] = values if len(values) != 1 else values[0]
+        else:
+            out[name] = _clean(str(tag))
+    return out
+
+
+def read_with_pillow(image: Any) -> dict[str, Any]:
+    exif = image.getexif()
+    out: dict[str, Any] = {}
+    for tag_id, name in IFD0_TAGS.items():
+        if tag_id in exif:
+            out[name] = _clean(exif[tag_id])
+    for ifd_id, table in ((0x8769, EXIF_TAGS), (0x8825, GPS_TAGS)):
+        try:
+            ifd = exif.get_ifd(ifd_id)
+        except (KeyError, ValueError, TypeError, OSError):
+            continue
+        for tag_id, name in table.items():
+            if tag_id in ifd:
+                value = ifd[tag_id]
+                if name == "GPSAltitudeRef" and isinstance(value, bytes):
+                    value = value[0] if value else 0
+                out[name] = _clean(value)
+    return out
+
+
+# --------------------------------------------------------------------------- interpretation
+
+
+def _to_float(value: Any) -> float | None:
+    try:
+        if hasattr(value, "num") and hasattr(value, "den"):  # exifread's Ratio
+            return None if value.den == 0 else value.num / value.den
+        return float(value)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+
+
+def _as_int(value: Any) -> int | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _dms(value: Any) -> float | None:
+    parts = value if isinstance(value, (list, tuple)) else [value]
+    nums = [_to_float(p) for p in parts]
+    if not nums or any(n is None for n in nums):
+        return None
+    deg = nums[0] or 0.0
+    minutes = nums[1] if len(nums) > 1 else 0.0
+    seconds = nums[2] if len(nums) > 2 else 0.0
+    return deg + (minutes or 0.0) / 60 + (seconds or 0.0) / 3600
+
+
+def parse_gps(raw: dict[str, Any]) -> GPS | None:
+    if "GPSLatitude" not in raw or "GPSLongitude" not in raw:
+        return None
+    lat, lon = _dms(raw["GPSLatitude"]), _dms(raw["GPSLongitude"])
+    if lat is None or lon is None:
+        return None
+    if str(raw.get("GPSLatitudeRef", "N")).upper().startswith("S"):
+        lat = -lat
+    if str(raw.get("GPSLongitudeRef", "E")).upper().startswith("W"):
+        lon = -lon
+    if lat == 0 and lon == 0:
+        return None  # an empty GPS block, not a place in the Gulf of Guinea
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    alt = _to_float(raw["GPSAltitude"]) if "GPSAltitude" in raw else None
+    if alt is not None:
+        ref = raw.get("GPSAltitudeRef")
+        ref_int = _as_int(ref[0] if isinstance(ref, (bytes, list)) and ref else ref)
+        if ref_int == 1:
+            alt = -alt
+        alt = round(alt, 2)
+    return GPS(lat=lat, lon=lon, alt=alt)
+
+
+def parse_exif_datetime(text: Any, subsec: Any = None) -> dt.datetime | None:
+    """``2026:11:20 17:03:11`` (+ sub-seconds ``250``) -> naive datetime; junk -> None."""
+    if not isinstance(text, str):
+        return None
+    match = _DATE_RE.match(text.strip())
+    if not match:
+        return None
+    try:
+        when = dt.datetime(*(int(g) for g in match.groups()))
+    except ValueError:  # 0000:00:00 00:00:00 and the like
+        return None
+    digits = re.sub(r"\D", "", str(subsec)) if subsec is not None else ""
+    if digits:
+        when = when.replace(microsecond=int((digits + "000000")[:6]))
+    return when
+
+
+_TIME_FIELDS = (
+    # (date tag, offset tag, sub-second tag, source label, is a modification time)
+    ("DateTimeOriginal", "OffsetTimeOriginal", "SubSecTimeOriginal", "EXIF DateTimeOriginal", False),
+    ("DateTimeDigitized", "OffsetTimeDigitized", "SubSecTimeDigitized", "EXIF CreateDate", False),
+    ("DateTime", "OffsetTime", "SubSecTime", "EXIF ModifyDate", True),
+)
+
+
+def interpret(info: CaptureInfo, raw: dict[str, Any]) -> None:
+    info.make = str(raw.get("Make", "") or "")
+    info.model = str(raw.get("Model", "") or "")
+    info.software = str(raw.get("Software", "") or "")
+    orientation = _as_int(raw.get("Orientation"))
+    info.orientation = orientation if orientation in range(1, 9) else None
+    if orientation is not None and info.orientation is None:
+        info.warnings.append(f"Orientation has an invalid value ({orientation}); shown as stored")
+    info.gps = parse_gps(raw)
+    for date_tag, offset_tag, subsec_tag, label, is_modification in _TIME_FIELDS:
+        when = parse_exif_datetime(raw.get(date_tag), raw.get(subsec_tag))
+        if when is None:
+            if raw.get(date_tag):
+                info.warnings.append(f"{label} is not a valid date: {raw.get(date_tag)!r}")
+            continue
+        info.other_times[label] = when.isoformat()
+        if info.captured_at is not None:
+            continue
+        tz = parse_offset(raw.get(offset_tag))
+        source = label + (f" + {offset_tag}" if tz else "")
+        info.captured_at = when.replace(tzinfo=tz) if tz else when
+        info.time_source = source
+        info.is_modification_time = is_modification
+    original = parse_exif_datetime(raw.get("DateTimeOriginal"))
+    modified = parse_exif_datetime(raw.get("DateTime"))
+    if info.captured_at is None:
+        info.warnings.append("no capture time in the file")
+    elif info.is_modification_time:
+        info.warnings.append(
+            "the only time in the file is when it was last modified (EXIF ModifyDate), "
+            "not when it was taken"
+        )
+    if original and modified and (modified - original).total_seconds() > 2:
+        info.warnings.append(
+            f"modified after it was taken (ModifyDate {modified:%Y-%m-%d %H:%M:%S} is later than "
+            f"DateTimeOriginal {original:%Y-%m-%d %H:%M:%S}): it was re-saved"
+        )
+    editor = editor_in(info.software)
+    if editor:
+        info.warnings.append(f"Software names an editor ({info.software}): the photo was edited")
+    if info.gps is not None:
+        info.warnings.append("GPS position present (privacy: it is removed from shared copies)")
+
+
+def read_photo(path: Path) -> CaptureInfo:
+    info = CaptureInfo(file=str(path), kind="photo")
+    raw: dict[str, Any] = {}
+    try:
+        raw = read_with_exifread(path)
+    except Exception as exc:  # exifread raises AssertionError, IndexError, ... on odd files
+        log.debug("exifread failed on %s: %r", path, exc)
+    Image = _pillow()
+    try:
+        image = Image.open(path)
+    except Image.DecompressionBombError as exc:
+        raise InputFileError("image is too large to open safely", path=path) from exc
+    except (OSError, ValueError, SyntaxError) as exc:
+        if not raw:
+            raise InputFileError(
+                "not a readable image (the file is damaged or not a photo)", path=path
+            ) from exc
+        info.warnings.append("the picture itself cannot be read; only its metadata was")
+        image = None
+    if image is not None:
+        with image:
+            info.format = str(image.format or "")
+            if not raw:
+                try:
+                    raw = read_with_pillow(image)
+                except Exception as exc:  # Pillow's EXIF parser on malformed data
+                    log.debug("Pillow EXIF failed on %s: %r", path, exc)
+                    info.warnings.append("the EXIF block is damaged and could not be read")
+            width, height = image.size
+        interpret(info, raw)
+        turned = info.orientation in (5, 6, 7, 8)
+        if info.format in ("HEIF", "AVIF"):
+            # libheif already applied the container's rotation: Pillow's size is as displayed
+            info.width, info.height = width, height
+            info.stored_width, info.stored_height = (height, width) if turned else (width, height)
+        else:
+            info.stored_width, info.stored_height = width, height
+            info.width, info.height = (height, width) if turned else (width, height)
+    else:
+        interpret(info, raw)
+    return info

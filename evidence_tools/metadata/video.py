@@ -1,0 +1,290 @@
+"""Video capture metadata from the bundled ffmpeg (no ffprobe, no Perl).
+
+One ffmpeg process per file: ``ffmpeg -i FILE -map 0:v? -map 0:a? -c copy -f null -`` prints
+the container's description (metadata, streams, display matrix) and then copies every packet
+to nowhere, which tells how much of the file can really be read; a truncated copy shows up
+without decoding a single frame.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evidence_tools.capture import GPS, CaptureInfo, editor_in, parse_offset
+from evidence_tools.errors import ExternalToolError, InputFileError
+from evidence_tools.ffmpeg import ffmpeg_exe
+
+KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
+
+_DURATION_RE = re.compile(r"^\s{2}Duration: (\S+?),(?: start: (-?[\d.]+),)?")
+_STREAM_RE = re.compile(r"^\s{2}Stream #\d+:(\d+)[^:]*: (Video|Audio|Data|Subtitle|Attachment): (.*)$")
+_KV_RE = re.compile(r"^(\s+)([^:]*?)\s*: ?(.*)$")
+# ffmpeg 9 prints "Display Matrix: rotation of -90.00 degrees"; older builds print
+# "displaymatrix: rotation of -90.00 degrees". moviepy 2.2.1 only knows the old form.
+_MATRIX_RE = re.compile(r"display\s*matrix:\s*rotation of\s*(-?[\d.]+)\s*degrees", re.IGNORECASE)
+_TIME_RE = re.compile(r"time=\s*(-?\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_ISO6709_RE = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?")
+_ISO_DT_RE = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+@dataclass
+class StreamInfo:
+    index: int
+    kind: str
+    detail: str
+    metadata: dict[str, str] = field(default_factory=dict)
+    side_data: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ProbeResult:
+    """What ffmpeg said about an input, parsed."""
+
+    format_name: str = ""
+    metadata: dict[str, str] = field(default_factory=dict)
+    duration: float | None = None
+    streams: list[StreamInfo] = field(default_factory=list)
+    read_until: float | None = None  # the last packet time reached by the copy pass
+    partial: bool = False
+
+    def first(self, kind: str) -> StreamInfo | None:
+        return next((s for s in self.streams if s.kind == kind), None)
+
+
+def _hms(h: str, m: str, s: str) -> float:
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def parse_probe(text: str) -> ProbeResult:
+    """Parse ffmpeg's ``-i`` report of input #0 (metadata, duration, streams, side data)."""
+    result = ProbeResult()
+    lines = text.splitlines()
+    start = next((i for i, ln in enumerate(lines) if ln.startswith("Input #0")), None)
+    if start is None:
+        return result
+    header = lines[start]
+    match = re.match(r"Input #0, (.+?), from ", header)
+    result.format_name = match.group(1) if match else ""
+    section: str | None = None
+    target: dict[str, str] = result.metadata
+    stream: StreamInfo | None = None
+    last_key: str | None = None
+    for line in lines[start + 1 :]:
+        if not line.startswith("  ") or line.startswith(("Stream mapping", "Output #")):
+            break  # end of the input description
+        stripped = line.strip()
+        if stripped == "Metadata:":
+            section = "meta"
+            target = result.metadata if stream is None else stream.metadata
+            last_key = None
+            continue
+        if stripped == "Side data:":
+            section = "side"
+            continue
+        duration = _DURATION_RE.match(line)
+        if duration:
+            section = None
+            parts = duration.group(1).split(":")
+            if len(parts) == 3:
+                try:
+                    result.duration = _hms(*parts)
+                except ValueError:
+                    result.duration = None
+            continue
+        stream_match = _STREAM_RE.match(line)
+        if stream_match:
+            section = None
+            stream = StreamInfo(
+                index=int(stream_match.group(1)),
+                kind=stream_match.group(2).lower(),
+                detail=stream_match.group(3),
+            )
+            result.streams.append(stream)
+            continue
+        if section == "side" and stream is not None:
+            stream.side_data.append(stripped)
+            continue
+        if section == "meta":
+            kv = _KV_RE.match(line)
+            if kv:
+                key, value = kv.group(2).strip(), kv.group(3)
+                if key:
+                    target[key] = value
+                    last_key = key
+                elif last_key:  # continuation of a multi-line value
+                    target[last_key] += "\n" + value
+    times = _TIME_RE.findall(text)
+    if times:
+        result.read_until = _hms(*times[-1])
+    result.partial = "partial file" in text or "Packet corrupt" in text
+    return result
+
+
+def parse_iso_datetime(text: str) -> dt.datetime | None:
+    """ISO 8601 as containers write it: ``2026-03-14T10:26:53+0100``, ``...53.000000Z``."""
+    value = text.strip().split(";")[0].strip()  # ffmpeg joins duplicate tags with ';'
+    match = _ISO_DT_RE.match(value)
+    if not match:
+        return None
+    y, mo, d, h, mi, s, frac, off = match.groups()
+    try:
+        when = dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s))
+    except ValueError:
+        return None
+    if frac:
+        when = when.replace(microsecond=int((frac + "000000")[:6]))
+    tz = parse_offset(off) if off else None
+    if off and tz is None:
+        return None
+    return when.replace(tzinfo=tz) if tz else when
+
+
+def parse_iso6709(text: str) -> GPS | None:
+    match = _ISO6709_RE.match(text.strip())
+    if not match:
+        return None
+    lat, lon = float(match.group(1)), float(match.group(2))
+    alt = float(match.group(3)) if match.group(3) else None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
+        return None
+    return GPS(lat=lat, lon=lon, alt=alt)
+
+
+def display_rotation(side_data: list[str]) -> float | None:
+    """ffmpeg's display-matrix angle (counter-clockwise degrees), from either spelling."""
+    for line in side_data:
+        match = _MATRIX_RE.search(line)
+        if match:
+            return float(match.group(1))
+    return None
+
+
+def _meta(meta: dict[str, str], *keys: str) -> str:
+    for key in keys:
+        for candidate in (key, f"{key}-eng"):
+            value = meta.get(candidate)
+            if value:
+                return value.split(";")[0].strip()
+    return ""
+
+
+def _plausible(when: dt.datetime) -> bool:
+    # 1904-01-01 (QuickTime's epoch) and 1970-01-01 mean "not set"
+    return when.year > 1971
+
+
+def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
+    meta = probe.metadata
+    video = probe.first("video")
+    audio = probe.first("audio")
+    info.format = probe.format_name
+    info.duration = round(probe.duration, 3) if probe.duration is not None else None
+    if video is None:
+        info.warnings.append("no video stream (audio only?)")
+    else:
+        detail = video.detail
+        info.video_codec = detail.split()[0].rstrip(",") if detail else ""
+        size = re.search(r"(?<![\w])(\d{2,5})x(\d{2,5})(?![\w])", detail)
+        if size:
+            info.stored_width, info.stored_height = int(size.group(1)), int(size.group(2))
+        fps = re.search(r"([\d.]+)\s*fps", detail)
+        if fps:
+            info.fps = float(fps.group(1))
+        ccw = display_rotation(video.side_data)
+        if ccw is None:
+            ccw = float(video.metadata.get("rotate", 0) or 0) * -1  # old tag: clockwise
+        info.rotation = int(round(-ccw)) % 360
+        turned = info.rotation in (90, 270)
+        if info.stored_width is not None and info.stored_height is not None:
+            info.width, info.height = (
+                (info.stored_height, info.stored_width)
+                if turned
+                else (info.stored_width, info.stored_height)
+            )
+    if audio is not None:
+        info.audio_codec = audio.detail.split()[0].rstrip(",") if audio.detail else ""
+
+    info.make = _meta(meta, "com.apple.quicktime.make", "com.android.manufacturer", "make")
+    info.model = _meta(meta, "com.apple.quicktime.model", "com.android.model", "model")
+    info.software = _meta(meta, "com.apple.quicktime.software", "software")
+    if not info.software and meta.get("com.android.version"):
+        info.software = "Android " + _meta(meta, "com.android.version")
+    location = _meta(meta, "com.apple.quicktime.location.ISO6709", "location")
+    info.gps = parse_iso6709(location) if location else None
+
+    keys_time = parse_iso_datetime(meta.get(KEYS_CREATIONDATE, ""))
+    mvhd_raw = meta.get("creation_time", "") or (video.metadata.get("creation_time", "") if video else "")
+    mvhd = parse_iso_datetime(mvhd_raw) if mvhd_raw else None
+    if mvhd is not None and mvhd.tzinfo is None:
+        mvhd = mvhd.replace(tzinfo=dt.timezone.utc)  # QuickTime mvhd is UTC by the spec
+    if mvhd is not None and not _plausible(mvhd):
+        info.warnings.append(f"the container's creation time is a placeholder ({mvhd_raw.strip()})")
+        mvhd = None
+    if keys_time is not None:
+        info.captured_at = keys_time
+        info.time_source = "QuickTime Keys CreationDate"
+        info.other_times["QuickTime Keys CreationDate"] = keys_time.isoformat()
+    if mvhd is not None:
+        info.other_times["QuickTime CreateDate (mvhd, UTC)"] = mvhd.isoformat()
+        if info.captured_at is None:
+            info.captured_at = mvhd
+            info.time_source = "QuickTime CreateDate (mvhd, UTC by the spec)"
+            info.utc_only = True
+        elif keys_time is not None and keys_time.tzinfo is not None:
+            gap = abs((keys_time - mvhd).total_seconds())
+            if gap > 2:
+                info.warnings.append(
+                    f"QuickTime Keys CreationDate and the mvhd creation time disagree by "
+                    f"{gap:.0f} s (the file may have been re-saved or its clock set wrongly)"
+                )
+    if info.captured_at is None:
+        info.warnings.append("no capture time in the file (a screen recording or re-encode?)")
+    if editor_in(info.software):
+        info.warnings.append(f"Software names an editor ({info.software}): the video was edited")
+    if info.gps is not None:
+        info.warnings.append("GPS position present (privacy: it is removed from shared copies)")
+    if probe.duration and probe.read_until is not None:
+        missing = probe.duration - probe.read_until
+        if missing > max(0.5, 0.05 * probe.duration) or (probe.partial and missing > 0.1):
+            info.decodable_duration = round(probe.read_until, 3)
+            info.warnings.append(
+                f"the file says it lasts {probe.duration:.1f} s but only "
+                f"{probe.read_until:.1f} s can be read: it is probably an incomplete copy"
+            )
+
+
+def probe_video(path: Path, *, timeout: float = 300) -> tuple[ProbeResult, str]:
+    cmd = [
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path),
+        "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null", "-",
+    ]  # fmt: skip
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ExternalToolError(
+            f"ffmpeg took longer than {timeout:.0f} s to read it", path=path
+        ) from exc
+    except OSError as exc:
+        raise ExternalToolError(f"ffmpeg cannot start: {exc}") from exc
+    text = proc.stderr.decode("utf-8", "replace")
+    probe = parse_probe(text)
+    if not probe.streams:
+        raise InputFileError(
+            "not a readable video (ffmpeg finds no streams in it)",
+            path=path,
+            hint="is it a complete video file?",
+        )
+    return probe, text
+
+
+def read_video(path: Path) -> CaptureInfo:
+    probe, _ = probe_video(path)
+    info = CaptureInfo(file=str(path), kind="video")
+    interpret(info, probe)
+    return info

@@ -97,7 +97,7 @@ class CaptureInfo:
             "file": self.file,
             "kind": self.kind,
             "captured_at": iso(self.captured_at),
-            "captured_at_utc": iso(utc).replace("+00:00", "Z") if utc else None,
+            "captured_at_utc": (iso(utc) or "").replace("+00:00", "Z") or None,
             "time_source": self.time_source or None,
             "zone_assumed": self.zone_assumed,
             "zone": self.zone or None,

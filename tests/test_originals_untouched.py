@@ -27,6 +27,7 @@ def invocations(case: Path, tmp: Path) -> dict[str, list[list[str]]]:
             ["add", str(originals / "parcel_label.jpg"), "--case", str(case)],
         ],
         "verify": [["verify", str(case)]],
+        "meta": [["meta", str(originals), "--json"], ["meta", str(originals), "--csv"]],
     }
 
 

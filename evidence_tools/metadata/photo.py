@@ -19,8 +19,13 @@ from evidence_tools.errors import InputFileError
 log = logging.getLogger(__name__)
 
 # EXIF tag ids, for Pillow.
-IFD0_TAGS = {0x010F: "Make", 0x0110: "Model", 0x0131: "Software", 0x0132: "DateTime",
-             0x0112: "Orientation"}
+IFD0_TAGS = {
+    0x010F: "Make",
+    0x0110: "Model",
+    0x0131: "Software",
+    0x0132: "DateTime",
+    0x0112: "Orientation",
+}
 EXIF_TAGS = {
     0x9003: "DateTimeOriginal",
     0x9004: "DateTimeDigitized",
@@ -31,8 +36,14 @@ EXIF_TAGS = {
     0x9291: "SubSecTimeOriginal",
     0x9292: "SubSecTimeDigitized",
 }
-GPS_TAGS = {1: "GPSLatitudeRef", 2: "GPSLatitude", 3: "GPSLongitudeRef", 4: "GPSLongitude",
-            5: "GPSAltitudeRef", 6: "GPSAltitude"}
+GPS_TAGS = {
+    1: "GPSLatitudeRef",
+    2: "GPSLatitude",
+    3: "GPSLongitudeRef",
+    4: "GPSLongitude",
+    5: "GPSAltitudeRef",
+    6: "GPSAltitude",
+}
 WANTED = set(IFD0_TAGS.values()) | set(EXIF_TAGS.values()) | set(GPS_TAGS.values())
 
 _DATE_RE = re.compile(r"^(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
@@ -88,6 +99,8 @@ def read_with_exifread(path: Path) -> dict[str, Any]:
 
 
 def read_with_pillow(image: Any) -> dict[str, Any]:
+    if not image.info.get("exif"):
+        return {}  # no EXIF block: Pillow would fill Orientation in from XMP
     exif = image.getexif()
     out: dict[str, Any] = {}
     for tag_id, name in IFD0_TAGS.items():
@@ -171,7 +184,8 @@ def parse_exif_datetime(text: Any, subsec: Any = None) -> dt.datetime | None:
     if not match:
         return None
     try:
-        when = dt.datetime(*(int(g) for g in match.groups()))
+        y, mo, d, h, mi, sec = (int(g) for g in match.groups())
+        when = dt.datetime(y, mo, d, h, mi, sec)
     except ValueError:  # 0000:00:00 00:00:00 and the like
         return None
     digits = re.sub(r"\D", "", str(subsec)) if subsec is not None else ""
@@ -182,7 +196,13 @@ def parse_exif_datetime(text: Any, subsec: Any = None) -> dt.datetime | None:
 
 _TIME_FIELDS = (
     # (date tag, offset tag, sub-second tag, source label, is a modification time)
-    ("DateTimeOriginal", "OffsetTimeOriginal", "SubSecTimeOriginal", "EXIF DateTimeOriginal", False),
+    (
+        "DateTimeOriginal",
+        "OffsetTimeOriginal",
+        "SubSecTimeOriginal",
+        "EXIF DateTimeOriginal",
+        False,
+    ),
     ("DateTimeDigitized", "OffsetTimeDigitized", "SubSecTimeDigitized", "EXIF CreateDate", False),
     ("DateTime", "OffsetTime", "SubSecTime", "EXIF ModifyDate", True),
 )

@@ -21,7 +21,9 @@ from evidence_tools.ffmpeg import ffmpeg_exe
 KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
 
 _DURATION_RE = re.compile(r"^\s{2}Duration: (\S+?),(?: start: (-?[\d.]+),)?")
-_STREAM_RE = re.compile(r"^\s{2}Stream #\d+:(\d+)[^:]*: (Video|Audio|Data|Subtitle|Attachment): (.*)$")
+_STREAM_RE = re.compile(
+    r"^\s{2}Stream #\d+:(\d+)[^:]*: (Video|Audio|Data|Subtitle|Attachment): (.*)$"
+)
 _KV_RE = re.compile(r"^(\s+)([^:]*?)\s*: ?(.*)$")
 # ffmpeg 9 prints "Display Matrix: rotation of -90.00 degrees"; older builds print
 # "displaymatrix: rotation of -90.00 degrees". moviepy 2.2.1 only knows the old form.
@@ -219,7 +221,9 @@ def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
     info.gps = parse_iso6709(location) if location else None
 
     keys_time = parse_iso_datetime(meta.get(KEYS_CREATIONDATE, ""))
-    mvhd_raw = meta.get("creation_time", "") or (video.metadata.get("creation_time", "") if video else "")
+    mvhd_raw = meta.get("creation_time", "") or (
+        video.metadata.get("creation_time", "") if video else ""
+    )
     mvhd = parse_iso_datetime(mvhd_raw) if mvhd_raw else None
     if mvhd is not None and mvhd.tzinfo is None:
         mvhd = mvhd.replace(tzinfo=dt.timezone.utc)  # QuickTime mvhd is UTC by the spec

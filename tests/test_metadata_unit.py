@@ -253,3 +253,40 @@ def test_process_pool_gives_same_results(tmp_path: Path) -> None:
     serial = read_many(items, workers=1)
     pooled = read_many(items, workers=2)
     assert [i.to_dict() for i in serial] == [i.to_dict() for i in pooled]
+
+
+@pytest.mark.parametrize("fmt", ["webp", "png", "tiff", "heic"])
+def test_other_photo_formats_read_exif(tmp_path: Path, fmt: str) -> None:
+    """exifread misses EXIF in some WebP; the Pillow fallback must find it."""
+    from PIL import Image
+
+    from evidence_tools.capture import read_capture
+    from evidence_tools.metadata.photo import _pillow
+
+    _pillow()  # registers the HEIF opener for saving
+    exif = Image.Exif()
+    exif[0x010F] = "Google"
+    exif[0x0110] = "Pixel 8"
+    exif[0x0112] = 8
+    exif.get_ifd(0x8769)[0x9003] = "2026:11:20 17:03:11"
+    exif.get_ifd(0x8769)[0x9011] = "-03:30"
+    path = tmp_path / f"shot.{fmt}"
+    Image.new("RGB", (64, 48), "red").save(path, exif=exif.tobytes())
+    info = read_capture(path)
+    assert info.make == "Google" and info.model == "Pixel 8"
+    assert info.captured_at.isoformat() == "2026-11-20T17:03:11-03:30"
+    assert info.orientation == 8
+    # stored 64x48, shown turned (Orientation 8); for HEIC libheif applies it when decoding
+    assert (info.stored_width, info.stored_height, info.width, info.height) == (64, 48, 48, 64)
+
+
+def test_not_an_image(tmp_path: Path) -> None:
+    from evidence_tools.capture import read_capture
+    from evidence_tools.errors import InputFileError
+
+    fake = tmp_path / "photo.jpg"
+    fake.write_text("hello, I am text")
+    with pytest.raises(InputFileError, match="not a readable image"):
+        read_capture(fake)
+    with pytest.raises(InputFileError, match="unsupported file type"):
+        read_capture(tmp_path / "x.doc") if (tmp_path / "x.doc").write_text("x") else None

@@ -277,6 +277,9 @@ def read_photo(path: Path) -> CaptureInfo:
             if not raw:
                 try:
                     raw = read_with_pillow(image)
+                    if image.info.get("original_orientation"):
+                        # pillow-heif reports 1 once it has applied the rotation itself
+                        raw["Orientation"] = image.info["original_orientation"]
                 except Exception as exc:  # Pillow's EXIF parser on malformed data
                     log.debug("Pillow EXIF failed on %s: %r", path, exc)
                     info.warnings.append("the EXIF block is damaged and could not be read")
@@ -287,6 +290,11 @@ def read_photo(path: Path) -> CaptureInfo:
             # libheif already applied the container's rotation: Pillow's size is as displayed
             info.width, info.height = width, height
             info.stored_width, info.stored_height = (height, width) if turned else (width, height)
+        elif info.format == "TIFF" and hasattr(image, "tag_v2") and 256 in image.tag_v2:
+            # Pillow may report a TIFF's size already turned; the tags hold the stored size
+            info.stored_width, info.stored_height = int(image.tag_v2[256]), int(image.tag_v2[257])
+            sw, sh = info.stored_width, info.stored_height
+            info.width, info.height = (sh, sw) if turned else (sw, sh)
         else:
             info.stored_width, info.stored_height = width, height
             info.width, info.height = (height, width) if turned else (width, height)

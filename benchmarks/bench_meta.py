@@ -35,10 +35,9 @@ def make_photos(folder: Path, count: int) -> None:
             orientation=6 if i % 2 else 1,
             gps=(55.75 + i / 1e4, 37.61, 150.0) if i % 3 == 0 else None,
         )
-        if i < 20:  # a few full-size 12 MP files, the rest small copies to keep setup quick
-            base.save(folder / f"IMG_{i:04d}.jpg", quality=85, exif=exif.tobytes())
-        else:
-            base.resize((800, 600)).save(folder / f"IMG_{i:04d}.jpg", quality=85, exif=exif.tobytes())
+        # a few full-size 12 MP files, the rest small copies to keep the setup quick
+        picture = base if i < 20 else base.resize((800, 600))
+        picture.save(folder / f"IMG_{i:04d}.jpg", quality=85, exif=exif.tobytes())
 
 
 def timed(cmd: list[str], repeat: int) -> float:

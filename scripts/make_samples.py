@@ -63,21 +63,23 @@ moments = [{{ at = "0:02", note = "Sealed parcel with the shipping label" }},
 [[evidence]]
 file = "originals/parcel_label.jpg"
 caption = "Shipping label with the tracking number (address covered)"
-annotate = [{{ redact = [0.36, 0.47, 0.28, 0.11] }},
-            {{ box = [0.30, 0.22, 0.40, 0.23], label = "Tracking number" }}]
+annotate = [{{ redact = [0.295, 0.355, 0.41, 0.12] }},
+            {{ box = [0.29, 0.27, 0.415, 0.075], label = "Tracking number" }}]
 
 [[evidence]]
 file = "originals/crack_closeup.jpg"
 caption = "Crack along the left edge & corner"
 defects = ["cracked"]
-annotate = [{{ ellipse = [0.22, 0.30, 0.30, 0.40], label = "Crack" }},
-            {{ arrow = [0.80, 0.85, 0.45, 0.55] }}]
+annotate = [{{ ellipse = [0.13, 0.31, 0.19, 0.39], label = "Crack" }},
+            {{ arrow = [0.62, 0.62, 0.31, 0.52] }},
+            {{ magnify = [0.17, 0.33, 0.12, 0.16] }}]
 
 [[evidence]]
 file = "originals/case_back.heic"
 caption = "Back of the case: the camera cut-out is broken"
 defects = ["broken_part"]
-annotate = [{{ marker = [0.32, 0.26] }}]
+annotate = [{{ marker = [0.50, 0.22] }},
+            {{ label = [0.56, 0.18, "Broken camera cut-out"] }}]
 """
 
 

@@ -27,6 +27,20 @@ def invocations(case: Path, tmp: Path) -> dict[str, list[list[str]]]:
             ["add", str(originals / "parcel_label.jpg"), "--case", str(case)],
         ],
         "verify": [["verify", str(case)]],
+        "photo": [
+            ["photo", "annotate", str(originals / "crack_closeup.jpg"), "--box", "0.1,0.1,0.2,0.2"],
+            ["photo", "grid", str(originals / "case_back.heic")],
+            [
+                "photo",
+                "annotate",
+                str(originals / "parcel_label.jpg"),
+                "--redact",
+                "0.1,0.1,0.2,0.2",
+                "-o",
+                str(originals / "parcel_label.jpg"),
+                "--force",
+            ],
+        ],
         "meta": [["meta", str(originals), "--json"], ["meta", str(originals), "--csv"]],
     }
 

@@ -25,6 +25,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "meta_cmd",
         "Capture time, device, GPS and size of photos and videos.",
     ),
+    "photo": (
+        "evidence_tools.cli.photo_cmds",
+        "photo_group",
+        "Annotate defect photos (arrows, boxes, labels, insets) and redact.",
+    ),
     "verify": (
         "evidence_tools.cli.case_cmds",
         "verify_cmd",

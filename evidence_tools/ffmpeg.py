@@ -93,6 +93,7 @@ def run_ffmpeg(
     duration: float | None = None,
     progress: ProgressCallback | None = None,
     timeout: float | None = None,
+    cwd: str | Path | None = None,
 ) -> str:
     """Run ffmpeg with ``args`` (never through a shell) and return its stderr.
 
@@ -106,7 +107,7 @@ def run_ffmpeg(
     cmd += [str(a) for a in args]
     with tempfile.TemporaryFile(mode="w+b") as stderr_file:
         returncode, timed_out = _run_and_watch(
-            cmd, stderr_file, outputs, duration, progress, timeout
+            cmd, stderr_file, outputs, duration, progress, timeout, cwd
         )
         stderr_file.seek(0)
         stderr = stderr_file.read().decode("utf-8", "replace")
@@ -126,6 +127,7 @@ def _run_and_watch(
     duration: float | None,
     progress: ProgressCallback | None,
     timeout: float | None,
+    cwd: str | Path | None = None,
 ) -> tuple[int, bool]:
     try:
         proc = subprocess.Popen(
@@ -133,6 +135,7 @@ def _run_and_watch(
             stdout=subprocess.PIPE if progress is not None else subprocess.DEVNULL,
             stderr=stderr_file,
             stdin=subprocess.DEVNULL,
+            cwd=cwd,
         )
     except OSError as exc:
         raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=cmd[0]) from exc

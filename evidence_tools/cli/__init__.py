@@ -30,6 +30,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "photo_group",
         "Annotate defect photos (arrows, boxes, labels, insets) and redact.",
     ),
+    "video": (
+        "evidence_tools.cli.video_cmds",
+        "video_group",
+        "Trim, time-stamp, take stills from and shrink unboxing videos.",
+    ),
     "verify": (
         "evidence_tools.cli.case_cmds",
         "verify_cmd",

@@ -1,0 +1,859 @@
+"""Unboxing videos: lossless trim, burned-in capture time, stills and contact sheets, and
+re-encoding to fit an upload limit. All heavy work runs in ffmpeg's own pipeline.
+
+A cut never costs the video its credibility: the output's creation time (mvhd and, when
+present, QuickTime Keys CreationDate) is the original's plus the real start, so the file
+still tells when its first frame was shot.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidence_tools.capture import CaptureInfo, offset_label, read_capture
+from evidence_tools.errors import ExternalToolError, InputFileError, OutputError, UsageError
+from evidence_tools.ffmpeg import ffmpeg_exe, ffmpeg_version, run_ffmpeg
+from evidence_tools.fsutil import atomic_output
+from evidence_tools.timecode import format_timecode
+
+Progress = Callable[[float], None]
+POSITIONS = ("bottom-left", "bottom-right", "top-left", "top-right")
+LOCATION_KEYS = ("location", "location-eng", "com.apple.quicktime.location.ISO6709")
+X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"]
+AAC = ["-c:a", "aac", "-b:a", "128k"]
+
+
+@dataclass
+class VideoResult:
+    source: Path
+    output: Path
+    operation: str
+    start: float = 0.0  # real start in the source, seconds
+    end: float = 0.0
+    requested_start: float | None = None
+    requested_end: float | None = None
+    first_frame_time: dt.datetime | None = None
+    notes: list[str] = field(default_factory=list)
+    size_bytes: int = 0
+    recorded_in: Path | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def load_video(path: str | Path) -> CaptureInfo:
+    """Capture facts of a video, refusing what no video verb can work on."""
+    p = Path(path)
+    info = read_capture(p)
+    if info.kind != "video":
+        raise InputFileError(
+            "not a video", path=p, hint="video verbs take MP4, MOV, M4V, 3GP, WebM, MKV"
+        )
+    if not info.video_codec:
+        raise InputFileError("has no video stream (audio only?)", path=p)
+    if not info.duration and not info.decodable_duration:
+        raise InputFileError("its duration cannot be read", path=p)
+    return info
+
+
+def usable_duration(info: CaptureInfo) -> float:
+    """How long the video really is: the header's duration, or less when it is truncated."""
+    if info.decodable_duration is not None:
+        return info.decodable_duration
+    return float(info.duration or 0.0)
+
+
+def keyframe_times(path: str | Path, *, timeout: float = 300) -> list[float]:
+    """Presentation times of the video's keyframes, read by copying packets (no decoding)."""
+    cmd = [
+        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+        "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-",
+    ]  # fmt: skip
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise ExternalToolError("ffmpeg took too long listing keyframes", path=path) from exc
+    text = proc.stdout.decode("ascii", "replace")
+    match = re.search(r"^#tb 0: (\d+)/(\d+)", text, re.MULTILINE)
+    if not match:
+        raise InputFileError("no video packets could be read", path=path)
+    tb = int(match.group(1)) / int(match.group(2))
+    times = []
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) < 6:
+            continue
+        flags = next((p for p in parts[6:] if p.startswith("F=")), "F=0x1")
+        if int(flags[2:], 16) & 1:
+            times.append(int(parts[2]) * tb)
+    return sorted(set(times))
+
+
+def keyframe_at_or_before(keyframes: Sequence[float], t: float) -> float:
+    before = [k for k in keyframes if k <= t + 1e-6]
+    return max(before) if before else (keyframes[0] if keyframes else 0.0)
+
+
+def clamp_range(
+    info: CaptureInfo, start: float | None, end: float | None
+) -> tuple[float, float, list[str]]:
+    """Check a requested range against the video; clamp the end to what exists and say so."""
+    notes: list[str] = []
+    length = usable_duration(info)
+    s = 0.0 if start is None else start
+    e = length if end is None else end
+    if s < 0 or e < 0:
+        raise UsageError("times cannot be negative")
+    if end is not None and start is not None and end <= start:
+        raise UsageError(
+            f"the end ({format_timecode(end)}) must come after "
+            f"the start ({format_timecode(start)})"
+        )
+    if s >= length:
+        raise UsageError(
+            f"the start ({format_timecode(s)}) is past the end of the video "
+            f"({format_timecode(length)})"
+        )
+    if e > length + 1e-3:
+        what = "the part that can be read" if info.decodable_duration is not None else "the video"
+        notes.append(
+            f"the end {format_timecode(e)} is past the end of {what}; "
+            f"using {format_timecode(length)}"
+        )
+        e = length
+    return s, e, notes
+
+
+# --------------------------------------------------------------------------- time of frames
+
+
+def first_frame_time(info: CaptureInfo, offset_s: float) -> dt.datetime | None:
+    if info.captured_at is None:
+        return None
+    return info.captured_at + dt.timedelta(seconds=offset_s)
+
+
+def _mvhd_text(when: dt.datetime) -> str:
+    utc = when.astimezone(dt.timezone.utc) if when.tzinfo else when
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
+
+
+def _keys_text(when: dt.datetime) -> str:
+    # Apple writes 2026-03-14T10:26:53+0100
+    return when.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
+def metadata_args(
+    info: CaptureInfo, shift: float, *, keep_gps: bool, stamped: bool = False
+) -> list[str]:
+    """ffmpeg arguments that carry the metadata over with creation times moved by ``shift``."""
+    args = ["-map_metadata", "0", "-movflags", "+faststart+use_metadata_tags"]
+    when = first_frame_time(info, shift)
+    if when is not None and when.tzinfo is not None:
+        args += ["-metadata", f"creation_time={_mvhd_text(when)}"]
+        args += ["-metadata:s:v", f"creation_time={_mvhd_text(when)}"]
+        if info.time_source.startswith("QuickTime Keys"):
+            args += ["-metadata", f"com.apple.quicktime.creationdate={_keys_text(when)}"]
+    if not keep_gps:
+        for key in LOCATION_KEYS:
+            args += ["-metadata", f"{key}="]
+    return args
+
+
+def _shift_note(info: CaptureInfo, shift: float) -> str:
+    when = first_frame_time(info, shift)
+    if when is None:
+        return "the source has no capture time, so the output has none either"
+    return (
+        f"the output's creation time is {when.isoformat(timespec='milliseconds')} (its first frame)"
+    )
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def default_output(src: Path, suffix: str, ext: str) -> Path:
+    from evidence_tools.case import EXPORTS, find_case_root
+
+    root = find_case_root(src.parent)
+    folder = root / EXPORTS if root is not None else src.parent
+    folder.mkdir(exist_ok=True)
+    return folder / f"{src.stem}_{suffix}{ext}"
+
+
+def _record(result: VideoResult, parameters: dict[str, Any]) -> None:
+    from evidence_tools.integrity import record_output
+
+    result.parameters = parameters
+    result.recorded_in = record_output(
+        result.output,
+        sources=[result.source],
+        operation=result.operation,
+        parameters=parameters,
+        tools={"ffmpeg": ffmpeg_version()},
+    )
+
+
+# --------------------------------------------------------------------------- trim
+
+
+def trim(
+    src: str | Path,
+    start: float | None,
+    end: float | None,
+    output: str | Path | None = None,
+    *,
+    exact: bool = False,
+    keep_gps: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    record: bool = True,
+) -> VideoResult:
+    """Cut [start, end). Lossless (stream copy from the keyframe at or before ``start``) by
+    default; ``exact`` re-encodes for a frame-accurate cut."""
+    source = Path(src)
+    info = load_video(source)
+    s, e, notes = clamp_range(info, start, end)
+    if exact:
+        real_start = s
+        ext = ".mp4"
+    else:
+        keys = keyframe_times(source)
+        real_start = keyframe_at_or_before(keys, s)
+        if abs(real_start - s) > 1e-3:
+            notes.insert(
+                0,
+                f"requested {format_timecode(s)}, starts at {format_timecode(real_start)}, "
+                "the nearest earlier keyframe (a lossless cut can only start on one; "
+                "use --exact to re-encode from the exact frame)",
+            )
+        ext = ".mov" if source.suffix.lower() == ".mov" and info.video_codec == "hevc" else ".mp4"
+    out = Path(output) if output is not None else default_output(source, "trim", ext)
+    length = e - real_start
+    notes.append(_shift_note(info, real_start))
+    with atomic_output(out, force=force, sources=[source]) as tmp:
+        args = ["-ss", f"{real_start:.6f}", "-i", str(source), "-t", f"{length:.6f}"]
+        args += ["-map", "0:v:0", "-map", "0:a?"]
+        if exact:
+            args += X264 + AAC
+        else:
+            args += ["-c", "copy", "-avoid_negative_ts", "make_zero"]
+        args += metadata_args(info, real_start, keep_gps=keep_gps)
+        args += ["-y", str(tmp)]
+        run_ffmpeg(args, outputs=[tmp], duration=length, progress=progress)
+    result = VideoResult(
+        source=source,
+        output=out,
+        operation="transcoded" if exact else "trimmed",
+        start=real_start,
+        end=e,
+        requested_start=start,
+        requested_end=end,
+        first_frame_time=first_frame_time(info, real_start),
+        notes=notes,
+        size_bytes=out.stat().st_size,
+    )
+    if record:
+        _record(
+            result,
+            {
+                "requested_start": start,
+                "requested_end": end,
+                "start": round(real_start, 6),
+                "end": round(e, 6),
+                "lossless": not exact,
+                "keep_gps": keep_gps,
+            },
+        )
+    return result
+
+
+# --------------------------------------------------------------------------- stamp
+
+
+@dataclass
+class StampClock:
+    """What the burned-in clock shows: the wall-clock time of the first output frame."""
+
+    first_frame: dt.datetime  # aware, in the zone to display
+    label: str  # "+03:00" or "UTC"
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def base_epoch(self) -> float:
+        """Seconds such that gmtime(base + t) reads as the local wall clock at output time t."""
+        local = self.first_frame.replace(tzinfo=None)
+        return calendar.timegm(local.timetuple()) + local.microsecond / 1e6
+
+    def text_at(self, t: float) -> str:
+        when = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=math.floor(self.base_epoch + t))
+        return f"{when:%Y-%m-%d %H:%M:%S} {self.label}"
+
+    def drawtext_text(self) -> str:
+        """drawtext's text (for a textfile): ffmpeg expands it for every frame."""
+        return f"%{{pts:gmtime:{self.base_epoch:.3f}:%Y-%m-%d %H\\:%M\\:%S}} {self.label}"
+
+
+def stamp_clock(
+    info: CaptureInfo,
+    offset_s: float,
+    *,
+    start_time: dt.datetime | None = None,
+    zone: dt.tzinfo | None = None,
+    zone_name: str = "",
+) -> StampClock:
+    """Decide the zone the clock shows: the metadata's offset, else the given zone, else UTC."""
+    notes: list[str] = []
+    if start_time is not None:
+        base = start_time
+        source = "--start-time"
+        if base.tzinfo is None:
+            if zone is None:
+                raise UsageError(
+                    "--start-time has no offset and no --tz was given",
+                    hint="write it like 2026-11-20T17:03:11+03:00",
+                )
+            base = base.replace(tzinfo=zone)
+    else:
+        if info.captured_at is None:
+            raise UsageError(
+                "the video has no capture time to burn in",
+                path=info.file,
+                hint="give --start-time, e.g. --start-time 2026-11-20T17:03:11+03:00",
+            )
+        base = info.captured_at
+        source = info.time_source
+        if base.tzinfo is None:
+            if zone is None:
+                raise UsageError(
+                    "the capture time has no zone", path=info.file, hint="give --tz ZONE"
+                )
+            base = base.replace(tzinfo=zone)
+    first = base + dt.timedelta(seconds=offset_s)
+    keys_offset = info.time_source.startswith("QuickTime Keys") and start_time is None
+    if keys_offset or (start_time is not None and start_time.tzinfo is not None and zone is None):
+        label = offset_label(first.tzinfo, first) if first.tzinfo else "UTC"
+    elif zone is not None:
+        first = first.astimezone(zone)
+        label = offset_label(zone, first)
+        notes.append(f"times shown in {zone_name or zone} ({label})")
+    elif info.utc_only or first.utcoffset() == dt.timedelta(0):
+        first = first.astimezone(dt.timezone.utc)
+        label = "UTC"
+        notes.append(
+            "the video does not say its time zone: times are shown in UTC (give --tz or set "
+            "the case's timezone to show local time)"
+        )
+    else:
+        label = offset_label(first.tzinfo, first) if first.tzinfo else "UTC"
+    return StampClock(first_frame=first, label=label, source=source, notes=notes)
+
+
+def _font_size_to_fit(text: str, max_width: float, start: int) -> int:
+    from PIL import ImageFont
+
+    from evidence_tools.resources import font_path
+
+    size = start
+    while size > 10:
+        font = ImageFont.truetype(str(font_path(bold=True)), size)
+        if font.getlength(text) <= max_width:
+            break
+        size -= 1
+    return size
+
+
+def _xy(position: str, pad: int, line: int, lines: int, line_h: int) -> tuple[str, str]:
+    """drawtext x/y for line ``line`` (0 = the clock) of ``lines``, in a corner."""
+    x = f"{pad}" if position.endswith("left") else f"w-text_w-{pad}"
+    if position.startswith("bottom"):
+        y = f"h-{pad}-{(line + 1) * line_h}"
+    else:
+        y = f"{pad + (lines - 1 - line) * line_h}"
+    return x, y
+
+
+def stamp(
+    src: str | Path,
+    output: str | Path | None = None,
+    *,
+    start: float | None = None,
+    end: float | None = None,
+    start_time: dt.datetime | None = None,
+    zone: dt.tzinfo | None = None,
+    zone_name: str = "",
+    caption: str = "",
+    position: str = "bottom-left",
+    keep_gps: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    record: bool = True,
+) -> VideoResult:
+    """Burn the wall-clock capture time into every frame (and trim in the same encode)."""
+    if position not in POSITIONS:
+        raise UsageError(f"unknown position {position!r}", hint="one of " + ", ".join(POSITIONS))
+    source = Path(src)
+    info = load_video(source)
+    s, e, notes = clamp_range(info, start, end)
+    clock = stamp_clock(info, s, start_time=start_time, zone=zone, zone_name=zone_name)
+    notes = clock.notes + notes
+    out = Path(output) if output is not None else default_output(source, "stamped", ".mp4")
+    width, height = info.width or 1280, info.height or 720
+    short = min(width, height)
+    pad = max(8, round(short * 0.03))
+    size = max(14, round(short * 0.045))
+    clock_size = _font_size_to_fit(clock.text_at(0), width - 2 * pad - size, size)
+    cap_size = _font_size_to_fit(caption, width - 2 * pad - size, size) if caption else 0
+    line_h = round(max(clock_size, cap_size) * 1.6)
+    border = max(4, round(clock_size * 0.3))
+    workdir = Path(tempfile.mkdtemp(prefix="evidence-stamp-"))
+    try:
+        shutil.copy(_font_file(), workdir / "font.ttf")
+        (workdir / "clock.txt").write_text(clock.drawtext_text(), encoding="utf-8")
+        lines = 2 if caption else 1
+        common = (
+            "fontfile=font.ttf:fontcolor=white:box=1:boxcolor=black@0.6:"
+            f"boxborderw={border}:borderw=1:bordercolor=black@0.8"
+        )
+        x, y = _xy(position, pad, 0, lines, line_h)
+        filters = [f"drawtext={common}:textfile=clock.txt:fontsize={clock_size}:x={x}:y={y}"]
+        if caption:
+            (workdir / "caption.txt").write_text(caption.replace("\n", " "), encoding="utf-8")
+            x, y = _xy(position, pad, 1, lines, line_h)
+            filters.append(
+                f"drawtext={common}:textfile=caption.txt:expansion=none:"
+                f"fontsize={cap_size}:x={x}:y={y}"
+            )
+        filters.append("format=yuv420p")
+        length = e - s
+        with atomic_output(out, force=force, sources=[source]) as tmp:
+            args = ["-ss", f"{s:.6f}", "-i", str(source.resolve()), "-t", f"{length:.6f}"]
+            args += ["-map", "0:v:0", "-map", "0:a?", "-vf", ",".join(filters)]
+            args += X264 + AAC
+            args += metadata_args(info, s, keep_gps=keep_gps, stamped=True)
+            args += ["-y", str(tmp.resolve())]
+            run_ffmpeg(args, outputs=[tmp], duration=length, progress=progress, cwd=workdir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    notes.append(
+        f"burned in {clock.text_at(0)} at the first frame ({format_timecode(s)} in the source), "
+        f"from {clock.source}"
+    )
+    result = VideoResult(
+        source=source,
+        output=out,
+        operation="drawing",
+        start=s,
+        end=e,
+        requested_start=start,
+        requested_end=end,
+        first_frame_time=clock.first_frame,
+        notes=notes,
+        size_bytes=out.stat().st_size,
+    )
+    if record:
+        _record(
+            result,
+            {
+                "start": round(s, 6),
+                "end": round(e, 6),
+                "first_frame_time": clock.first_frame.isoformat(),
+                "clock_text_at_start": clock.text_at(0),
+                "time_source": clock.source,
+                "caption": caption,
+                "position": position,
+                "keep_gps": keep_gps,
+                "encoder": "libx264 crf 20 veryfast, aac 128k",
+            },
+        )
+    return result
+
+
+def _font_file() -> Path:
+    from evidence_tools.resources import font_path
+
+    return font_path(bold=True)
+
+
+# --------------------------------------------------------------------------- frames
+
+
+@dataclass
+class Still:
+    path: Path
+    at: float
+    wall_clock: dt.datetime | None
+    note: str = ""
+
+
+def _still_name(stem: str, at: float, when: dt.datetime | None) -> str:
+    pos = format_timecode(at).replace(":", "-")
+    if when is None:
+        return f"{stem}_{pos}.jpg"
+    stamp_text = when.strftime("%Y-%m-%dT%H-%M-%S")
+    return f"{stem}_{pos}_{stamp_text}.jpg"
+
+
+def _grab(source: Path, at: float, dest: Path, *, max_side: int | None = None) -> None:
+    vf = "format=yuvj420p"
+    if max_side:
+        vf = (
+            f"scale='if(gt(iw,ih),min({max_side},iw),-2)':'if(gt(iw,ih),-2,min({max_side},ih))',"
+            + vf
+        )
+    args = ["-ss", f"{at:.6f}", "-i", str(source), "-map", "0:v:0", "-frames:v", "1"]
+    args += ["-vf", vf, "-q:v", "2", "-y", str(dest)]
+    run_ffmpeg(args, outputs=[dest])
+    if not dest.exists() or dest.stat().st_size == 0:
+        raise InputFileError(f"no frame could be decoded at {format_timecode(at)}", path=source)
+
+
+def _caption_image(path: Path, lines: list[str]) -> None:
+    """Caption bars (wall-clock time, note) at the top of a still, clear of a burned-in clock."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from evidence_tools.resources import font_path
+
+    with Image.open(path) as img:
+        image = img.convert("RGB")
+    draw = ImageDraw.Draw(image)
+    size = max(14, round(min(image.size) * 0.04))
+    font = ImageFont.truetype(str(font_path(bold=True)), size)
+    pad = max(6, size // 3)
+    y = pad
+    for text in [ln for ln in lines if ln]:
+        fit = size
+        while fit > 10 and font.getlength(text) > image.width - 4 * pad:
+            fit -= 1
+            font = ImageFont.truetype(str(font_path(bold=True)), fit)
+        box = draw.textbbox((0, 0), text, font=font)
+        th = box[3] - box[1]
+        draw.rectangle((pad, y, pad + box[2] - box[0] + 2 * pad, y + th + 2 * pad), fill=(0, 0, 0))
+        draw.text((2 * pad - box[0], y + pad - box[1]), text, font=font, fill=(255, 255, 255))
+        y += th + 2 * pad + pad // 2
+        font = ImageFont.truetype(str(font_path(bold=True)), size)
+    image.save(path, "JPEG", quality=92)
+
+
+def frames(
+    src: str | Path,
+    *,
+    at: Sequence[float] = (),
+    every: float | None = None,
+    notes: Sequence[str] = (),
+    outdir: str | Path | None = None,
+    caption: bool = False,
+    force: bool = False,
+    zone: dt.tzinfo | None = None,
+    zone_name: str = "",
+    record: bool = True,
+) -> list[Still]:
+    """Upright JPEG stills at the given times (or every N seconds), named by position and
+    wall-clock time."""
+    source = Path(src)
+    info = load_video(source)
+    length = usable_duration(info)
+    times = list(at)
+    if every is not None:
+        if every <= 0:
+            raise UsageError("--every must be more than zero")
+        count = int(length // every) + 1
+        if count > 500:
+            raise UsageError(
+                f"--every {every:g} would write {count} stills", hint="choose a larger step"
+            )
+        times += [i * every for i in range(count) if i * every < length]
+    if not times:
+        raise UsageError("say which stills: --at T (repeatable), --every T or --sheet COLSxROWS")
+    for t in times:
+        if t >= length:
+            raise UsageError(
+                f"{format_timecode(t)} is past the end of the video ({format_timecode(length)})"
+            )
+    folder = Path(outdir) if outdir is not None else default_output(source, "x", "").parent
+    if not folder.is_dir():
+        raise OutputError("output folder does not exist", path=folder, hint="create it first")
+    clock = _optional_clock(info, zone, zone_name)
+    stills = []
+    for i, t in enumerate(times):
+        when = clock.first_frame + dt.timedelta(seconds=t) if clock else None
+        dest = folder / _still_name(source.stem, t, when)
+        note = notes[i] if i < len(notes) else ""
+        with atomic_output(dest, force=force, sources=[source]) as tmp:
+            _grab(source, t, tmp)
+            if caption:
+                first = clock.text_at(t) if clock else format_timecode(t)
+                _caption_image(tmp, [first, note])
+        stills.append(Still(dest, t, when, note))
+        if record:
+            from evidence_tools.integrity import record_output
+
+            record_output(
+                dest,
+                sources=[source],
+                operation="transcoded",
+                parameters={
+                    "still_at": round(t, 3),
+                    "caption": caption,
+                    "note": note,
+                    "wall_clock": when.isoformat() if when else None,
+                },
+                tools={"ffmpeg": ffmpeg_version()},
+            )
+    return stills
+
+
+def _optional_clock(info: CaptureInfo, zone: dt.tzinfo | None, zone_name: str) -> StampClock | None:
+    try:
+        return stamp_clock(info, 0.0, zone=zone, zone_name=zone_name)
+    except UsageError:
+        return None
+
+
+def contact_sheet(
+    src: str | Path,
+    cols: int,
+    rows: int,
+    output: str | Path | None = None,
+    *,
+    force: bool = False,
+    zone: dt.tzinfo | None = None,
+    zone_name: str = "",
+    start: float = 0.0,
+    end: float | None = None,
+    record: bool = True,
+) -> Path:
+    """A grid of evenly spaced stills, each labelled with its position and wall-clock time."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from evidence_tools.resources import font_path
+
+    if not (1 <= cols <= 10 and 1 <= rows <= 10):
+        raise UsageError("--sheet takes COLSxROWS from 1x1 to 10x10, e.g. 4x3")
+    source = Path(src)
+    info = load_video(source)
+    s, e, _ = clamp_range(info, start, end)
+    n = cols * rows
+    times = [s + (e - s) * (i + 0.5) / n for i in range(n)]
+    out = (
+        Path(output)
+        if output is not None
+        else default_output(source, f"sheet_{cols}x{rows}", ".jpg")
+    )
+    clock = _optional_clock(info, zone, zone_name)
+    tile_w = 480 if (info.width or 16) >= (info.height or 9) else 270
+    tiles = []
+    with tempfile.TemporaryDirectory(prefix="evidence-sheet-") as tmp_name:
+        for i, t in enumerate(times):
+            dest = Path(tmp_name) / f"{i:03d}.jpg"
+            _grab(source, t, dest, max_side=max(tile_w, 480))
+            with Image.open(dest) as img:
+                tile = img.convert("RGB")
+            tile.thumbnail((tile_w, tile_w * 2))
+            tiles.append(tile)
+    tw = max(t.width for t in tiles)
+    th = max(t.height for t in tiles)
+    label_h = 44
+    gap = 8
+    sheet = Image.new("RGB", (cols * (tw + gap) + gap, rows * (th + label_h + gap) + gap), "white")
+    draw = ImageDraw.Draw(sheet)
+    font = ImageFont.truetype(str(font_path(bold=True)), 15)
+    small = ImageFont.truetype(str(font_path()), 13)
+    for i, (tile, t) in enumerate(zip(tiles, times, strict=True)):
+        x = gap + (i % cols) * (tw + gap)
+        y = gap + (i // cols) * (th + label_h + gap)
+        sheet.paste(tile, (x + (tw - tile.width) // 2, y))
+        draw.text((x, y + th + 4), format_timecode(t), font=font, fill=(0, 0, 0))
+        if clock is not None:
+            draw.text((x, y + th + 23), clock.text_at(t), font=small, fill=(60, 60, 60))
+    with atomic_output(out, force=force, sources=[source]) as tmp:
+        sheet.save(tmp, "JPEG", quality=88)
+    if record:
+        from evidence_tools.integrity import record_output
+
+        record_output(
+            out,
+            sources=[source],
+            operation="transcoded",
+            parameters={"sheet": f"{cols}x{rows}", "times": [round(t, 3) for t in times]},
+            tools={"ffmpeg": ffmpeg_version()},
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- fit
+
+
+# (long side, minimum video kbit/s at which that size still reads well)
+LADDER = ((1920, 2500), (1280, 1200), (854, 600), (640, 300), (426, 0))
+
+
+def plan_fit(
+    duration: float, max_bytes: int, has_audio: bool, long_side: int
+) -> tuple[int, int, int]:
+    """Video kbit/s, audio kbit/s and the long side to scale to, for a file under ``max_bytes``.
+
+    A 4 % margin covers the container; the bitrate falls to 100 kbit/s at the least.
+    """
+    audio = 96 if has_audio else 0
+    total_kbps = max_bytes * 8 * 0.96 / duration / 1000
+    video = int(total_kbps - audio)
+    if has_audio and video < 200:
+        audio = 48
+        video = int(total_kbps - audio)
+    if video < 100:
+        raise UsageError(
+            f"a {duration:.0f} s video cannot fit in {max_bytes / 1e6:.1f} MB and stay watchable",
+            hint="trim it first (evidence video trim) or allow more MB",
+        )
+    side = long_side
+    for ladder_side, min_kbps in LADDER:
+        if ladder_side <= long_side and video >= min_kbps:
+            side = ladder_side
+            break
+    else:
+        side = min(long_side, LADDER[-1][0])
+    return video, audio, min(side, long_side)
+
+
+def fit(
+    src: str | Path,
+    max_mb: float,
+    output: str | Path | None = None,
+    *,
+    keep_gps: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    record: bool = True,
+) -> VideoResult:
+    """Re-encode to H.264 + AAC in MP4 under ``max_mb`` megabytes (two-pass, downscaled when
+    the bitrate would make the full size unreadable). Never exceeds the limit silently."""
+    if max_mb <= 0:
+        raise UsageError("--max-mb must be more than zero")
+    source = Path(src)
+    info = load_video(source)
+    length = usable_duration(info)
+    max_bytes = int(max_mb * 1_000_000)
+    out = Path(output) if output is not None else default_output(source, f"fit{max_mb:g}mb", ".mp4")
+    has_audio = bool(info.audio_codec)
+    long_side = max(info.width or 1280, info.height or 720)
+    video_kbps, audio_kbps, side = plan_fit(length, max_bytes, has_audio, long_side)
+    notes: list[str] = []
+    landscape = (info.width or 16) >= (info.height or 9)
+    scale = f"scale={side}:-2" if landscape else f"scale=-2:{side}"
+    workdir = Path(tempfile.mkdtemp(prefix="evidence-fit-"))
+    last_size = 0
+    try:
+        for _attempt in range(3):
+            try:
+                with atomic_output(out, force=force, sources=[source]) as tmp:
+                    _two_pass(source, tmp, info, length, scale, video_kbps, audio_kbps,
+                              workdir, keep_gps, progress)  # fmt: skip
+                    last_size = tmp.stat().st_size
+                    if last_size > max_bytes:
+                        raise _TooBig(last_size)
+                break
+            except _TooBig:
+                video_kbps = int(video_kbps * max_bytes / last_size * 0.92)
+                notes.append(
+                    f"the first try came out at {last_size / 1e6:.2f} MB; "
+                    f"encoding again at {video_kbps} kbit/s"
+                )
+                if video_kbps < 100:
+                    break
+        else:
+            video_kbps = 0
+        if not out.exists() or video_kbps < 100:
+            raise OutputError(
+                f"could not get under {max_mb:g} MB (the last try was {last_size / 1e6:.2f} MB)",
+                path=out,
+                hint="trim the video first (evidence video trim)",
+            )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    size = out.stat().st_size
+    notes.append(
+        f"{size / 1e6:.2f} MB (limit {max_mb:g} MB): H.264 {video_kbps} kbit/s at {side}p long side"
+        + (f", AAC {audio_kbps} kbit/s" if has_audio else "")
+    )
+    result = VideoResult(
+        source=source,
+        output=out,
+        operation="transcoded",
+        start=0.0,
+        end=length,
+        first_frame_time=first_frame_time(info, 0.0),
+        notes=notes,
+        size_bytes=size,
+    )
+    if record:
+        _record(
+            result,
+            {
+                "max_mb": max_mb,
+                "video_kbps": video_kbps,
+                "audio_kbps": audio_kbps,
+                "long_side": side,
+                "two_pass": True,
+                "keep_gps": keep_gps,
+            },
+        )
+    return result
+
+
+def _two_pass(
+    source: Path,
+    tmp: Path,
+    info: CaptureInfo,
+    length: float,
+    scale: str,
+    video_kbps: int,
+    audio_kbps: int,
+    workdir: Path,
+    keep_gps: bool,
+    progress: Progress | None,
+) -> None:
+    common = ["-i", str(source.resolve()), "-t", f"{length:.6f}", "-map", "0:v:0"]
+    vopts = ["-vf", f"{scale},format=yuv420p", "-c:v", "libx264", "-preset", "medium",
+             "-b:v", f"{video_kbps}k", "-maxrate", f"{int(video_kbps * 1.5)}k",
+             "-bufsize", f"{video_kbps * 2}k"]  # fmt: skip
+    passlog = str(workdir / "pass")
+    first = progress and (lambda f: progress(f / 2))
+    second = progress and (lambda f: progress(0.5 + f / 2))
+    run_ffmpeg(
+        common + vopts + ["-pass", "1", "-passlogfile", passlog, "-an", "-f", "null", "-"],
+        duration=length,
+        progress=first or None,
+    )
+    audio = ["-map", "0:a?", "-c:a", "aac", "-b:a", f"{audio_kbps}k"] if audio_kbps else []
+    run_ffmpeg(
+        common
+        + vopts
+        + ["-pass", "2", "-passlogfile", passlog]
+        + audio
+        + metadata_args(info, 0.0, keep_gps=keep_gps)
+        + ["-y", str(tmp.resolve())],
+        outputs=[tmp],
+        duration=length,
+        progress=second or None,
+    )
+
+
+class _TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size

@@ -119,8 +119,7 @@ def clamp_range(
         raise UsageError("times cannot be negative")
     if end is not None and start is not None and end <= start:
         raise UsageError(
-            f"the end ({format_timecode(end)}) must come after "
-            f"the start ({format_timecode(start)})"
+            f"the end ({format_timecode(end)}) must come after the start ({format_timecode(start)})"
         )
     if s >= length:
         raise UsageError(
@@ -157,15 +156,20 @@ def _keys_text(when: dt.datetime) -> str:
 
 
 def metadata_args(
-    info: CaptureInfo, shift: float, *, keep_gps: bool, stamped: bool = False
+    info: CaptureInfo,
+    shift: float,
+    *,
+    keep_gps: bool,
+    first_frame: dt.datetime | None = None,
 ) -> list[str]:
-    """ffmpeg arguments that carry the metadata over with creation times moved by ``shift``."""
+    """ffmpeg arguments that carry the metadata over with creation times moved by ``shift``
+    (or set to ``first_frame``, a time the user gave for a video without one)."""
     args = ["-map_metadata", "0", "-movflags", "+faststart+use_metadata_tags"]
-    when = first_frame_time(info, shift)
+    when = first_frame if first_frame is not None else first_frame_time(info, shift)
     if when is not None and when.tzinfo is not None:
         args += ["-metadata", f"creation_time={_mvhd_text(when)}"]
         args += ["-metadata:s:v", f"creation_time={_mvhd_text(when)}"]
-        if info.time_source.startswith("QuickTime Keys"):
+        if info.time_source.startswith("QuickTime Keys") or first_frame is not None:
             args += ["-metadata", f"com.apple.quicktime.creationdate={_keys_text(when)}"]
     if not keep_gps:
         for key in LOCATION_KEYS:
@@ -444,7 +448,8 @@ def stamp(
             args = ["-ss", f"{s:.6f}", "-i", str(source.resolve()), "-t", f"{length:.6f}"]
             args += ["-map", "0:v:0", "-map", "0:a?", "-vf", ",".join(filters)]
             args += X264 + AAC
-            args += metadata_args(info, s, keep_gps=keep_gps, stamped=True)
+            given = clock.first_frame if start_time is not None else None
+            args += metadata_args(info, s, keep_gps=keep_gps, first_frame=given)
             args += ["-y", str(tmp.resolve())]
             run_ffmpeg(args, outputs=[tmp], duration=length, progress=progress, cwd=workdir)
     finally:

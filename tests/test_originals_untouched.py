@@ -41,6 +41,23 @@ def invocations(case: Path, tmp: Path) -> dict[str, list[list[str]]]:
                 "--force",
             ],
         ],
+        "video": [
+            ["video", "trim", str(originals / "unboxing.mov"), "--start", "1", "--end", "4"],
+            ["video", "stamp", str(originals / "unboxing.mov"), "--end", "2"],
+            ["video", "frames", str(originals / "unboxing.mov"), "--at", "1", "--caption"],
+            ["video", "frames", str(originals / "unboxing.mov"), "--sheet", "2x2"],
+            ["video", "fit", str(originals / "unboxing.mov"), "--max-mb", "1"],
+            [
+                "video",
+                "trim",
+                str(originals / "unboxing.mov"),
+                "--end",
+                "2",
+                "-o",
+                str(originals / "unboxing.mov"),
+                "--force",
+            ],
+        ],
         "meta": [["meta", str(originals), "--json"], ["meta", str(originals), "--csv"]],
     }
 

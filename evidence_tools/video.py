@@ -13,7 +13,6 @@ import datetime as dt
 import math
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from evidence_tools.capture import CaptureInfo, offset_label, read_capture
-from evidence_tools.errors import ExternalToolError, InputFileError, OutputError, UsageError
-from evidence_tools.ffmpeg import ffmpeg_exe, ffmpeg_version, run_ffmpeg
+from evidence_tools.errors import InputFileError, OutputError, UsageError
+from evidence_tools.ffmpeg import ffmpeg_version, run_ffmpeg
 from evidence_tools.fsutil import atomic_output
 from evidence_tools.timecode import format_timecode
 
@@ -52,10 +51,19 @@ class VideoResult:
 # --------------------------------------------------------------------------- reading
 
 
-def load_video(path: str | Path) -> CaptureInfo:
-    """Capture facts of a video, refusing what no video verb can work on."""
+def load_video(path: str | Path, probe: Any = None) -> CaptureInfo:
+    """Capture facts of a video, refusing what no video verb can work on.
+
+    With a ``probe`` already made (a packet scan), the facts come from it and the file is
+    not read again.
+    """
     p = Path(path)
-    info = read_capture(p)
+    if probe is not None:
+        from evidence_tools.metadata.video import info_from_probe
+
+        info = info_from_probe(p, probe)
+    else:
+        info = read_capture(p)
     if info.kind != "video":
         raise InputFileError(
             "not a video", path=p, hint="video verbs take MP4, MOV, M4V, 3GP, WebM, MKV"
@@ -74,32 +82,30 @@ def usable_duration(info: CaptureInfo) -> float:
     return float(info.duration or 0.0)
 
 
-def keyframe_times(path: str | Path, *, timeout: float = 300) -> list[float]:
-    """Presentation times of the video's keyframes, read by copying packets (no decoding)."""
-    cmd = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
-        "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-",
-    ]  # fmt: skip
-    try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise ExternalToolError("ffmpeg took too long listing keyframes", path=path) from exc
-    text = proc.stdout.decode("ascii", "replace")
-    match = re.search(r"^#tb 0: (\d+)/(\d+)", text, re.MULTILINE)
-    if not match:
-        raise InputFileError("no video packets could be read", path=path)
-    tb = int(match.group(1)) / int(match.group(2))
-    times = []
-    for line in text.splitlines():
-        if line.startswith("#") or not line.strip():
-            continue
-        parts = [p.strip() for p in line.split(",")]
-        if len(parts) < 6:
-            continue
-        flags = next((p for p in parts[6:] if p.startswith("F=")), "F=0x1")
-        if int(flags[2:], 16) & 1:
-            times.append(int(parts[2]) * tb)
-    return sorted(set(times))
+def keyframe_times(path: str | Path) -> list[float]:
+    """Presentation times of all the video's keyframes (packets copied, never decoded)."""
+    from evidence_tools.metadata.video import scan_packets
+
+    _, packets = scan_packets(Path(path))
+    return sorted({p.pts for p in packets if p.key})
+
+
+def _existing(src: str | Path) -> Path:
+    p = Path(src)
+    if not p.is_file():
+        raise InputFileError("file not found", path=p, hint="check the name")
+    if p.stat().st_size == 0:
+        raise InputFileError("file is empty (0 bytes)", path=p)
+    return p
+
+
+def _written_length(log: str) -> float | None:
+    """The output length ffmpeg reported in its last progress line."""
+    found = re.findall(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)", log)
+    if not found:
+        return None
+    h, m, sec = found[-1]
+    return int(h) * 3600 + int(m) * 60 + float(sec)
 
 
 def keyframe_at_or_before(keyframes: Sequence[float], t: float) -> float:
@@ -228,15 +234,21 @@ def trim(
 ) -> VideoResult:
     """Cut [start, end). Lossless (stream copy from the keyframe at or before ``start``) by
     default; ``exact`` re-encodes for a frame-accurate cut."""
-    source = Path(src)
-    info = load_video(source)
+    from evidence_tools.metadata.video import scan_packets
+
+    source = _existing(src)
+    want = start or 0.0
+    # one read gives the header and the keyframes just before the start
+    probe, packets = scan_packets(
+        source, seek=max(0.0, want - 10.0) or None, stop_after=0.0 if exact else want + 0.001
+    )
+    info = load_video(source, probe)
     s, e, notes = clamp_range(info, start, end)
     if exact:
         real_start = s
         ext = ".mp4"
     else:
-        keys = keyframe_times(source)
-        real_start = keyframe_at_or_before(keys, s)
+        real_start = keyframe_at_or_before([p.pts for p in packets if p.key], s)
         if abs(real_start - s) > 1e-3:
             notes.insert(
                 0,
@@ -257,7 +269,14 @@ def trim(
             args += ["-c", "copy", "-avoid_negative_ts", "make_zero"]
         args += metadata_args(info, real_start, keep_gps=keep_gps)
         args += ["-y", str(tmp)]
-        run_ffmpeg(args, outputs=[tmp], duration=length, progress=progress)
+        log = run_ffmpeg(args, outputs=[tmp], duration=length, progress=progress)
+    written = _written_length(log)
+    if written is not None and written < length - 0.5:
+        notes.append(
+            f"the source's data stops at {format_timecode(real_start + written)} although it "
+            "says it lasts longer: it is probably an incomplete copy"
+        )
+        e = real_start + written
     result = VideoResult(
         source=source,
         output=out,

@@ -51,6 +51,7 @@ class ProbeResult:
     format_name: str = ""
     metadata: dict[str, str] = field(default_factory=dict)
     duration: float | None = None
+    start: float = 0.0
     streams: list[StreamInfo] = field(default_factory=list)
     read_until: float | None = None  # the last packet time reached by the copy pass
     partial: bool = False
@@ -92,6 +93,8 @@ def parse_probe(text: str) -> ProbeResult:
         duration = _DURATION_RE.match(line)
         if duration:
             section = None
+            if duration.group(2):
+                result.start = float(duration.group(2))
             parts = duration.group(1).split(":")
             if len(parts) == 3:
                 try:
@@ -263,32 +266,139 @@ def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
             )
 
 
-def probe_video(path: Path, *, timeout: float = 300) -> tuple[ProbeResult, str]:
-    cmd = [
-        ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(path),
-        "-map", "0:v?", "-map", "0:a?", "-c", "copy", "-f", "null", "-",
-    ]  # fmt: skip
-    try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise ExternalToolError(
-            f"ffmpeg took longer than {timeout:.0f} s to read it", path=path
-        ) from exc
-    except OSError as exc:
-        raise ExternalToolError(f"ffmpeg cannot start: {exc}") from exc
-    text = proc.stderr.decode("utf-8", "replace")
-    probe = parse_probe(text)
+@dataclass
+class Packet:
+    """A video packet: presentation time and duration in seconds from the file's start."""
+
+    pts: float
+    duration: float
+    key: bool
+
+
+def _ffmpeg_run(cmd: list[str], timeout: float, stop_after: float | None = None) -> tuple[str, str]:
+    """Run ``cmd``; return (stdout, stderr). Stops ffmpeg early once a listed packet's time
+    passes ``stop_after`` (framecrc listings only), so a scan reads no more than it needs."""
+    import tempfile
+    import threading
+
+    with tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL
+            )
+        except OSError as exc:
+            raise ExternalToolError(f"ffmpeg cannot start: {exc}") from exc
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        lines: list[str] = []
+        tb = None
+        try:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                line = raw.decode("ascii", "replace")
+                lines.append(line)
+                if stop_after is None:
+                    continue
+                if line.startswith("#tb 0:"):
+                    num, den = line.split(":", 1)[1].strip().split("/")
+                    tb = int(num) / int(den)
+                elif tb is not None and not line.startswith("#"):
+                    parts = line.split(",")
+                    if len(parts) > 2 and int(parts[2]) * tb > stop_after:
+                        proc.kill()
+                        break
+            proc.wait()
+        finally:
+            timer.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        err.seek(0)
+        return "".join(lines), err.read().decode("utf-8", "replace")
+
+
+def parse_framecrc(text: str, start: float = 0.0) -> list[Packet]:
+    """Packets from ffmpeg's framecrc listing (a keyframe has no ``F=`` or ``F=0x1``)."""
+    match = re.search(r"^#tb 0: (\d+)/(\d+)", text, re.MULTILINE)
+    if not match:
+        return []
+    tb = int(match.group(1)) / int(match.group(2))
+    packets = []
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) < 6:
+            continue
+        try:
+            pts, dur = int(parts[2]) * tb - start, int(parts[3]) * tb
+        except ValueError:
+            continue
+        flags = next((p for p in parts[6:] if p.startswith("F=")), "F=0x1")
+        packets.append(Packet(pts=pts, duration=dur, key=bool(int(flags[2:], 16) & 1)))
+    return packets
+
+
+def scan_packets(
+    path: Path,
+    *,
+    seek: float | None = None,
+    stop_after: float | None = None,
+    timeout: float = 300,
+) -> tuple[ProbeResult, list[Packet]]:
+    """The container's description and a listing of video packets (copied, never decoded),
+    from ``seek`` (ffmpeg lands on the keyframe at or before it) up to ``stop_after``."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats"]
+    if seek:
+        cmd += ["-ss", f"{seek:.6f}"]
+    cmd += ["-copyts", "-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"]
+    # stop_after is compared with raw timestamps: files that do not start at 0 are rare, and
+    # such a scan then reads a little more than it needs, never less
+    out, err = _ffmpeg_run(cmd, timeout, stop_after=stop_after)
+    probe = parse_probe(err)
     if not probe.streams:
         raise InputFileError(
             "not a readable video (ffmpeg finds no streams in it)",
             path=path,
             hint="is it a complete video file?",
         )
-    return probe, text
+    probe.partial = "partial file" in err or "Packet corrupt" in err
+    return probe, parse_framecrc(out, probe.start)
 
 
-def read_video(path: Path) -> CaptureInfo:
-    probe, _ = probe_video(path)
+def readable_end(packets: list[Packet]) -> float | None:
+    if not packets:
+        return None
+    return max(p.pts + p.duration for p in packets)
+
+
+def probe_video(path: Path, *, timeout: float = 300) -> ProbeResult:
+    """Header facts, and how far the video can really be read.
+
+    Only the last seconds are read to check that the data is all there; a file that fails
+    that check (an incomplete copy) is read through to find where it stops.
+    """
+    probe, packets = scan_packets(path, stop_after=0.0, timeout=timeout)
+    if probe.first("video") is None or not probe.duration:
+        return probe
+    tail_from = max(0.0, probe.duration - 3.0)
+    _, tail = scan_packets(path, seek=tail_from or None, timeout=timeout)
+    end = readable_end(tail)
+    margin = max(0.5, 0.05 * probe.duration)
+    if end is not None and end >= probe.duration - margin:
+        probe.read_until = end
+        return probe
+    _, everything = scan_packets(path, timeout=timeout)
+    probe.read_until = readable_end(everything) or 0.0
+    probe.partial = True
+    return probe
+
+
+def info_from_probe(path: Path, probe: ProbeResult) -> CaptureInfo:
     info = CaptureInfo(file=str(path), kind="video")
     interpret(info, probe)
     return info
+
+
+def read_video(path: Path) -> CaptureInfo:
+    return info_from_probe(path, probe_video(path))

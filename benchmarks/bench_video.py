@@ -1,0 +1,104 @@
+"""Time `evidence video trim` and `evidence video stamp` against the raw ffmpeg commands.
+
+    python benchmarks/bench_video.py [--minutes 3] [--repeat 3]
+
+Generates a 1080p H.264 clip (keyframe every 2 s, with audio and a creation time), then in
+the same run times:
+  1. lossless trim: ours vs `ffmpeg -ss A -to B -i IN -c copy -map 0 -map_metadata 0 OUT`
+     (goal <= 1.3x, CLI start-up included);
+  2. trim + stamp in one encode: ours vs the single raw ffmpeg drawtext command with the same
+     x264 settings (goal <= 1.1x).
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from evidence_tools.ffmpeg import ffmpeg_exe  # noqa: E402
+from evidence_tools.resources import font_path  # noqa: E402
+
+
+def timed(cmd: list[str], repeat: int, cwd: Path | None = None) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(
+            cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd
+        )
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=3.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--stamp-seconds", type=float, default=30.0, help="length of the stamped part"
+    )
+    args = parser.parse_args()
+    ff = ffmpeg_exe()
+    evidence = shutil.which("evidence") or str(Path(sys.executable).parent / "evidence")
+    seconds = args.minutes * 60
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        src = tmp / "unboxing.mp4"
+        print(f"generating a {seconds:.0f} s 1080p clip ...", flush=True)
+        subprocess.run(
+            [ff, "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+             f"testsrc2=size=1920x1080:rate=30:duration={seconds}", "-f", "lavfi", "-i",
+             f"sine=duration={seconds}", "-c:v", "libx264", "-preset", "ultrafast", "-g", "60",
+             "-c:a", "aac", "-metadata", "creation_time=2026-11-20T14:00:00Z", "-y", str(src)],
+            check=True,
+        )  # fmt: skip
+        a, b = seconds * 0.25, seconds * 0.75
+        ours = timed([evidence, "video", "trim", str(src), "--start", f"{a}", "--end", f"{b}",
+                      "-o", str(tmp / "ours.mp4"), "--force"], args.repeat)  # fmt: skip
+        raw = timed([ff, "-y", "-loglevel", "error", "-ss", f"{a}", "-to", f"{b}", "-i", str(src),
+                     "-c", "copy", "-map", "0", "-map_metadata", "0", str(tmp / "raw.mp4")],
+                    args.repeat)  # fmt: skip
+        print(
+            f"lossless trim  ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio {ours / raw:.2f}"
+            " (goal <= 1.3)"
+        )
+        s, e = a, a + args.stamp_seconds
+        ours = timed([evidence, "video", "stamp", str(src), "--start", f"{s}", "--end", f"{e}",
+                      "--caption", "Order 8123456789012345", "--tz", "+03:00",
+                      "-o", str(tmp / "ours_st.mp4"), "--force"], args.repeat)  # fmt: skip
+        shutil.copy(font_path(bold=True), tmp / "font.ttf")
+        (tmp / "clock.txt").write_text(
+            "%{pts:gmtime:1795453080.000:%Y-%m-%d %H\\:%M\\:%S} +03:00", encoding="utf-8"
+        )
+        (tmp / "cap.txt").write_text("Order 8123456789012345", encoding="utf-8")
+        common = (
+            "fontfile=font.ttf:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=14:"
+            "borderw=1:bordercolor=black@0.8"
+        )
+        vf = (
+            f"drawtext={common}:textfile=clock.txt:fontsize=48:x=32:y=h-32-77,"
+            f"drawtext={common}:textfile=cap.txt:expansion=none:fontsize=48:x=32:y=h-32-154,"
+            "format=yuv420p"
+        )
+        raw = timed([ff, "-y", "-loglevel", "error", "-ss", f"{s}", "-i", str(src), "-t",
+                     f"{e - s}", "-map", "0:v:0", "-map", "0:a?", "-vf", vf, "-c:v", "libx264",
+                     "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-c:a", "aac",
+                     "-b:a", "128k", "-movflags", "+faststart", str(tmp / "raw_st.mp4")],
+                    args.repeat, cwd=tmp)  # fmt: skip
+        print(
+            f"trim + stamp   ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio {ours / raw:.2f}"
+            " (goal <= 1.1)"
+        )
+
+
+if __name__ == "__main__":
+    main()

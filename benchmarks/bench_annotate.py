@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import timed  # noqa: E402
 
 REFERENCE = """
 import sys
@@ -27,15 +27,6 @@ from PIL import Image, ImageOps
 img = ImageOps.exif_transpose(Image.open(sys.argv[1]))
 img.convert("RGB").save(sys.argv[2], "JPEG", quality=92, subsampling=0)
 """
-
-
-def timed(cmd: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import timed  # noqa: E402
 
 
 def make_photos(folder: Path, count: int) -> None:
@@ -38,15 +38,6 @@ def make_photos(folder: Path, count: int) -> None:
         # a few full-size 12 MP files, the rest small copies to keep the setup quick
         picture = base if i < 20 else base.resize((800, 600))
         picture.save(folder / f"IMG_{i:04d}.jpg", quality=85, exif=exif.tobytes())
-
-
-def timed(cmd: list[str], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import platform
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +41,9 @@ def now_utc() -> str:
 
 
 def base_tools() -> dict[str, str]:
-    return {"evidence-tools": __version__, "python": platform.python_version()}
+    import sys
+
+    return {"evidence-tools": __version__, "python": sys.version.split()[0]}
 
 
 @dataclass

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_tools.capture import CaptureInfo, offset_label, read_capture
-from evidence_tools.errors import InputFileError, OutputError, UsageError
+from evidence_tools.errors import ExternalToolError, InputFileError, OutputError, UsageError
 from evidence_tools.ffmpeg import ffmpeg_version, run_ffmpeg
 from evidence_tools.fsutil import atomic_output
 from evidence_tools.timecode import format_timecode
@@ -88,6 +88,35 @@ def keyframe_times(path: str | Path) -> list[float]:
 
     _, packets = scan_packets(Path(path))
     return sorted({p.pts for p in packets if p.key})
+
+
+def _copy_with_moov_first(
+    args: list[str],
+    info: CaptureInfo,
+    shift: float,
+    length: float,
+    keep_gps: bool,
+    tmp: Path,
+    progress: Progress | None,
+) -> str:
+    """Stream copy with the index (moov) at the front, for players that stream.
+
+    ``+faststart`` writes the file and then rewrites it whole to move the index; reserving
+    room for the index up front writes it once. Should the estimate fall short, ffmpeg
+    fails and the copy is made again the ordinary way.
+    """
+    packets = length * ((info.fps or 60.0) + (50.0 if info.audio_codec else 0.0))
+    reserve = int(packets * 40 + 100_000)
+    meta = metadata_args(info, shift, keep_gps=keep_gps, faststart=False)
+    try:
+        return run_ffmpeg(
+            args + meta + ["-moov_size", str(reserve), "-y", str(tmp)],
+            outputs=[tmp], duration=length, progress=progress,
+        )  # fmt: skip
+    except ExternalToolError:
+        meta = metadata_args(info, shift, keep_gps=keep_gps)
+        return run_ffmpeg(args + meta + ["-y", str(tmp)], outputs=[tmp], duration=length,
+                          progress=progress)  # fmt: skip
 
 
 def _existing(src: str | Path) -> Path:
@@ -167,10 +196,12 @@ def metadata_args(
     *,
     keep_gps: bool,
     first_frame: dt.datetime | None = None,
+    faststart: bool = True,
 ) -> list[str]:
     """ffmpeg arguments that carry the metadata over with creation times moved by ``shift``
     (or set to ``first_frame``, a time the user gave for a video without one)."""
-    args = ["-map_metadata", "0", "-movflags", "+faststart+use_metadata_tags"]
+    flags = "+faststart+use_metadata_tags" if faststart else "+use_metadata_tags"
+    args = ["-map_metadata", "0", "-movflags", flags]
     when = first_frame if first_frame is not None else first_frame_time(info, shift)
     if when is not None and when.tzinfo is not None:
         args += ["-metadata", f"creation_time={_mvhd_text(when)}"]
@@ -238,9 +269,10 @@ def trim(
 
     source = _existing(src)
     want = start or 0.0
-    # one read gives the header and the keyframes just before the start
+    # one short read gives the header and the keyframe at or before the start (ffmpeg's seek
+    # lands on it, so the listing starts there)
     probe, packets = scan_packets(
-        source, seek=max(0.0, want - 10.0) or None, stop_after=0.0 if exact else want + 0.001
+        source, seek=want or None, stop_after=0.0 if exact else want + 0.001
     )
     info = load_video(source, probe)
     s, e, notes = clamp_range(info, start, end)
@@ -248,7 +280,10 @@ def trim(
         real_start = s
         ext = ".mp4"
     else:
-        real_start = keyframe_at_or_before([p.pts for p in packets if p.key], s)
+        keys = [p.pts for p in packets if p.key and p.pts <= s + 1e-6]
+        if not keys:  # a container whose seek overshot: list from the beginning
+            keys = [k for k in keyframe_times(source) if k <= s + 1e-6]
+        real_start = keyframe_at_or_before(keys, s)
         if abs(real_start - s) > 1e-3:
             notes.insert(
                 0,
@@ -264,12 +299,12 @@ def trim(
         args = ["-ss", f"{real_start:.6f}", "-i", str(source), "-t", f"{length:.6f}"]
         args += ["-map", "0:v:0", "-map", "0:a?"]
         if exact:
-            args += X264 + AAC
+            args += X264 + AAC + metadata_args(info, real_start, keep_gps=keep_gps)
+            log = run_ffmpeg(args + ["-y", str(tmp)], outputs=[tmp], duration=length,
+                             progress=progress)  # fmt: skip
         else:
             args += ["-c", "copy", "-avoid_negative_ts", "make_zero"]
-        args += metadata_args(info, real_start, keep_gps=keep_gps)
-        args += ["-y", str(tmp)]
-        log = run_ffmpeg(args, outputs=[tmp], duration=length, progress=progress)
+            log = _copy_with_moov_first(args, info, real_start, length, keep_gps, tmp, progress)
     written = _written_length(log)
     if written is not None and written < length - 0.5:
         notes.append(

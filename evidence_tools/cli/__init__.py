@@ -7,7 +7,6 @@ of the heavy libraries (reportlab, Pillow, exifread).
 from __future__ import annotations
 
 import importlib
-import logging
 import sys
 from typing import Any
 
@@ -133,14 +132,11 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj.update(verbose=verbose, quiet=quiet, debug=debug)
-    level = logging.WARNING
-    if quiet:
-        level = logging.ERROR
-    elif verbose == 1:
-        level = logging.INFO
-    elif verbose > 1:
-        level = logging.DEBUG
-    logging.basicConfig(level=level, format="evidence: %(message)s", stream=sys.stderr)
+    if verbose or quiet:  # otherwise Python's own last-resort handler shows warnings
+        import logging
+
+        level = logging.ERROR if quiet else logging.INFO if verbose == 1 else logging.DEBUG
+        logging.basicConfig(level=level, format="evidence: %(message)s", stream=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> None:

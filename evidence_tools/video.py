@@ -559,7 +559,7 @@ class Still:
     note: str = ""
 
 
-def _still_name(stem: str, at: float, when: dt.datetime | None) -> str:
+def still_name(stem: str, at: float, when: dt.datetime | None) -> str:
     pos = format_timecode(at).replace(":", "-")
     if when is None:
         return f"{stem}_{pos}.jpg"
@@ -646,11 +646,11 @@ def frames(
     folder = Path(outdir) if outdir is not None else default_output(source, "x", "").parent
     if not folder.is_dir():
         raise OutputError("output folder does not exist", path=folder, hint="create it first")
-    clock = _optional_clock(info, zone, zone_name)
+    clock = optional_clock(info, zone, zone_name)
     stills = []
     for i, t in enumerate(times):
         when = clock.first_frame + dt.timedelta(seconds=t) if clock else None
-        dest = folder / _still_name(source.stem, t, when)
+        dest = folder / still_name(source.stem, t, when)
         note = notes[i] if i < len(notes) else ""
         with atomic_output(dest, force=force, sources=[source]) as tmp:
             _grab(source, t, tmp)
@@ -676,7 +676,7 @@ def frames(
     return stills
 
 
-def _optional_clock(info: CaptureInfo, zone: dt.tzinfo | None, zone_name: str) -> StampClock | None:
+def optional_clock(info: CaptureInfo, zone: dt.tzinfo | None, zone_name: str) -> StampClock | None:
     try:
         return stamp_clock(info, 0.0, zone=zone, zone_name=zone_name)
     except UsageError:
@@ -713,7 +713,7 @@ def contact_sheet(
         if output is not None
         else default_output(source, f"sheet_{cols}x{rows}", ".jpg")
     )
-    clock = _optional_clock(info, zone, zone_name)
+    clock = optional_clock(info, zone, zone_name)
     tile_w = 480 if (info.width or 16) >= (info.height or 9) else 270
     tiles = []
     with tempfile.TemporaryDirectory(prefix="evidence-sheet-") as tmp_name:

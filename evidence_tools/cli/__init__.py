@@ -34,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "video_group",
         "Trim, time-stamp, take stills from and shrink unboxing videos.",
     ),
+    "dossier": (
+        "evidence_tools.cli.dossier_cmd",
+        "dossier_cmd",
+        "Build the PDF evidence dossier and the dispute message.",
+    ),
     "verify": (
         "evidence_tools.cli.case_cmds",
         "verify_cmd",

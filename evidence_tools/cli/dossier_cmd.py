@@ -1,0 +1,64 @@
+"""``evidence dossier``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from evidence_tools.cli._common import progress, say, warn
+
+
+@click.command(
+    "dossier",
+    epilog="""\b
+Examples:
+  evidence dossier                      (in the case folder)
+  evidence dossier my-case --paper letter
+  evidence dossier my-case -o ~/Desktop/dossier.pdf --max-mb 5
+""",
+)
+@click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the PDF (default: exports/dossier.pdf).")  # fmt: skip
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--max-mb", type=float, default=10.0, show_default=True,
+              help="Rebuild with smaller pictures if the PDF is larger.")  # fmt: skip
+@click.option("--skip-broken", is_flag=True,
+              help="Leave out an exhibit that fails (the dossier says so) instead of stopping.")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace outputs that evidence-tools did not make.")
+def dossier_cmd(
+    case_dir: Path | None,
+    output: Path | None,
+    paper: str,
+    max_mb: float,
+    skip_broken: bool,
+    force: bool,
+) -> None:
+    """Build the PDF evidence dossier and the short dispute message from a case folder.
+
+    First brings every exhibit up to date from case.toml (trims and stamps videos, takes the
+    stills at the listed moments, annotates photos), redoing only what changed; then writes
+    exports/dossier.pdf and exports/message.txt.
+    """
+    from evidence_tools.case import find_case_root, load_case
+    from evidence_tools.dossier.build import build_dossier
+
+    root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
+    count = len(load_case(root).evidence)
+    with progress(count, "Exhibits") as update:
+        result = build_dossier(
+            root, output, paper=paper, max_mb=max_mb, force=force, skip_broken=skip_broken,
+            progress=lambda _n, _ex: update(1),
+        )  # fmt: skip
+    for warning in result.warnings:
+        warn(warning)
+    for note in result.notes:
+        say(note)
+    made = len(result.rebuilt)
+    say(
+        f"{len(result.exhibits)} exhibits ({made} file{'s' if made != 1 else ''} made, the rest "
+        f"up to date); {result.pages} pages, {result.size_bytes / 1e6:.1f} MB"
+    )
+    say(f"Message for the dispute box: {result.message}")
+    click.echo(str(result.pdf))

@@ -56,15 +56,26 @@ def init_case(
     order: str = "",
     timezone: str = "",
     force: bool = False,
+    from_case: str | Path | None = None,
 ) -> Path:
-    """Create ``folder`` with case.toml, originals/ and exports/. Returns case.toml's path."""
+    """Create ``folder`` with case.toml, originals/ and exports/. Returns case.toml's path.
+
+    ``from_case`` starts from another case folder instead of the template: its case.toml is
+    copied and its originals are added (copied and hashed), e.g. to try the sample case.
+    """
     root = Path(folder)
     if root.exists() and not root.is_dir():
         raise OutputError("exists and is not a folder", path=root)
     toml_path = root / CASE_FILE
-    text = render_template(
-        platform=platform, claim=claim, resolution=resolution, number=order, timezone=timezone
-    )
+    if from_case is not None:
+        source = load_case(from_case)  # validates it
+        if source.root.resolve() == root.resolve():
+            raise OutputError("a case cannot start from itself", path=root)
+        text = source.toml_path.read_text(encoding="utf-8")
+    else:
+        text = render_template(
+            platform=platform, claim=claim, resolution=resolution, number=order, timezone=timezone
+        )
     if toml_path.exists() and not force:
         raise OutputExistsError(toml_path)
     try:
@@ -74,6 +85,12 @@ def init_case(
     except OSError as exc:
         raise OutputError(f"cannot create the folder: {exc.strerror}", path=root) from exc
     write_text_atomic(toml_path, text, force=force)
+    if from_case is not None:
+        originals = Path(from_case) / ORIGINALS
+        files = sorted(p for p in originals.iterdir() if p.is_file() and not p.name.startswith("."))
+        for result in add_files(root, files):
+            if result.error is not None:
+                raise result.error
     return toml_path
 
 

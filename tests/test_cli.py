@@ -110,3 +110,21 @@ def test_console_script_runs(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert version.returncode == 0 and "evidence" in version.stdout
+
+
+def test_init_from_another_case_is_rerunnable(runner, tmp_path: Path) -> None:
+    from conftest import SAMPLE_CASE
+
+    target = tmp_path / "demo"
+    for _ in range(2):  # the README's quick start runs it with --force every time
+        result = run(runner, "init", str(target), "--from", str(SAMPLE_CASE), "--force")
+        assert result.exit_code == 0, result.output
+    assert (target / "case.toml").read_text() == (SAMPLE_CASE / "case.toml").read_text()
+    names = sorted(p.name for p in (target / "originals").iterdir())
+    assert names == sorted(p.name for p in (SAMPLE_CASE / "originals").iterdir())
+    manifest = json.loads((target / "manifest.json").read_text())
+    sample = json.loads((SAMPLE_CASE / "manifest.json").read_text())
+    for key, entry in sample["files"].items():
+        assert manifest["files"][key]["sha256"] == entry["sha256"]
+    same = run(runner, "init", str(SAMPLE_CASE), "--from", str(SAMPLE_CASE), "--force")
+    assert same.exit_code == 4

@@ -21,7 +21,11 @@ def snapshot(case: Path) -> dict[str, tuple[str, int, float]]:
 def invocations(case: Path, tmp: Path) -> dict[str, list[list[str]]]:
     originals = case / "originals"
     return {
-        "init": [["init", str(case), "--force"], ["init", str(tmp / "new-case")]],
+        "init": [
+            ["init", str(case), "--force"],
+            ["init", str(tmp / "new-case")],
+            ["init", str(tmp / "from-case"), "--from", str(case)],
+        ],
         "add": [
             ["add", str(originals), "--case", str(case)],
             ["add", str(originals / "parcel_label.jpg"), "--case", str(case)],
@@ -58,6 +62,7 @@ def invocations(case: Path, tmp: Path) -> dict[str, list[list[str]]]:
                 "--force",
             ],
         ],
+        "dossier": [["dossier", str(case)], ["dossier", str(case), "--max-mb", "0.1"]],
         "meta": [["meta", str(originals), "--json"], ["meta", str(originals), "--csv"]],
     }
 

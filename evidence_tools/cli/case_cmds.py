@@ -19,6 +19,7 @@ from evidence_tools.errors import CaseError, ExitCode
 Examples:
   evidence init my-case
   evidence init my-case --platform aliexpress --claim damaged --order 8123456789012345
+  evidence init demo-case --from samples/case
 """,
 )
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
@@ -27,6 +28,12 @@ Examples:
 @click.option("--resolution", type=click.Choice(RESOLUTIONS), help="What you ask for.")
 @click.option("--order", "order", metavar="NUMBER", help="The order number.")
 @click.option("--timezone", metavar="ZONE", help="Your time zone, e.g. Europe/Moscow.")
+@click.option(
+    "--from",
+    "from_case",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Start from another case folder (its case.toml and originals), e.g. samples/case.",
+)
 @click.option("--force", is_flag=True, help="Replace an existing case.toml.")
 def init_cmd(
     folder: Path,
@@ -35,6 +42,7 @@ def init_cmd(
     resolution: str | None,
     order: str | None,
     timezone: str | None,
+    from_case: Path | None,
     force: bool,
 ) -> None:
     """Create FOLDER with case.toml, originals/ and exports/.
@@ -44,7 +52,7 @@ def init_cmd(
     """
     from evidence_tools.intake import init_case
 
-    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    interactive = sys.stdin.isatty() and sys.stdout.isatty() and from_case is None
     if interactive and platform is None:
         platform = click.prompt(
             "Platform", type=click.Choice(PLATFORMS), default="aliexpress", err=True
@@ -61,8 +69,12 @@ def init_cmd(
         order=order or "",
         timezone=timezone or "",
         force=force,
+        from_case=from_case,
     )
-    say(f"Created {path}. Next: evidence add YOUR_FILES... --case {folder}")
+    if from_case is not None:
+        say(f"Created {path} from {from_case}. Next: evidence dossier {folder}")
+    else:
+        say(f"Created {path}. Next: evidence add YOUR_FILES... --case {folder}")
     click.echo(str(path))
 
 

@@ -24,8 +24,11 @@ Examples:
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
 @click.option("--max-mb", type=float, default=10.0, show_default=True,
               help="Rebuild with smaller pictures if the PDF is larger.")  # fmt: skip
-@click.option("--skip-broken", is_flag=True,
-              help="Leave out an exhibit that fails (the dossier says so) instead of stopping.")  # fmt: skip
+@click.option(
+    "--skip-broken",
+    is_flag=True,
+    help="Leave out an exhibit that fails (the dossier says so) instead of stopping.",
+)
 @click.option("--force", is_flag=True, help="Replace outputs that evidence-tools did not make.")
 def dossier_cmd(
     case_dir: Path | None,

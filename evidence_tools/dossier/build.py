@@ -75,11 +75,11 @@ SHOWN_WARNINGS = ("editor", "re-saved", "modified", "no capture time", "incomple
 
 def _exhibit_view(case: Case, ex: Exhibit) -> ExhibitView:
     root = case.root
-    rel = (
-        ex.original.relative_to(root).as_posix()
-        if ex.original.is_relative_to(root)
-        else str(ex.original)
-    )
+    manifest = load_manifest(root)
+    try:
+        rel = manifest.rel(ex.original)  # never an absolute path: it may name the user
+    except EvidenceError:
+        rel = ex.original.name
     view = ExhibitView(
         number=ex.number, title=ex.caption, kind=ex.kind, facts=[], images=[], hashes=[]
     )
@@ -131,7 +131,6 @@ def _exhibit_view(case: Case, ex: Exhibit) -> ExhibitView:
                 f": {image.caption}" if image.caption else ""
             )
         view.images.append((image.path, caption))
-    manifest = load_manifest(root)
     view.hashes.append(("Original:", rel, ex.original_sha256))
     for path in ex.derived:
         if path.is_file():
@@ -167,8 +166,10 @@ def timeline(case: Case, exhibits: list[Exhibit], today: dt.date) -> list[Timeli
         label = f"Exhibit {ex.number}: {ex.caption}"
         if info is None or info.captured_at is None:
             if ex.kind in ("photo", "video"):
-                rows.append(TimelineRow("unknown", label, "no capture time in the file",
-                                        "no capture time", sort_key=(1, dt.datetime.max)))  # fmt: skip
+                rows.append(
+                    TimelineRow("unknown", label, "no capture time in the file",
+                                "no capture time", sort_key=(1, dt.datetime.max))
+                )  # fmt: skip
             continue
         when, source = _when_text(info)
         local = info.captured_at

@@ -240,11 +240,9 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
             out = builder.exports / video.still_name(src.stem, moment.at, when)
             recipe = {"op": "still", "at": moment.at, "note": moment.note, "zone": zone_name}
             at, note = moment.at, moment.note
-            builder.make(
-                out,
-                src,
-                recipe,
-                lambda force, at=at, note=note: video.frames(
+
+            def still(force: bool, at: float = at, note: str = note) -> Any:
+                return video.frames(
                     src,
                     at=[at],
                     notes=[note],
@@ -253,9 +251,9 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
                     force=force,
                     zone=zone,
                     zone_name=zone_name,
-                ),  # fmt: skip
-                exhibit,
-            )
+                )
+
+            builder.make(out, src, recipe, still, exhibit)
             exhibit.images.append(ShownImage(out, moment.note, moment.at))
     else:
         lo, hi = exhibit.trim_range or (0.0, length)

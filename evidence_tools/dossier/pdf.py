@@ -254,12 +254,15 @@ def write_pdf(
         creator=f"evidence-tools {__version__}",
         producer=f"evidence-tools {__version__} (reportlab)",
         invariant=1,
+        initialFontName=FONT,  # not Helvetica, which would be listed and not embedded
+        initialFontSize=10,
     )
     frame = Frame(margin, margin + 10, frame_w, frame_h, id="body", leftPadding=0,
                   rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     grid = TableStyle(
         [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
@@ -277,6 +280,7 @@ def write_pdf(
             for k, v in content.cover_rows]  # fmt: skip
     cover = Table(rows, colWidths=[45 * mm, frame_w - 45 * mm])
     cover.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#cccccc")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
@@ -341,7 +345,7 @@ def write_pdf(
             story += facts + notes + [Spacer(1, 3)] + hashes
         else:
             story += head + facts + notes
-            cells = []
+            cells: list[Any] = []
             cols = 3 if len(ex.images) >= 3 else max(1, len(ex.images))
             cell_w = (frame_w - (cols - 1) * 6) / cols
             rows_n = max(1, -(-len(ex.images) // cols))
@@ -352,11 +356,14 @@ def write_pdf(
                     [Image(buf, width=w, height=h), Paragraph(esc(caption), st["caption"])]
                 )
             if cells:
-                grid_rows = [cells[i : i + cols] for i in range(0, len(cells), cols)]
+                grid_rows: list[list[Any]] = [
+                    cells[i : i + cols] for i in range(0, len(cells), cols)
+                ]
                 for r in grid_rows:
                     r += [""] * (cols - len(r))
                 pics = Table(grid_rows, colWidths=[cell_w + 6] * cols)
-                pics.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                pics.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),("VALIGN", (0, 0), (-1, -1), "TOP"),
                                           ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                           ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))  # fmt: skip
                 story.append(pics)
@@ -376,7 +383,7 @@ def write_pdf(
         )
     )
     rows = [[Paragraph(h, st["cellb"]) for h in ("File", "Role", "Size")]]
-    spans = []
+    spans: list[Any] = []
     for file, role, size, sha, source in content.integrity_rows:
         rows.append([Paragraph(esc(file), st["cell"]), Paragraph(esc(role), st["cell"]),
                      Paragraph(esc(size), st["cell"])])  # fmt: skip
@@ -386,6 +393,7 @@ def write_pdf(
         spans.append(("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0, colors.white))
     table = Table(rows, colWidths=[frame_w - 80 * mm, 55 * mm, 25 * mm], repeatRows=1)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
         ("LINEBELOW", (0, 0), (-1, -1), 0.4, colors.HexColor("#bbbbbb")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -1,0 +1,265 @@
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import run
+from PIL import Image
+
+from evidence_tools.dossier import text
+from evidence_tools.dossier.build import build_dossier
+from evidence_tools.errors import InputFileError
+from evidence_tools.integrity import load_manifest
+
+TODAY = dt.date(2026, 11, 26)
+POPPLER = shutil.which("pdftotext") is not None
+
+
+def pdftext(pdf: Path) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
+    return re.sub(r"[ \t]+", " ", out.stdout)
+
+
+def set_caption(case: Path, index: int, caption: str) -> None:
+    toml = case / "case.toml"
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    seen = -1
+    for i, line in enumerate(lines):
+        if line.strip() == "[[evidence]]":
+            seen += 1
+        if seen == index and line.startswith("caption = "):
+            from evidence_tools.case import toml_value
+
+            lines[i] = f"caption = {toml_value(caption)}"
+            break
+    toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def built(sample_case: Path):
+    set_caption(sample_case, 1, "Label: AT&T box, size < 5 cm, <b>not bold</b>")
+    set_caption(sample_case, 2, "Трещина по левому краю")
+    result = build_dossier(sample_case, today=TODAY)
+    return sample_case, result
+
+
+def test_first_build_makes_every_exhibit(built) -> None:
+    case, result = built
+    assert result.pdf == case / "exports" / "dossier.pdf"
+    names = sorted(p.name for p in result.rebuilt)
+    assert "unboxing_stamped.mp4" in names
+    assert "parcel_label_annotated.jpg" in names
+    assert any(n.startswith("unboxing_0-02.000_2026-11-21T18-38-02") for n in names)
+    assert result.pages >= 7
+    assert any("not in English (cyrillic letters)" in w for w in result.warnings)
+    manifest = load_manifest(case)
+    entry = manifest.files["exports/dossier.pdf"]
+    assert entry["operation"] == "placed"
+    assert {s["path"] for s in entry["sources"]} >= {
+        f"originals/{n}" for n in ("unboxing.mov", "parcel_label.jpg")
+    }
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+def test_pdf_text_round_trip(built) -> None:
+    case, result = built
+    body = pdftext(result.pdf)
+    flat = body.replace("\n", " ")
+    assert "8123456789012345" in body
+    assert "Label: AT&T box, size < 5 cm, <b>not bold</b>" in flat
+    assert "Трещина по левому краю" in flat
+    for n in range(1, 5):
+        assert f"Exhibit {n}" in body
+    assert "(Exhibit 3)" in flat and "(Exhibit 4)" in flat
+    manifest = load_manifest(case)
+    for key, entry in manifest.originals().items():
+        assert entry["sha256"][:16] in body, key
+    assert "21 November 2026" in body
+    assert "Page 1 of" in body
+    assert "QuickTime Keys CreationDate" in body
+
+
+@pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
+def test_all_fonts_embedded(built) -> None:
+    _, result = built
+    out = subprocess.run(
+        ["pdffonts", str(result.pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    rows = [ln for ln in out.splitlines()[2:] if ln.strip()]
+    assert rows
+    for row in rows:
+        assert re.search(r"\byes\b\s+yes\b", row), row  # emb, sub
+
+
+@pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils not installed")
+def test_portrait_photo_is_placed_portrait(built) -> None:
+    _, result = built
+    out = subprocess.run(
+        ["pdfimages", "-list", str(result.pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    images = [ln.split() for ln in out.splitlines()[2:] if ln.strip()]
+    by_page: dict[int, list[tuple[int, int]]] = {}
+    for cols in images:
+        by_page.setdefault(int(cols[0]), []).append((int(cols[3]), int(cols[4])))
+    # page 5 is exhibit 3, the Orientation-6 crack photo: shown upright, taller than wide
+    ((w, h),) = by_page[5]
+    assert h > w
+    assert all(cols[8] == "jpeg" for cols in images)  # passed through as JPEG (DCT)
+
+
+def test_jpeg_bytes_go_into_the_pdf_verbatim(sample_case: Path, monkeypatch) -> None:
+    """Like img2pdf's tests: every JPEG we prepared is in the PDF byte for byte (passed through
+    as DCT, not re-encoded, no ASCII85), and each was made upright."""
+    from evidence_tools.dossier import pdf as pdf_module
+
+    made: list[tuple[bytes, float, float]] = []
+    real = pdf_module.prepare_image
+
+    def spy(path, max_w, max_h, dpi):
+        buf, w, h = real(path, max_w, max_h, dpi)
+        made.append((buf.getvalue(), w, h))
+        buf.seek(0)
+        return buf, w, h
+
+    monkeypatch.setattr(pdf_module, "prepare_image", spy)
+    result = build_dossier(sample_case, today=TODAY)
+    pdf = result.pdf.read_bytes()
+    assert b"ASCII85Decode" not in pdf
+    assert len(made) == 5  # 2 video stills + 3 photos
+    for data, w, h in made:
+        assert data in pdf
+        with Image.open(io.BytesIO(data)) as img:
+            assert (img.width > img.height) == (w > h)  # upright as placed
+    portrait = [(w, h) for _, w, h in made if h > w]
+    assert len(portrait) == 3  # the two portrait video stills and the Orientation-6 photo
+
+
+def test_second_build_reprocesses_nothing_and_is_reproducible(built) -> None:
+    case, first = built
+    before = first.pdf.read_bytes()
+    again = build_dossier(case, today=TODAY)
+    assert again.rebuilt == []
+    assert again.pdf.read_bytes() == before  # invariant mode: same bytes
+
+
+def test_changed_caption_rebuilds_only_the_pdf(built) -> None:
+    case, first = built
+    before = first.pdf.read_bytes()
+    set_caption(case, 0, "A new caption for the video")
+    again = build_dossier(case, today=TODAY)
+    assert again.rebuilt == []
+    assert again.pdf.read_bytes() != before
+
+
+def test_changed_annotation_rebuilds_that_photo_only(built) -> None:
+    case, _ = built
+    toml = case / "case.toml"
+    toml.write_text(toml.read_text().replace("marker = [0.50, 0.22]", "marker = [0.52, 0.22]"))
+    again = build_dossier(case, today=TODAY)
+    assert [p.name for p in again.rebuilt] == ["case_back_annotated.jpg"]
+
+
+def test_message_within_limit_and_names_the_order(built) -> None:
+    case, result = built
+    message = result.message.read_text()
+    assert len(message) <= 1000
+    assert "8123456789012345" in message
+    assert "(Exhibit 3)" in message and "full refund of 12.99 USD" in message
+
+
+def test_missing_evidence_file_fails_or_is_skipped(sample_case: Path) -> None:
+    toml = sample_case / "case.toml"
+    toml.write_text(
+        toml.read_text() + '\n[[evidence]]\nfile = "originals/gone.jpg"\ncaption = "Gone"\n'
+    )
+    with pytest.raises(InputFileError, match="exhibit 5: evidence file is missing"):
+        build_dossier(sample_case, today=TODAY)
+    assert not (sample_case / "exports" / "dossier.pdf").exists()
+    result = build_dossier(sample_case, today=TODAY, skip_broken=True)
+    assert result.exhibits[4].error and "missing" in result.exhibits[4].error
+    assert any("exhibit 5 was left out" in w for w in result.warnings)
+
+
+def test_changed_original_is_refused(sample_case: Path) -> None:
+    target = sample_case / "originals" / "parcel_label.jpg"
+    target.chmod(0o644)
+    data = bytearray(target.read_bytes())
+    data[-10] ^= 0xFF
+    target.write_bytes(bytes(data))
+    with pytest.raises(Exception, match="changed since it was added"):
+        build_dossier(sample_case, today=TODAY)
+
+
+def test_foreign_file_in_exports_needs_force(sample_case: Path) -> None:
+    (sample_case / "exports" / "dossier.pdf").write_bytes(b"%PDF-1.4 someone else's")
+    with pytest.raises(Exception, match="not made by evidence-tools"):
+        build_dossier(sample_case, today=TODAY)
+    build_dossier(sample_case, today=TODAY, force=True)
+
+
+def test_max_mb_rebuilds_smaller(built) -> None:
+    case, first = built
+    small = build_dossier(case, today=TODAY, max_mb=first.size_bytes / 1e6 * 0.7)
+    assert small.size_bytes < first.size_bytes
+    assert any("dpi" in n for n in small.notes)
+
+
+def test_cli_dossier(sample_case: Path, runner) -> None:
+    result = run(runner, "dossier", str(sample_case), "--paper", "letter")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip().endswith("dossier.pdf")
+    broken = sample_case / "case.toml"
+    broken.write_text(broken.read_text().replace('claim = "damaged"', 'claim = "smashed"'))
+    bad = run(runner, "dossier", str(sample_case))
+    assert bad.exit_code == 2 and "case.toml:" in bad.stderr
+
+
+def test_statement_texts() -> None:
+    from evidence_tools.case import Case, Order
+
+    case = Case(
+        root=Path("."),
+        platform="ebay",
+        claim="not_as_described",
+        resolution="return_and_refund",
+        amount="30 EUR",
+        order=Order(number="12-345", item="Blue jacket", placed=dt.date(2026, 2, 28)),
+    )
+    ex = [
+        text.ExhibitFacts(1, "photo", "Label", ["wrong_colour", "wrong_size"]),
+        text.ExhibitFacts(2, "photo", "Ruler", ["wrong_size"]),
+    ]
+    st = text.statement(case, ex)
+    body = " ".join(st.paragraphs)
+    assert "on 28 February 2026" in body
+    assert "is the wrong colour (Exhibit 1) and is the wrong size (Exhibits 1 and 2)" in body
+    assert "return the item at the seller's cost" in body
+    msg = text.message(case, ex, limit=120)
+    assert len(msg) <= 120
+    unknown = text.statement(case, [text.ExhibitFacts(1, "photo", "", ["squashed"])])
+    assert any("not in the vocabulary" in w for w in unknown.warnings)
+    assert text.long_date(dt.date(2026, 11, 20)) == "20 November 2026"
+
+
+def test_cjk_warns_instead_of_silent_boxes(sample_case: Path) -> None:
+    set_caption(sample_case, 1, "破损的包装")
+    result = build_dossier(sample_case, today=TODAY)
+    assert any("empty boxes" in w for w in result.warnings)
+
+
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+def test_no_absolute_paths_in_the_pdf(sample_case: Path, monkeypatch) -> None:
+    """A relative case folder must not leak the user's home folder into the PDF."""
+    monkeypatch.chdir(sample_case.parent)
+    result = build_dossier(Path(sample_case.name), today=TODAY)
+    body = pdftext(sample_case / "exports" / "dossier.pdf")
+    assert str(sample_case.parent) not in body
+    assert "originals/parcel_label.jpg" in body
+    assert result.pdf == Path(sample_case.name) / "exports" / "dossier.pdf"

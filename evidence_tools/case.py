@@ -92,6 +92,7 @@ class Case:
     buyer: str = ""
     order: Order = field(default_factory=Order)
     evidence: list[EvidenceItem] = field(default_factory=list)
+    platform_overrides: dict[str, Any] = field(default_factory=dict)
 
     @property
     def toml_path(self) -> Path:
@@ -348,6 +349,31 @@ def _check_evidence(chk: _Checker, index: int, raw: Any) -> EvidenceItem:
     return item
 
 
+def _check_platform_table(chk: _Checker, table: Any) -> dict[str, Any]:
+    """[platform]: overrides of the platform's published numbers."""
+    from evidence_tools.platforms import OVERRIDABLE
+
+    if not isinstance(table, dict):
+        raise CaseError("[platform] must be a table", path=chk.path)
+    chk.unknown_keys("platform", table, OVERRIDABLE)
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "deadline_from":
+            if value not in ("delivered", "placed", "estimated_delivery"):
+                raise chk.fail(
+                    "platform", key, "expected one of delivered, placed, estimated_delivery"
+                )
+            out[key] = value
+            continue
+        integral = key in ("deadline_days", "message_limit")
+        ok = isinstance(value, int) if integral else isinstance(value, (int, float))
+        if isinstance(value, bool) or not ok or value <= 0:
+            kind = "a whole number" if integral else "a number"
+            raise chk.fail("platform", key, f"expected {kind} above zero, got {value!r}")
+        out[key] = value
+    return out
+
+
 def load_case(folder: str | Path) -> Case:
     """Read and validate ``folder/case.toml``."""
     root = Path(folder)
@@ -378,16 +404,17 @@ def load_case(folder: str | Path) -> Case:
 
 def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
     chk = _Checker(root / CASE_FILE, text)
+    tables = ("case", "order", "evidence", "platform")
     for key in data:
-        if key not in ("case", "order", "evidence"):
-            close = difflib.get_close_matches(key, ("case", "order", "evidence"), n=1)
+        if key not in tables:
+            close = difflib.get_close_matches(key, tables, n=1)
             raise CaseError(
                 f"unknown table [{key}]",
                 path=chk.path,
                 line=locate_line(text, key),
                 hint=f"did you mean [{close[0]}]?"
                 if close
-                else "expected [case], [order], [[evidence]]",
+                else "expected [case], [order], [[evidence]], [platform]",
             )
     case_t = data.get("case", {})
     order_t = data.get("order", {})
@@ -432,6 +459,7 @@ def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
     )
     if case.order.placed and case.order.delivered and case.order.delivered < case.order.placed:
         raise chk.fail("order", "delivered", "delivery date is before the order date")
+    case.platform_overrides = _check_platform_table(chk, data.get("platform", {}))
     evidence = data.get("evidence", [])
     if not isinstance(evidence, list):
         raise CaseError(

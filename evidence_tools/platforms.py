@@ -1,95 +1,181 @@
-"""What each platform calls things and allows: names, message lengths, upload limits.
+"""What each platform allows: dispute windows, message lengths, upload limits.
 
-Numbers carry their source; ``unverified`` marks those with no official figure behind them.
-The deadline rules live here too (used by ``evidence check``).
+One table; every number carries its source, and ``unverified`` names the fields for which no
+official figure was found (they are conservative guesses, and ``evidence check`` says so).
+Any number can be overridden in case.toml's ``[platform]`` table.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Platform:
     key: str
     name: str
+    # dispute window: deadline = the date named by deadline_from + deadline_days
+    deadline_days: int | None = None
+    deadline_from: str = "delivered"  # delivered | placed | estimated_delivery
+    deadline_rule: str = ""
     message_limit: int = 1000
-    message_limit_source: str = "no published limit; 1,000 characters is a safe length"
     file_limit_mb: float | None = None
+    video_limit_mb: float | None = None
     total_limit_mb: float | None = None
     file_types: tuple[str, ...] = ()
     takes_video: bool = True
-    limits_source: str = ""
-    unverified: tuple[str, ...] = field(default_factory=tuple)
+    sources: dict[str, str] = field(default_factory=dict)
+    unverified: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
+    def with_overrides(self, overrides: dict[str, Any]) -> Platform:
+        known = {k: v for k, v in overrides.items() if k in OVERRIDABLE}
+        if not known:
+            return self
+        unverified = tuple(u for u in self.unverified if u not in known)
+        sources = {**self.sources, **{k: "case.toml [platform]" for k in known}}
+        return replace(self, **known, unverified=unverified, sources=sources)
+
+
+OVERRIDABLE = (
+    "deadline_days",
+    "deadline_from",
+    "message_limit",
+    "file_limit_mb",
+    "video_limit_mb",
+    "total_limit_mb",
+)
 
 PLATFORMS: dict[str, Platform] = {
     "aliexpress": Platform(
         "aliexpress",
         "AliExpress",
+        deadline_days=15,
+        deadline_from="delivered",
+        deadline_rule="a dispute can be opened until 15 days after you confirm receipt or the "
+        "delivery window ends; a closed dispute cannot be reopened",
         message_limit=1000,
         file_limit_mb=2.0,
-        total_limit_mb=None,
-        file_types=("jpg", "jpeg", "png", "gif", "mp4", "mov"),
+        video_limit_mb=50.0,
+        file_types=("jpg", "jpeg", "png", "mp4"),
         takes_video=True,
-        limits_source="AliExpress dispute form (photos up to 2 MB each; a video can be added)",
-        unverified=("message_limit", "file_limit_mb"),
+        sources={
+            "deadline_days": "AliExpress buyer protection: 15 days after confirming receipt",
+            "file_limit_mb": "AliExpress dispute form (photos)",
+        },
+        unverified=("message_limit", "file_limit_mb", "video_limit_mb"),
+        notes=("escalation to AliExpress is possible after about 7 days without agreement",),
     ),
     "ebay": Platform(
         "ebay",
         "eBay",
+        deadline_days=30,
+        deadline_from="estimated_delivery",
+        deadline_rule="eBay Money Back Guarantee: from the estimated delivery date up to 30 days "
+        "after it",
         message_limit=1000,
         file_limit_mb=5.0,
         file_types=("jpg", "jpeg", "png", "gif", "bmp", "pdf"),
         takes_video=False,
-        limits_source="eBay Resolution Center: files up to 5 MB, JPEG/PNG/GIF/BMP/PDF",
+        sources={
+            "deadline_days": "eBay Money Back Guarantee policy",
+            "file_limit_mb": "eBay Resolution Center: files up to 5 MB, JPEG/PNG/GIF/BMP/PDF",
+        },
         unverified=("message_limit",),
     ),
     "amazon": Platform(
         "amazon",
         "Amazon",
+        deadline_days=90,
+        deadline_from="estimated_delivery",
+        deadline_rule="A-to-z Guarantee: contact the seller first and wait 48 hours; claim "
+        "within 90 days of the latest estimated delivery date",
         message_limit=1000,
         file_limit_mb=10.0,
         file_types=("jpg", "jpeg", "png", "gif", "pdf"),
         takes_video=False,
-        limits_source="Amazon A-to-z claim form",
+        sources={"deadline_days": "Amazon A-to-z Guarantee conditions"},
         unverified=("message_limit", "file_limit_mb"),
+        notes=("contact the seller first; A-to-z claims open 48 hours after that",),
     ),
     "temu": Platform(
         "temu",
         "Temu",
+        deadline_days=90,
+        deadline_from="placed",
+        deadline_rule="returns and refunds within 90 days of purchase",
         message_limit=1000,
         file_limit_mb=10.0,
+        video_limit_mb=50.0,
         file_types=("jpg", "jpeg", "png", "mp4"),
         takes_video=True,
-        limits_source="Temu return/refund form",
-        unverified=("message_limit", "file_limit_mb"),
+        sources={"deadline_days": "Temu return and refund policy"},
+        unverified=("message_limit", "file_limit_mb", "video_limit_mb"),
     ),
     "paypal": Platform(
         "paypal",
         "PayPal",
+        deadline_days=180,
+        deadline_from="placed",
+        deadline_rule="open a dispute within 180 days of the payment; escalate it to a claim "
+        "within 20 days",
         message_limit=2000,
-        message_limit_source="PayPal Resolution Center: notes up to 2,000 characters",
         file_limit_mb=10.0,
         total_limit_mb=50.0,
         file_types=("jpg", "jpeg", "gif", "png", "pdf"),
         takes_video=False,
-        limits_source="PayPal Resolution Center: files up to 10 MB each, 50 MB together, "
-        "JPG/GIF/PNG/PDF",
+        sources={
+            "deadline_days": "PayPal Buyer Protection: 180 days from payment",
+            "message_limit": "PayPal Resolution Center: notes up to 2,000 characters",
+            "file_limit_mb": "PayPal Resolution Center: 10 MB each, 50 MB together, "
+            "JPG/GIF/PNG/PDF",
+        },
+        notes=("escalate the dispute to a claim within 20 days of opening it",),
     ),
     "card": Platform(
         "card",
         "your card issuer (chargeback)",
+        deadline_days=120,
+        deadline_from="delivered",
+        deadline_rule="Visa 13.1 and 13.3, Mastercard 4853: 120 days; after returning an item, "
+        "wait 15 days for the refund before disputing",
         message_limit=2000,
         file_limit_mb=10.0,
         file_types=("jpg", "jpeg", "png", "pdf"),
         takes_video=False,
-        limits_source="varies by bank; 10 MB per file is a common limit",
+        sources={"deadline_days": "Visa reason codes 13.1/13.3, Mastercard 4853: 120 days"},
         unverified=("message_limit", "file_limit_mb"),
     ),
     "other": Platform("other", "the platform", message_limit=1000),
 }
 
 
-def platform(key: str) -> Platform:
-    return PLATFORMS.get(key or "other", PLATFORMS["other"])
+def platform(key: str, overrides: dict[str, Any] | None = None) -> Platform:
+    base = PLATFORMS.get(key or "other", PLATFORMS["other"])
+    return base.with_overrides(overrides or {})
+
+
+def deadline(
+    plat: Platform,
+    *,
+    placed: dt.date | None,
+    delivered: dt.date | None,
+    estimated_delivery: dt.date | None,
+) -> tuple[dt.date | None, str]:
+    """The last day to open the dispute, and what it was counted from."""
+    if plat.deadline_days is None:
+        return None, ""
+    anchors = {
+        "placed": placed,
+        "delivered": delivered,
+        "estimated_delivery": estimated_delivery or delivered,
+    }
+    anchor = anchors.get(plat.deadline_from)
+    what = plat.deadline_from.replace("_", " ")
+    if plat.deadline_from == "estimated_delivery" and estimated_delivery is None and delivered:
+        what = "delivered (no estimated delivery date given)"
+    if anchor is None:
+        return None, what
+    return anchor + dt.timedelta(days=plat.deadline_days), what

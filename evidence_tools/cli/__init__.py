@@ -34,6 +34,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "video_group",
         "Trim, time-stamp, take stills from and shrink unboxing videos.",
     ),
+    "check": (
+        "evidence_tools.cli.check_cmd",
+        "check_cmd",
+        "What is missing, inconsistent or risky; the deadline.",
+    ),
     "dossier": (
         "evidence_tools.cli.dossier_cmd",
         "dossier_cmd",

@@ -276,7 +276,7 @@ def build_dossier(
     statement = text.statement(case, facts)
     warnings = list(statement.warnings)
     order = case.order
-    plat = platform(case.platform)
+    plat = platform(case.platform, case.platform_overrides)
     cover = [
         ("Order number", order.number or "(not given)"),
         ("Platform", plat.name if case.platform != "other" else "other"),

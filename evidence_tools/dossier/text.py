@@ -193,7 +193,7 @@ def statement(case: Case, exhibits: Sequence[ExhibitFacts]) -> Statement:
     """The statement's paragraphs, each claim backed by "(Exhibit N)"."""
     order = case.order
     warnings: list[str] = []
-    where = platform(case.platform).name
+    where = platform(case.platform, case.platform_overrides).name
     first = "I ordered"
     first += f" \u201c{order.item}\u201d" if order.item else " an item"
     if order.number:
@@ -252,7 +252,7 @@ def statement(case: Case, exhibits: Sequence[ExhibitFacts]) -> Statement:
 
 def message(case: Case, exhibits: Sequence[ExhibitFacts], limit: int | None = None) -> str:
     """The short text for the platform's dispute box, within its length limit."""
-    limit = limit or platform(case.platform).message_limit
+    limit = limit or platform(case.platform, case.platform_overrides).message_limit
     order = case.order
     head = f"Order {order.number}" if order.number else "My order"
     if order.item:

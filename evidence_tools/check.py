@@ -1,0 +1,441 @@
+"""``evidence check``: what is missing, inconsistent or risky in a case, before it is sent.
+
+Each finding has a severity (error, warning, info), a plain message and what to do. Errors are
+what would lose the dispute or cannot be undone (a passed deadline, a photo dated before the
+order, a changed original); warnings are what an arbiter may question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidence_tools.capture import CaptureInfo, kind_for, read_capture_safe
+from evidence_tools.case import Case, EvidenceItem, load_case
+from evidence_tools.dossier.text import long_date
+from evidence_tools.integrity import verify_case
+from evidence_tools.platforms import Platform, deadline, platform
+
+SEVERITIES = ("error", "warning", "info")
+
+# what an exhibit shows, from `shows = [...]` in case.toml or from words in its caption
+SHOWS_WORDS: dict[str, tuple[str, ...]] = {
+    "listing": ("listing", "product page", "advert", "description", "screenshot of the item"),
+    "tracking": ("tracking", "carrier", "delivery status", "parcel status", "shipment"),
+    "ruler": ("ruler", "tape", "measure", "size label", "cm", "inch", "mm"),
+    "label": ("label", "tracking number", "waybill"),
+    "unboxing": ("unboxing", "opening", "sealed"),
+    "everything": ("everything received", "all items", "all parts", "contents"),
+    "chat": ("chat", "conversation", "message", "seller replied"),
+}
+
+
+@dataclass
+class Finding:
+    severity: str
+    message: str
+    fix: str = ""
+    subject: str = ""
+
+    def line(self) -> str:
+        head = {"error": "ERROR", "warning": "warning", "info": "info"}[self.severity]
+        where = f"{self.subject}: " if self.subject else ""
+        tail = f" \u2192 {self.fix}" if self.fix else ""
+        return f"{head:7} {where}{self.message}{tail}"
+
+
+@dataclass
+class CheckReport:
+    case: Path
+    platform: str
+    deadline: dt.date | None = None
+    days_left: int | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def add(self, severity: str, message: str, fix: str = "", subject: str = "") -> None:
+        self.findings.append(Finding(severity, message, fix, subject))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "case": str(self.case),
+            "platform": self.platform,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "days_left": self.days_left,
+            "errors": len(self.errors),
+            "findings": [asdict(f) for f in self.findings],
+        }
+
+
+def shows(item: EvidenceItem, what: str) -> bool:
+    declared = item.extra.get("shows")
+    if isinstance(declared, str):
+        declared = [declared]
+    if isinstance(declared, list) and what in declared:
+        return True
+    caption = item.caption.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", caption) for w in SHOWS_WORDS[what])
+
+
+# --------------------------------------------------------------------------- the checks
+
+
+def _fields(case: Case, report: CheckReport) -> None:
+    order = case.order
+    if not case.claim:
+        report.add(
+            "error",
+            "the claim is not set",
+            'set claim = "damaged" (or another) in [case]',
+            "case.toml",
+        )
+    if not order.number:
+        report.add("error", "the order number is missing", "set number in [order]", "case.toml")
+    if case.platform == "other":
+        report.add(
+            "warning",
+            "the platform is not set: deadlines and upload limits are unknown",
+            'set platform = "aliexpress" (or another) in [case]',
+            "case.toml",
+        )
+    if not order.item:
+        report.add("warning", "the item is not named", "set item in [order]", "case.toml")
+    if not order.placed:
+        report.add(
+            "warning",
+            "the order date is missing: the time line and deadline need it",
+            "set placed = YYYY-MM-DD in [order]",
+            "case.toml",
+        )
+    if case.claim and case.claim != "not_received" and not order.delivered:
+        report.add(
+            "warning",
+            "the delivery date is missing",
+            "set delivered = YYYY-MM-DD in [order]",
+            "case.toml",
+        )
+    if (
+        case.resolution in ("full_refund", "return_and_refund", "partial_refund")
+        and not case.amount
+    ):
+        report.add(
+            "warning",
+            "the amount paid is missing",
+            'set amount = "12.99 USD" in [case]',
+            "case.toml",
+        )
+    if not case.resolution:
+        report.add(
+            "warning", "what you ask for is not set", 'set resolution = "full_refund"', "case.toml"
+        )
+    if not case.evidence:
+        report.add(
+            "error", "the case has no evidence yet", "evidence add YOUR_FILES...", "case.toml"
+        )
+
+
+def _integrity(case: Case, report: CheckReport) -> None:
+    result = verify_case(case.root)
+    for check in result.checks:
+        if check.status == "changed":
+            report.add(
+                "error",
+                "changed since it was recorded (fingerprint differs)",
+                "restore the file; run evidence verify",
+                check.path,
+            )
+        elif check.status == "missing" and check.role == "original":
+            report.add(
+                "error",
+                "an original is missing",
+                "restore it from your phone or backup",
+                check.path,
+            )
+        elif check.status == "missing":
+            report.add(
+                "info",
+                "a derived file is missing; the next dossier build makes it again",
+                "",
+                check.path,
+            )
+    listed = {(case.root / e.file).resolve() for e in case.evidence}
+    for item in case.evidence:
+        path = case.root / item.file
+        if not path.is_file():
+            report.add(
+                "error",
+                "the evidence file does not exist",
+                "fix file = ... in case.toml, or evidence add it",
+                item.file,
+            )
+        elif not item.caption:
+            report.add("warning", "has no caption", 'say what it shows: caption = "..."', item.file)
+    originals = case.originals
+    if originals.is_dir():
+        for path in sorted(originals.iterdir()):
+            if path.is_file() and not path.name.startswith(".") and path.resolve() not in listed:
+                report.add(
+                    "info",
+                    "is in originals/ but not listed as evidence",
+                    "add an [[evidence]] entry, or leave it out on purpose",
+                    f"originals/{path.name}",
+                )
+
+
+def _checklist(case: Case, report: CheckReport) -> None:
+    items = case.evidence
+    kinds = {id(i): kind_for(Path(i.file)) for i in items}
+    photos = [i for i in items if kinds[id(i)] == "photo"]
+    videos = [i for i in items if kinds[id(i)] == "video"]
+    defects = {d for i in items for d in i.defects}
+    has = {what: any(shows(i, what) for i in items) for what in SHOWS_WORDS}
+    claim = case.claim
+    if claim == "damaged":
+        if not any(i.annotate or i.defects for i in photos):
+            report.add(
+                "warning",
+                "no photo marks the damage",
+                'add defects = ["cracked"] and an annotate box to the photo of it',
+            )
+        if not videos:
+            report.add(
+                "warning",
+                "no unboxing video: it is the strongest proof that the item arrived damaged",
+                "add the video that starts with the sealed parcel",
+            )
+    elif claim == "not_received":
+        if not case.order.tracking:
+            report.add(
+                "error",
+                "a 'not received' claim needs the tracking number",
+                "set tracking in [order]",
+                "case.toml",
+            )
+        if not has["tracking"]:
+            report.add(
+                "warning",
+                "no screenshot of the carrier's tracking status",
+                'add one, with caption "Tracking status ..." (or shows = ["tracking"])',
+            )
+    elif claim in ("not_as_described", "wrong_item", "missing_parts", "counterfeit"):
+        if not has["listing"]:
+            report.add(
+                "warning",
+                "no screenshot of the listing to compare with",
+                'add one, with caption "Listing ..." (or shows = ["listing"])',
+            )
+        if claim == "missing_parts" and not has["everything"]:
+            report.add(
+                "warning",
+                "no photo of everything that was received",
+                'add one, with caption "Everything received" (or shows = ["everything"])',
+            )
+        if not photos:
+            report.add("warning", "no photo of the item received", "add one")
+    if "wrong_size" in defects and not has["ruler"]:
+        report.add(
+            "warning",
+            "a size claim needs a photo with a ruler or the size label",
+            'add one, with caption "... with a ruler" (or shows = ["ruler"])',
+        )
+
+
+def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today: dt.date) -> None:
+    order = case.order
+    zone = case.zone()
+    video_days: list[dt.date] = []
+    photo_days: list[dt.date] = []
+    for item in case.evidence:
+        info = infos.get(item.file)
+        if info is None:
+            continue
+        if info.error:
+            report.add("error", info.error, "replace it with a readable copy", item.file)
+            continue
+        for warning in info.warnings:
+            if "GPS position present" in warning:
+                report.add(
+                    "info", "carries a GPS position; copies made for sharing drop it", "", item.file
+                )
+            elif "no time zone" in warning or "was assumed" in warning:
+                continue  # said once below
+            elif "UTC only" in warning or warning.startswith("shown in"):
+                continue
+            else:
+                report.add("warning", warning, "", item.file)
+        when = info.captured_at
+        if when is None:
+            continue
+        if when.tzinfo is None and not case.timezone:
+            report.add(
+                "warning",
+                "the capture time has no time zone",
+                'set timezone = "Europe/Moscow" (your zone) in [case]',
+                item.file,
+            )
+        local = when.astimezone(zone) if (when.tzinfo and zone) else when
+        day = local.date()
+        if info.is_modification_time:
+            report.add(
+                "warning",
+                "its only time is when the file was last saved, not when it was taken",
+                "use the camera's original file if you have it",
+                item.file,
+            )
+        if order.placed and day < order.placed:
+            report.add(
+                "error",
+                f"taken on {long_date(day)}, before the order was placed "
+                f"({long_date(order.placed)})",
+                "check the file: an arbiter will reject it",
+                item.file,
+            )
+        elif info.kind == "video" and order.delivered and day < order.delivered:
+            report.add(
+                "warning",
+                f"the video was recorded on {long_date(day)}, before the "
+                f"recorded delivery date ({long_date(order.delivered)})",
+                "check the delivery date in case.toml",
+                item.file,
+            )
+        if day > today:
+            report.add(
+                "error",
+                f"dated {long_date(day)}, in the future",
+                "the camera's clock was wrong: say so in the caption",
+                item.file,
+            )
+        (video_days if info.kind == "video" else photo_days).append(day)
+    if video_days and photo_days:
+        gap = max(abs((p - v).days) for p in photo_days for v in video_days)
+        if gap > 2:
+            report.add(
+                "warning",
+                f"photos and video were taken {gap} days apart",
+                "explain the gap in a caption, or use photos from the unboxing day",
+            )
+
+
+def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -> None:
+    order = case.order
+    last, counted_from = deadline(
+        plat,
+        placed=order.placed,
+        delivered=order.delivered,
+        estimated_delivery=order.estimated_delivery,
+    )
+    if plat.deadline_days is None:
+        return
+    if last is None:
+        report.add(
+            "warning",
+            f"the deadline cannot be worked out without the {counted_from} date",
+            "set the dates in [order]",
+            "deadline",
+        )
+        return
+    left = (last - today).days
+    report.deadline, report.days_left = last, left
+    rule = f"{plat.name}: {plat.deadline_rule}" if plat.deadline_rule else plat.name
+    guess = " (an estimate: no official figure)" if "deadline_days" in plat.unverified else ""
+    if left < 0:
+        report.add(
+            "error",
+            f"the deadline was {long_date(last)}, {-left} days ago ({rule}){guess}",
+            "open the dispute at once and explain the delay; or ask your card issuer",
+            "deadline",
+        )
+    else:
+        days = (
+            "today is the last day" if left == 0 else f"{left} day{'s' if left != 1 else ''} left"
+        )
+        severity = "warning" if left <= 3 else "info"
+        report.add(
+            severity,
+            f"open the dispute by {long_date(last)} ({days}); counted from the "
+            f"{counted_from} date ({rule}){guess}",
+            "",
+            "deadline",
+        )
+    for note in plat.notes:
+        report.add("info", note, "", "deadline")
+
+
+def _uploads(
+    case: Case, plat: Platform, report: CheckReport, infos: dict[str, CaptureInfo]
+) -> None:
+    if plat.file_limit_mb is None:
+        return
+    total = 0
+    for item in case.evidence:
+        path = case.root / item.file
+        if not path.is_file():
+            continue
+        size = path.stat().st_size
+        kind = kind_for(path)
+        limit = (
+            plat.video_limit_mb if kind == "video" and plat.video_limit_mb else plat.file_limit_mb
+        )
+        total += size
+        if kind == "video" and not plat.takes_video:
+            report.add(
+                "info",
+                f"{plat.name} takes no videos: the export uploads its stills and "
+                "the dossier instead",
+                "evidence export --platform " + plat.key,
+                item.file,
+            )
+            continue
+        if size > limit * 1_000_000:
+            report.add(
+                "warning",
+                f"{size / 1e6:.1f} MB is over {plat.name}'s {limit:g} MB per file",
+                f"evidence export --platform {plat.key} makes a copy under the limit",
+                item.file,
+            )
+    if plat.total_limit_mb and total > plat.total_limit_mb * 1_000_000:
+        report.add(
+            "warning",
+            f"the files come to {total / 1e6:.1f} MB, over {plat.name}'s "
+            f"{plat.total_limit_mb:g} MB in total",
+            f"evidence export --platform {plat.key} shrinks them to fit",
+        )
+    for name in plat.unverified:
+        if name in ("file_limit_mb", "video_limit_mb", "message_limit"):
+            report.add(
+                "info",
+                f"{plat.name}'s {name.replace('_', ' ')} is an estimate (no official figure found)",
+                "override it in case.toml [platform]",
+                "limits",
+            )
+            break
+
+
+def check_case(
+    case_dir: str | Path, *, today: dt.date | None = None, platform_key: str | None = None
+) -> CheckReport:
+    """Everything evidence check reports, as data."""
+    case = load_case(case_dir)
+    today = today or dt.date.today()
+    plat = platform(platform_key or case.platform, case.platform_overrides)
+    report = CheckReport(case=case.root, platform=plat.key)
+    _fields(case, report)
+    _integrity(case, report)
+    _checklist(case, report)
+    infos = {}
+    for item in case.evidence:
+        path = case.root / item.file
+        if path.is_file() and kind_for(path) is not None:
+            infos[item.file] = read_capture_safe(path, zone=case.zone(), zone_name=case.timezone)
+    _times(case, report, infos, today)
+    _deadline(case, plat, report, today)
+    _uploads(case, plat, report, infos)
+    order = {"error": 0, "warning": 1, "info": 2}
+    report.findings.sort(key=lambda f: order[f.severity])
+    return report

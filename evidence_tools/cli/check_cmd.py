@@ -1,0 +1,50 @@
+"""``evidence check``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from evidence_tools.case import PLATFORMS
+from evidence_tools.errors import ExitCode
+
+
+@click.command(
+    "check",
+    epilog="""\b
+Examples:
+  evidence check                 (in the case folder)
+  evidence check my-case --json
+  evidence check my-case --platform paypal
+""",
+)
+@click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--platform", "platform_key", type=click.Choice(PLATFORMS),
+              help="Check against another platform's rules than the case's.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+def check_cmd(case_dir: Path | None, platform_key: str | None, as_json: bool) -> None:
+    """Say what is missing, inconsistent or risky before anything is sent: required facts,
+    changed files, the claim's checklist, the time line, metadata warnings, the deadline and
+    the upload limits. Exits 1 when there is an error."""
+    from evidence_tools.case import find_case_root
+    from evidence_tools.check import check_case
+
+    root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
+    report = check_case(root, platform_key=platform_key)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for finding in report.findings:
+            click.echo(finding.line())
+        counts = {s: sum(1 for f in report.findings if f.severity == s)
+                  for s in ("error", "warning", "info")}  # fmt: skip
+        summary = (
+            f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
+        )
+        if report.deadline is not None and report.days_left is not None and report.days_left >= 0:
+            summary += f"; deadline {report.deadline:%d %B %Y} ({report.days_left} days left)"
+        click.echo(summary)
+    if report.errors:
+        click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))

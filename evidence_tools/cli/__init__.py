@@ -44,6 +44,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "dossier_cmd",
         "Build the PDF evidence dossier and the dispute message.",
     ),
+    "export": (
+        "evidence_tools.cli.export_cmd",
+        "export_cmd",
+        "A ready-to-upload folder for one platform, within its limits.",
+    ),
     "verify": (
         "evidence_tools.cli.case_cmds",
         "verify_cmd",

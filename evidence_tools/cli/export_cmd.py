@@ -1,0 +1,45 @@
+"""``evidence export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from evidence_tools.case import PLATFORMS
+from evidence_tools.cli._common import say, warn
+
+
+@click.command(
+    "export",
+    epilog="""\b
+Examples:
+  evidence export --platform paypal          (in the case folder)
+  evidence export my-case --platform ebay -o ~/Desktop/ebay-upload
+""",
+)
+@click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--platform", "platform_key", type=click.Choice(PLATFORMS),
+              help="The platform to upload to (default: the case's).")  # fmt: skip
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to fill (default: exports/upload-PLATFORM).")  # fmt: skip
+@click.option("--force", is_flag=True, help="Replace files that evidence-tools did not make.")
+def export_cmd(
+    case_dir: Path | None, platform_key: str | None, output: Path | None, force: bool
+) -> None:
+    """Make a ready-to-upload folder for one platform: photos as JPEG under its per-file limit,
+    the video fitted under its limit (or its stills where it takes no video), the dossier PDF,
+    message.txt within its text limit, GPS removed everywhere, and UPLOAD.txt saying what to
+    upload in which order."""
+    from evidence_tools.case import find_case_root
+    from evidence_tools.export import export_case
+
+    root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
+    result = export_case(root, platform_key, output, force=force, progress=say)
+    for warning in result.warnings:
+        warn(warning)
+    say(
+        f"{len(result.uploads)} files, {result.total / 1e6:.2f} MB, for {result.platform.name}; "
+        f"read {result.folder / 'UPLOAD.txt'}"
+    )
+    click.echo(str(result.folder))

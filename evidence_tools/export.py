@@ -39,6 +39,7 @@ class ExportResult:
     uploads: list[Upload] = field(default_factory=list)
     message_chars: int = 0
     warnings: list[str] = field(default_factory=list)
+    aside: list[Path] = field(default_factory=list)  # made, but not for the upload form
 
     @property
     def total(self) -> int:
@@ -57,23 +58,36 @@ def shrink_photo(src: Path, dest: Path, max_bytes: int, *, force: bool = True) -
     image, info = open_upright(src)
     exif = output_exif(info["exif"], keep_gps=False)
     icc = info["icc_profile"]
-    scale = 1.0
-    for _ in range(12):
+
+    def encode(scale: float, quality: int) -> bytes:
         work = image
         if scale < 1.0:
             size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
             work = image.resize(size, Image.Resampling.LANCZOS)
-        for quality in QUALITIES:
-            buf = io.BytesIO()
-            kwargs: dict[str, Any] = {"exif": exif, "quality": quality}
-            if icc:
-                kwargs["icc_profile"] = icc
-            work.save(buf, "JPEG", **kwargs)
-            if buf.tell() <= max_bytes:
-                with atomic_output(dest, force=force, sources=[src]) as tmp:
-                    tmp.write_bytes(buf.getvalue())
-                return buf.tell()
-        scale *= 0.75
+        buf = io.BytesIO()
+        kwargs: dict[str, Any] = {"exif": exif, "quality": quality}
+        if icc:
+            kwargs["icc_profile"] = icc
+        work.save(buf, "JPEG", **kwargs)
+        return buf.getvalue()
+
+    def write(data: bytes) -> int:
+        with atomic_output(dest, force=force, sources=[src]) as tmp:
+            tmp.write_bytes(data)
+        return len(data)
+
+    data = b""
+    for quality in QUALITIES:  # full size first, at falling quality
+        data = encode(1.0, quality)
+        if len(data) <= max_bytes:
+            return write(data)
+    # then smaller: JPEG size goes roughly with the pixel count
+    scale = min(0.95, (max_bytes / len(data)) ** 0.5 * 0.95)
+    for _ in range(8):
+        data = encode(scale, QUALITIES[1])
+        if len(data) <= max_bytes:
+            return write(data)
+        scale *= 0.85
     raise OutputError(
         f"could not get the photo under {max_bytes / 1e6:.1f} MB", path=src, hint="crop it first"
     )
@@ -206,7 +220,10 @@ def export_case(
     with atomic_output(pdf, force=True, sources=[dossier.pdf]) as tmp:
         shutil.copyfile(dossier.pdf, tmp)
     record_output(pdf, sources=[dossier.pdf], operation="placed", parameters={"platform": plat.key})
-    result.uploads.insert(0, Upload(pdf, "The evidence dossier (PDF)", pdf.stat().st_size))
+    if "pdf" in plat.file_types:
+        result.uploads.insert(0, Upload(pdf, "The evidence dossier (PDF)", pdf.stat().st_size))
+    else:
+        result.aside.append(pdf)
     facts = [
         ExhibitFacts(
             ex.number,
@@ -274,6 +291,11 @@ def upload_text(result: ExportResult, order_number: str) -> str:
         limits.append(f"{plat.file_limit_mb:g} MB per file")
     if plat.total_limit_mb:
         limits.append(f"{plat.total_limit_mb:g} MB together")
+    for path in result.aside:
+        lines.append(
+            f"3. {path.name} is here too, but {plat.name}'s form takes no PDF: send it in the "
+            "chat with the seller, or when you escalate, if you are asked for more."
+        )
     lines += [
         "",
         f"Together: {result.total / 1e6:.2f} MB"

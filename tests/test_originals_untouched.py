@@ -63,6 +63,11 @@ def invocations(case: Path, tmp: Path) -> dict[str, list[list[str]]]:
             ],
         ],
         "dossier": [["dossier", str(case)], ["dossier", str(case), "--max-mb", "0.1"]],
+        "check": [["check", str(case)], ["check", str(case), "--json"]],
+        "export": [
+            ["export", str(case), "--platform", "paypal"],
+            ["export", str(case), "--platform", "aliexpress"],
+        ],
         "meta": [["meta", str(originals), "--json"], ["meta", str(originals), "--csv"]],
     }
 

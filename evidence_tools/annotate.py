@@ -343,9 +343,16 @@ def _magnify(image: Any, draw: Any, region: list[float], style: Style, label: st
     )
     margin = style.stroke * 3
     ix, iy = _free_corner((w, h), inset.size, region, margin)
+
     # the leader line from the region to the inset, then the region frame and the inset
-    rc = (rx + rw / 2, ry + rh / 2)
-    ic = (ix + inset.width / 2, iy + inset.height / 2)
+    def clamp(
+        px: float, py: float, x0: float, y0: float, w: float, h: float
+    ) -> tuple[float, float]:
+        return (min(max(px, x0), x0 + w), min(max(py, y0), y0 + h))
+
+    # the leader joins the two frames at their nearest sides, not their centres
+    rc = clamp(ix + inset.width / 2, iy + inset.height / 2, rx, ry, rw, rh)
+    ic = clamp(rc[0], rc[1], ix, iy, inset.width, inset.height)
     draw.line((rc, ic), fill=style.halo, width=style.stroke + 2)
     draw.line((rc, ic), fill=style.color, width=max(2, style.stroke // 2))
     image.paste(inset, (ix, iy))

@@ -71,15 +71,15 @@ file = "originals/crack_closeup.jpg"
 caption = "Crack along the left edge & corner"
 defects = ["cracked"]
 annotate = [{{ ellipse = [0.13, 0.31, 0.19, 0.39], label = "Crack" }},
-            {{ arrow = [0.62, 0.62, 0.31, 0.52] }},
-            {{ magnify = [0.17, 0.33, 0.12, 0.16] }}]
+            {{ magnify = [0.17, 0.33, 0.12, 0.16], label = "Crack" }}]
 
 [[evidence]]
 file = "originals/case_back.heic"
 caption = "Back of the case: the camera cut-out is broken"
 defects = ["broken_part"]
-annotate = [{{ marker = [0.50, 0.22] }},
-            {{ label = [0.56, 0.18, "Broken camera cut-out"] }}]
+annotate = [{{ arrow = [0.72, 0.45, 0.53, 0.27] }},
+            {{ marker = [0.50, 0.22] }},
+            {{ label = [0.56, 0.12, "Broken camera cut-out"] }}]
 """
 
 

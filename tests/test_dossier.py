@@ -263,3 +263,15 @@ def test_no_absolute_paths_in_the_pdf(sample_case: Path, monkeypatch) -> None:
     assert str(sample_case.parent) not in body
     assert "originals/parcel_label.jpg" in body
     assert result.pdf == Path(sample_case.name) / "exports" / "dossier.pdf"
+
+
+def test_bookmarks_title_and_dates(built) -> None:
+    _, result = built
+    pdf = result.pdf.read_bytes()
+    titles = re.findall(rb"/Title \(((?:[^()\\]|\\.)*)\)", pdf)
+    for wanted in (b"Statement", b"Time line", b"Exhibits", b"Appendix A", b"Appendix B"):
+        assert any(t.startswith(wanted) for t in titles), wanted
+    for n in range(1, 5):
+        assert any(t.startswith(f"Exhibit {n}:".encode()) for t in titles)
+    assert any(b"order 8123456789012345" in t for t in titles)  # document title
+    assert b"/CreationDate (D:20261126000000Z)" in pdf

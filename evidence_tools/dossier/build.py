@@ -330,6 +330,7 @@ def build_dossier(
         integrity_rows=_integrity_rows(root),
         method=METHOD,
         versions=_versions(),
+        prepared=today,
     )
     from evidence_tools.dossier.exhibits import Builder
 

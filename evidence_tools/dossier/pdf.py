@@ -62,6 +62,7 @@ class DossierContent:
     method: list[str]
     versions: list[tuple[str, str]]
     subject: str = ""
+    prepared: dt.date | None = None  # the PDF's creation date (the bytes stay reproducible)
 
 
 _REGISTERED = False
@@ -180,7 +181,7 @@ def _bookmark(title: str, key: str, level: int = 0) -> Any:
     return Bookmark()
 
 
-def _numbered_canvas(footer_left: str) -> type:
+def _numbered_canvas(footer_left: str, prepared: dt.date | None = None) -> type:
     from reportlab.lib import colors
     from reportlab.pdfgen import canvas
 
@@ -190,6 +191,9 @@ def _numbered_canvas(footer_left: str) -> type:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            if prepared is not None:  # not invariant mode's 1 January 2000
+                stamp = f"D:{prepared:%Y%m%d}000000Z"
+                self.setDateFormatter(lambda *_: stamp)
 
         def showPage(self) -> None:  # noqa: N802 - reportlab's name
             self._pages.append(dict(self.__dict__))
@@ -453,7 +457,7 @@ def _write_pdf(out: Path, content: DossierContent, *, paper: str, dpi: int) -> i
         if content.order_number
         else "Evidence dossier"
     )
-    doc.build(story, canvasmaker=_numbered_canvas(footer))
+    doc.build(story, canvasmaker=_numbered_canvas(footer, content.prepared))
     return int(doc.page)
 
 

@@ -520,14 +520,9 @@ def output_exif(source_exif: Any, *, keep_gps: bool) -> bytes:
 
 def default_output(src: Path, suffix: str = "annotated") -> Path:
     """Inside a case: exports/NAME_annotated.jpg; elsewhere beside the input."""
-    from evidence_tools.case import EXPORTS, find_case_root
+    from evidence_tools.case import derived_path
 
-    stem = f"{src.stem}_{suffix}"
-    root = find_case_root(src.parent)
-    folder = root / EXPORTS if root is not None else src.parent
-    folder.mkdir(exist_ok=True)
-    ext = ".png" if src.suffix.lower() == ".png" else ".jpg"
-    return folder / f"{stem}{ext}"
+    return derived_path(src, suffix, ".png" if src.suffix.lower() == ".png" else ".jpg")
 
 
 @dataclass

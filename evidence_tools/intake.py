@@ -31,21 +31,6 @@ from evidence_tools.errors import (
 from evidence_tools.fsutil import CHUNK, atomic_output, sha256_file, write_text_atomic
 from evidence_tools.integrity import load_manifest
 
-PHOTO_SUFFIXES = {
-    ".jpg",
-    ".jpeg",
-    ".heic",
-    ".heif",
-    ".png",
-    ".webp",
-    ".tif",
-    ".tiff",
-    ".gif",
-    ".bmp",
-}
-VIDEO_SUFFIXES = {".mov", ".mp4", ".m4v", ".3gp", ".webm", ".mkv", ".avi"}
-DOC_SUFFIXES = {".pdf", ".txt"}
-
 
 def init_case(
     folder: str | Path,
@@ -136,17 +121,6 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-def kind_of(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in PHOTO_SUFFIXES:
-        return "photo"
-    if suffix in VIDEO_SUFFIXES:
-        return "video"
-    if suffix in DOC_SUFFIXES:
-        return "document"
-    return "other"
 
 
 def add_files(

@@ -227,12 +227,9 @@ def _shift_note(info: CaptureInfo, shift: float) -> str:
 
 
 def default_output(src: Path, suffix: str, ext: str) -> Path:
-    from evidence_tools.case import EXPORTS, find_case_root
+    from evidence_tools.case import derived_path
 
-    root = find_case_root(src.parent)
-    folder = root / EXPORTS if root is not None else src.parent
-    folder.mkdir(exist_ok=True)
-    return folder / f"{src.stem}_{suffix}{ext}"
+    return derived_path(src, suffix, ext)
 
 
 def _record(result: VideoResult, parameters: dict[str, Any]) -> None:

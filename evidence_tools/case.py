@@ -140,13 +140,17 @@ def find_case_root(start: str | Path) -> Path | None:
     return None
 
 
-def derived_path(src: Path, suffix: str, ext: str) -> Path:
+def output_folder(src: Path) -> Path:
     """Where a verb writes by default: the case's exports/ when ``src`` is in a case (so
     the output is recorded in its manifest), otherwise beside ``src``."""
     root = find_case_root(src.parent)
     folder = root / EXPORTS if root is not None else src.parent
     folder.mkdir(exist_ok=True)
-    return folder / f"{src.stem}_{suffix}{ext}"
+    return folder
+
+
+def derived_path(src: Path, suffix: str, ext: str) -> Path:
+    return output_folder(src) / f"{src.stem}_{suffix}{ext}"
 
 
 # --------------------------------------------------------------------------- locating lines

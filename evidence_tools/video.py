@@ -640,7 +640,9 @@ def frames(
             raise UsageError(
                 f"{format_timecode(t)} is past the end of the video ({format_timecode(length)})"
             )
-    folder = Path(outdir) if outdir is not None else default_output(source, "x", "").parent
+    from evidence_tools.case import output_folder
+
+    folder = Path(outdir) if outdir is not None else output_folder(source)
     if not folder.is_dir():
         raise OutputError("output folder does not exist", path=folder, hint="create it first")
     clock = optional_clock(info, zone, zone_name)
@@ -813,6 +815,7 @@ def fit(
     scale = f"scale={side}:-2" if landscape else f"scale=-2:{side}"
     workdir = Path(tempfile.mkdtemp(prefix="evidence-fit-"))
     last_size = 0
+    done = False
     try:
         for _attempt in range(3):
             try:
@@ -822,18 +825,17 @@ def fit(
                     last_size = tmp.stat().st_size
                     if last_size > max_bytes:
                         raise _TooBig(last_size)
+                done = True
                 break
             except _TooBig:
                 video_kbps = int(video_kbps * max_bytes / last_size * 0.92)
-                notes.append(
-                    f"the first try came out at {last_size / 1e6:.2f} MB; "
-                    f"encoding again at {video_kbps} kbit/s"
-                )
                 if video_kbps < 100:
                     break
-        else:
-            video_kbps = 0
-        if not out.exists() or video_kbps < 100:
+                notes.append(
+                    f"a try came out at {last_size / 1e6:.2f} MB; "
+                    f"encoding again at {video_kbps} kbit/s"
+                )
+        if not done:
             raise OutputError(
                 f"could not get under {max_mb:g} MB (the last try was {last_size / 1e6:.2f} MB)",
                 path=out,

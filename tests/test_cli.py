@@ -128,3 +128,31 @@ def test_init_from_another_case_is_rerunnable(runner, tmp_path: Path) -> None:
         assert manifest["files"][key]["sha256"] == entry["sha256"]
     same = run(runner, "init", str(SAMPLE_CASE), "--from", str(SAMPLE_CASE), "--force")
     assert same.exit_code == 4
+
+
+def test_init_asks_in_a_terminal(runner, tmp_path: Path, monkeypatch) -> None:
+    from evidence_tools.cli import case_cmds
+
+    monkeypatch.setattr(case_cmds, "_interactive", lambda: True)
+    from evidence_tools.cli import cli
+
+    result = runner.invoke(cli, ["init", str(tmp_path / "c")], input="ebay\nwrong_item\n42-42\n")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "c" / "case.toml").read_text()
+    assert 'platform = "ebay"' in text and 'claim = "wrong_item"' in text
+    assert 'number = "42-42"' in text
+
+
+def test_meta_recursive(runner, tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import SAMPLE_CASE
+
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    shutil.copy(SAMPLE_CASE / "originals" / "parcel_label.jpg", nested)
+    flat = run(runner, "meta", str(tmp_path / "a"), "--json")
+    assert flat.exit_code == 2  # nothing directly inside
+    deep = run(runner, "meta", str(tmp_path / "a"), "--recursive", "--json")
+    assert deep.exit_code == 0
+    assert [Path(r["file"]).name for r in json.loads(deep.stdout)] == ["parcel_label.jpg"]

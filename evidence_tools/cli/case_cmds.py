@@ -13,6 +13,11 @@ from evidence_tools.cli._common import fail_line, progress, say
 from evidence_tools.errors import CaseError, ExitCode
 
 
+def _interactive() -> bool:
+    """Ask questions only of a person at a terminal, never of a script or CI."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 @click.command(
     "init",
     epilog="""\b
@@ -52,7 +57,7 @@ def init_cmd(
     """
     from evidence_tools.intake import init_case
 
-    interactive = sys.stdin.isatty() and sys.stdout.isatty() and from_case is None
+    interactive = _interactive() and from_case is None
     if interactive and platform is None:
         platform = click.prompt(
             "Platform", type=click.Choice(PLATFORMS), default="aliexpress", err=True

@@ -67,6 +67,7 @@ class EvidenceItem:
     moments: list[Moment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     annotate: list[dict[str, Any]] = field(default_factory=list)
+    start_time: str = ""  # wall-clock time of a video's first frame, when it has none
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -299,6 +300,7 @@ _EVIDENCE_KEYS = (
     "annotate",
     "kind",
     "shows",
+    "start_time",
 )
 
 
@@ -356,6 +358,25 @@ def _check_evidence(chk: _Checker, index: int, raw: Any) -> EvidenceItem:
     if not isinstance(annotate, list):
         raise chk.fail("evidence", "annotate", "expected a list of shapes", index)
     item.annotate = [_check_shape(chk, index, n, s) for n, s in enumerate(annotate, start=1)]
+    if "start_time" in raw:
+        value = raw["start_time"]
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                raise chk.fail(
+                    "evidence",
+                    "start_time",
+                    "needs its offset, e.g. 2026-11-20T17:03:11+03:00",
+                    index,
+                )
+            value = value.isoformat()
+        if not isinstance(value, str):
+            raise chk.fail(
+                "evidence",
+                "start_time",
+                'expected a date-time like "2026-11-20T17:03:11+03:00"',
+                index,
+            )
+        item.start_time = value
     for key in ("kind", "shows"):
         if key in raw:
             item.extra[key] = raw[key]

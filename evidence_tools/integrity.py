@@ -110,7 +110,10 @@ class Manifest:
         key = self.rel(path)
         source_list = []
         for src in sources:
-            src_key = self.rel(src)
+            try:
+                src_key = self.rel(src)
+            except CaseError:  # made from a file outside the case: name it, not where it is
+                src_key = f"(outside the case) {Path(src).name}"
             known = self.files.get(src_key)
             source_list.append(
                 {

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -275,3 +276,39 @@ def test_bookmarks_title_and_dates(built) -> None:
         assert any(t.startswith(f"Exhibit {n}:".encode()) for t in titles)
     assert any(b"order 8123456789012345" in t for t in titles)  # document title
     assert b"/CreationDate (D:20261126000000Z)" in pdf
+
+
+def test_video_without_a_time_uses_start_time_from_the_case(tmp_path: Path) -> None:
+    from evidence_tools.ffmpeg import run_ffmpeg
+    from evidence_tools.intake import add_files, init_case
+
+    clip = tmp_path / "screen.mp4"
+    run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2", "-c:v",
+                "libx264", "-preset", "ultrafast", "-map_metadata", "-1", "-y", str(clip)],
+               outputs=[clip])
+    root = tmp_path / "case"
+    init_case(root, platform="ebay", claim="damaged", order="9")
+    add_files(root, [clip])
+    toml = root / "case.toml"
+    toml.write_text(toml.read_text().replace(
+        'caption = ""', 'caption = "Screen recording"\nstamp = true\n'
+        'start_time = "2026-11-20T17:03:11+03:00"'))
+    result = build_dossier(root, today=TODAY)
+    from evidence_tools.capture import read_capture
+
+    stamped = root / "exports" / "screen_stamped.mp4"
+    assert read_capture(stamped).captured_at.isoformat() == "2026-11-20T17:03:11+03:00"
+    assert result.pages >= 5
+
+
+def test_annotating_a_file_from_outside_into_a_case(sample_case: Path, tmp_path: Path) -> None:
+    from evidence_tools.annotate import annotate_photo, parse_shape_arg
+
+    outside = tmp_path / "Downloads" / "IMG_9.png"
+    outside.parent.mkdir()
+    Image.new("RGB", (200, 100), "white").save(outside)
+    out = sample_case / "exports" / "IMG_9_marked.png"
+    annotate_photo(outside, [parse_shape_arg("box", "0.1,0.1,0.2,0.2", 1)], out)
+    entry = load_manifest(sample_case).files["exports/IMG_9_marked.png"]
+    assert entry["sources"][0]["path"] == "(outside the case) IMG_9.png"
+    assert str(tmp_path) not in json.dumps(entry)

@@ -18,7 +18,7 @@ from typing import Any
 
 from evidence_tools.capture import CaptureInfo, kind_for, read_capture
 from evidence_tools.case import Case, EvidenceItem
-from evidence_tools.errors import EvidenceError, InputFileError, IntegrityError
+from evidence_tools.errors import EvidenceError, InputFileError, IntegrityError, UsageError
 from evidence_tools.fsutil import sha256_file
 from evidence_tools.integrity import Manifest, load_manifest
 
@@ -184,11 +184,22 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
     zone = case.zone()
     zone_name = case.timezone
     start, end = item.trim if item.trim else (None, None)
+    begin = None
+    if item.start_time:
+        from evidence_tools.metadata.video import parse_iso_datetime
+
+        begin = parse_iso_datetime(item.start_time)
+        if begin is None:
+            raise UsageError(
+                f"start_time {item.start_time!r} is not a date-time",
+                path=case.toml_path,
+                hint="write it like 2026-11-20T17:03:11+03:00",
+            )
     if item.stamp:
         out = builder.exports / f"{src.stem}_stamped.mp4"
         caption = f"Order {case.order.number}" if case.order.number else ""
         recipe = {"op": "stamp", "start": start, "end": end, "caption": caption,
-                  "zone": zone_name}  # fmt: skip
+                  "zone": zone_name, "start_time": item.start_time}  # fmt: skip
         builder.make(
             out,
             src,
@@ -202,7 +213,8 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
                 zone=zone,
                 zone_name=zone_name,
                 force=force,
-            ),  # fmt: skip
+                start_time=begin,
+            ),
             exhibit,
         )
         params = builder.entry(out).get("parameters", {})

@@ -83,6 +83,50 @@ def shows(item: EvidenceItem, what: str) -> bool:
     return any(re.search(rf"\b{re.escape(w)}\b", caption) for w in SHOWS_WORDS[what])
 
 
+@dataclass
+class TimeProblem:
+    severity: str
+    flag: str  # a few words, for the dossier's time line
+    message: str
+    fix: str
+
+
+def time_problems(
+    kind: str,
+    when: dt.datetime,
+    zone: dt.tzinfo | None,
+    placed: dt.date | None,
+    delivered: dt.date | None,
+    today: dt.date,
+) -> tuple[dt.date, list[TimeProblem]]:
+    """The local day of a capture time and what is wrong with it against the order's dates.
+
+    One rule for ``evidence check`` and the dossier's time line.
+    """
+    local = when.astimezone(zone) if (when.tzinfo is not None and zone is not None) else when
+    day = local.date()
+    out = []
+    if placed and day < placed:
+        out.append(TimeProblem(
+            "error", "recorded before the order was placed",
+            f"taken on {long_date(day)}, before the order was placed ({long_date(placed)})",
+            "check the file: an arbiter will reject it",
+        ))  # fmt: skip
+    elif kind == "video" and delivered and day < delivered:
+        out.append(TimeProblem(
+            "warning", "recorded before the delivery date",
+            f"the video was recorded on {long_date(day)}, before the recorded delivery date "
+            f"({long_date(delivered)})",
+            "check the delivery date in case.toml",
+        ))  # fmt: skip
+    if day > today:
+        out.append(TimeProblem(
+            "error", "dated in the future", f"dated {long_date(day)}, in the future",
+            "the camera's clock was wrong: say so in the caption",
+        ))  # fmt: skip
+    return day, out
+
+
 # --------------------------------------------------------------------------- the checks
 
 
@@ -279,8 +323,7 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
                 'set timezone = "Europe/Moscow" (your zone) in [case]',
                 item.file,
             )
-        local = when.astimezone(zone) if (when.tzinfo and zone) else when
-        day = local.date()
+        day, problems = time_problems(info.kind, when, zone, order.placed, order.delivered, today)
         if info.is_modification_time:
             report.add(
                 "warning",
@@ -288,29 +331,8 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
                 "use the camera's original file if you have it",
                 item.file,
             )
-        if order.placed and day < order.placed:
-            report.add(
-                "error",
-                f"taken on {long_date(day)}, before the order was placed "
-                f"({long_date(order.placed)})",
-                "check the file: an arbiter will reject it",
-                item.file,
-            )
-        elif info.kind == "video" and order.delivered and day < order.delivered:
-            report.add(
-                "warning",
-                f"the video was recorded on {long_date(day)}, before the "
-                f"recorded delivery date ({long_date(order.delivered)})",
-                "check the delivery date in case.toml",
-                item.file,
-            )
-        if day > today:
-            report.add(
-                "error",
-                f"dated {long_date(day)}, in the future",
-                "the camera's clock was wrong: say so in the caption",
-                item.file,
-            )
+        for problem in problems:
+            report.add(problem.severity, problem.message, problem.fix, item.file)
         (video_days if info.kind == "video" else photo_days).append(day)
     if video_days and photo_days:
         gap = max(abs((p - v).days) for p in photo_days for v in video_days)
@@ -367,9 +389,7 @@ def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -
         report.add("info", note, "", "deadline")
 
 
-def _uploads(
-    case: Case, plat: Platform, report: CheckReport, infos: dict[str, CaptureInfo]
-) -> None:
+def _uploads(case: Case, plat: Platform, report: CheckReport) -> None:
     if plat.file_limit_mb is None:
         return
     total = 0
@@ -435,7 +455,7 @@ def check_case(
             infos[item.file] = read_capture_safe(path, zone=case.zone(), zone_name=case.timezone)
     _times(case, report, infos, today)
     _deadline(case, plat, report, today)
-    _uploads(case, plat, report, infos)
+    _uploads(case, plat, report)
     order = {"error": 0, "warning": 1, "info": 2}
     report.findings.sort(key=lambda f: order[f.severity])
     return report

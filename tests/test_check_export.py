@@ -293,3 +293,18 @@ def test_export_cli_and_exit_codes(tmp_path: Path, runner) -> None:
     again = run(runner, "export", str(root), "--platform", "ebay")
     assert again.exit_code == 4
     assert run(runner, "export", str(root), "--platform", "ebay", "--force").exit_code == 0
+
+
+def test_dossier_time_line_flags_the_same_problems(tmp_path: Path) -> None:
+    from evidence_tools.case import load_case
+    from evidence_tools.dossier.build import timeline
+    from evidence_tools.dossier.exhibits import prepare_exhibits
+
+    root = make_case(tmp_path, "damaged", files={"old.jpg": {"when": "2026:09:01 10:00:00"},
+                                                 "new.jpg": {"when": "2027:01:01 10:00:00"}})
+    case = load_case(root)
+    rows = timeline(case, prepare_exhibits(case), TODAY)
+    flags = {row.what.split(":")[0]: row.flag for row in rows}
+    assert flags["Exhibit 1"] == "recorded before the order was placed"
+    assert flags["Exhibit 2"] == "dated in the future"
+    assert [r.what for r in rows][:2] == ["Exhibit 1: old.jpg", "Order placed"]  # in time order

@@ -283,16 +283,33 @@ def test_video_without_a_time_uses_start_time_from_the_case(tmp_path: Path) -> N
     from evidence_tools.intake import add_files, init_case
 
     clip = tmp_path / "screen.mp4"
-    run_ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=2", "-c:v",
-                "libx264", "-preset", "ultrafast", "-map_metadata", "-1", "-y", str(clip)],
-               outputs=[clip])
+    run_ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=25:duration=2",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-map_metadata",
+            "-1",
+            "-y",
+            str(clip),
+        ],
+        outputs=[clip],
+    )
     root = tmp_path / "case"
     init_case(root, platform="ebay", claim="damaged", order="9")
     add_files(root, [clip])
     toml = root / "case.toml"
-    toml.write_text(toml.read_text().replace(
-        'caption = ""', 'caption = "Screen recording"\nstamp = true\n'
-        'start_time = "2026-11-20T17:03:11+03:00"'))
+    toml.write_text(
+        toml.read_text().replace(
+            'caption = ""',
+            'caption = "Screen recording"\nstamp = true\nstart_time = "2026-11-20T17:03:11+03:00"',
+        )
+    )
     result = build_dossier(root, today=TODAY)
     from evidence_tools.capture import read_capture
 

@@ -172,18 +172,13 @@ def timeline(case: Case, exhibits: list[Exhibit], today: dt.date) -> list[Timeli
                 )  # fmt: skip
             continue
         when, source = _when_text(info)
-        local = info.captured_at
-        if local.tzinfo is not None and zone is not None:
-            local = local.astimezone(zone)
-        day = local.date()
-        flag = ""
-        if order.placed and day < order.placed:
-            flag = "recorded before the order was placed"
-        elif ex.kind == "video" and order.delivered and day < order.delivered:
-            flag = "recorded before the delivery date"
-        elif day > today:
-            flag = "dated in the future"
-        elif info.captured_at.tzinfo is None:
+        from evidence_tools.check import time_problems
+
+        _, problems = time_problems(
+            ex.kind, info.captured_at, zone, order.placed, order.delivered, today
+        )
+        flag = "; ".join(p.flag for p in problems)
+        if not flag and info.captured_at.tzinfo is None:
             flag = "time zone unknown"
         rows.append(
             TimelineRow(when, label, source, flag, sort_key=_sort_key(info.captured_at, zone))
@@ -301,7 +296,7 @@ def build_dossier(
     for ex in exhibits:
         if ex.error:
             warnings.append(f"exhibit {ex.number} was left out: {ex.error}")
-    all_text = [p for p in statement.paragraphs] + [v.title for v in views] + [c[1] for c in cover]
+    all_text = list(statement.paragraphs) + [v.title for v in views] + [c[1] for c in cover]
     missing = missing_glyphs(all_text)
     if missing:
         sample = "".join(sorted(missing))[:12]

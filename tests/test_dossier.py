@@ -329,3 +329,11 @@ def test_annotating_a_file_from_outside_into_a_case(sample_case: Path, tmp_path:
     entry = load_manifest(sample_case).files["exports/IMG_9_marked.png"]
     assert entry["sources"][0]["path"] == "(outside the case) IMG_9.png"
     assert str(tmp_path) not in json.dumps(entry)
+
+
+def test_long_datetime_zones() -> None:
+    when = dt.datetime(2026, 11, 21, 18, 38)
+    assert text.long_datetime(when, "+03:00") == "21 November 2026 at 18:38 UTC+03:00"
+    assert text.long_datetime(when, "UTC") == "21 November 2026 at 18:38 UTC"
+    assert text.long_datetime(when, "Europe/Paris") == "21 November 2026 at 18:38 Europe/Paris time"
+    assert text.long_datetime(when) == "21 November 2026 at 18:38"

@@ -78,9 +78,14 @@ def long_date(day: dt.date | dt.datetime) -> str:
 
 
 def long_datetime(when: dt.datetime, zone_label: str = "") -> str:
+    """20 November 2026 at 18:38 UTC+03:00 (or "... 18:38 Europe/Moscow time")."""
     text = f"{long_date(when)} at {when:%H:%M}"
-    if zone_label:
-        text += f" ({zone_label})"
+    if zone_label.startswith(("+", "-")):
+        text += f" UTC{zone_label}"
+    elif zone_label == "UTC":
+        text += " UTC"
+    elif zone_label:
+        text += f" {zone_label} time"
     return text
 
 

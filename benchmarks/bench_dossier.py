@@ -39,7 +39,7 @@ for p in photos:
         turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)
         w, h = (img.height, img.width) if turned else img.size
         s = min(max_w / w, max_h / h)
-        target = (int(w * s / 72 * 200), int(h * s / 72 * 200))
+        target = (int(w * s / 72 * 150), int(h * s / 72 * 150))
         img.draft("RGB", (target[1], target[0]) if turned else target)
         up = ImageOps.exif_transpose(img).convert("RGB")
         up = up.resize(target)
@@ -55,10 +55,17 @@ c.save()
 
 def make_case(folder: Path, count: int, evidence: str) -> Path:
     from make_samples import draw_phone_case, make_exif
+    from PIL import Image, ImageFilter
 
     photos = folder / "photos"
     photos.mkdir()
-    upright = draw_phone_case((3000, 4000))
+    # a drawing with fine grain, so the JPEGs are as large as a phone's (2-4 MB), not a
+    # flat drawing's few hundred KB
+    drawing = draw_phone_case((3000, 4000))
+    grain = (
+        Image.effect_noise((3000, 4000), 60).convert("RGB").filter(ImageFilter.GaussianBlur(1.2))
+    )
+    upright = Image.blend(drawing, grain, 0.3)
     stored = upright.transpose(2)  # ROTATE_90: stored turned, shown with Orientation 6
     for i in range(count):
         exif = make_exif(when=f"2026:11:21 18:{i // 60:02d}:{i % 60:02d}", offset="+03:00",

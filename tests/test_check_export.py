@@ -300,8 +300,14 @@ def test_dossier_time_line_flags_the_same_problems(tmp_path: Path) -> None:
     from evidence_tools.dossier.build import timeline
     from evidence_tools.dossier.exhibits import prepare_exhibits
 
-    root = make_case(tmp_path, "damaged", files={"old.jpg": {"when": "2026:09:01 10:00:00"},
-                                                 "new.jpg": {"when": "2027:01:01 10:00:00"}})
+    root = make_case(
+        tmp_path,
+        "damaged",
+        files={
+            "old.jpg": {"when": "2026:09:01 10:00:00"},
+            "new.jpg": {"when": "2027:01:01 10:00:00"},
+        },
+    )
     case = load_case(root)
     rows = timeline(case, prepare_exhibits(case), TODAY)
     flags = {row.what.split(":")[0]: row.flag for row in rows}

@@ -219,7 +219,7 @@ def write_pdf(
     content: DossierContent,
     *,
     paper: str = "a4",
-    dpi: int = 200,
+    dpi: int = 150,
 ) -> int:
     """Lay the dossier out into ``out``; returns the number of pages."""
     from reportlab import rl_config

@@ -6,6 +6,7 @@ import os
 import statistics
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 # A user's Python writes bytecode caches; a shell that forbids it (PYTHONDONTWRITEBYTECODE)
@@ -13,8 +14,18 @@ from pathlib import Path
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def timed(cmd: list[str], repeat: int, cwd: Path | None = None) -> float:
+def timed(
+    cmd: list[str],
+    repeat: int,
+    cwd: Path | None = None,
+    before: Callable[[], None] | None = None,
+) -> float:
+    """Median seconds of ``cmd``; ``before`` runs untimed ahead of each run (e.g. to remove
+    the last run's output, so neither side pays for replacing a file)."""
+
     def once() -> float:
+        if before is not None:
+            before()
         start = time.perf_counter()
         subprocess.run(
             cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=ENV

@@ -54,11 +54,16 @@ def main() -> None:
             check=True,
         )  # fmt: skip
         a, b = seconds * 0.25, seconds * 0.75
+
+        def clear() -> None:
+            for name in ("ours.mp4", "raw.mp4"):
+                (tmp / name).unlink(missing_ok=True)
+
         ours = timed([evidence, "video", "trim", str(src), "--start", f"{a}", "--end", f"{b}",
-                      "-o", str(tmp / "ours.mp4"), "--force"], args.repeat)  # fmt: skip
+                      "-o", str(tmp / "ours.mp4")], args.repeat, before=clear)  # fmt: skip
         raw = timed([ff, "-y", "-loglevel", "error", "-ss", f"{a}", "-to", f"{b}", "-i", str(src),
                      "-c", "copy", "-map", "0", "-map_metadata", "0", str(tmp / "raw.mp4")],
-                    args.repeat)  # fmt: skip
+                    args.repeat, before=clear)  # fmt: skip
         print(
             f"lossless trim  ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio {ours / raw:.2f}"
             " (goal <= 1.3)"

@@ -37,6 +37,15 @@ def ffmpeg_exe() -> str:
         raise ExternalToolError(
             "imageio-ffmpeg is not installed", hint="reinstall: pip install evidence-tools"
         ) from exc
+    # The wheel's own binary, found directly: get_ffmpeg_exe() proves it by running it, which
+    # cost every command 50 ms; a binary that cannot run still fails with a clear message.
+    bundled = sorted(
+        p
+        for p in (Path(imageio_ffmpeg.__file__).parent / "binaries").glob("ffmpeg*")
+        if p.is_file() and p.suffix not in (".py", ".md", ".txt") and os.access(p, os.X_OK)
+    )
+    if len(bundled) == 1:
+        return str(bundled[0])
     try:
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError as exc:

@@ -59,6 +59,11 @@ def main() -> None:
             for name in ("ours.mp4", "raw.mp4"):
                 (tmp / name).unlink(missing_ok=True)
 
+        def clear_cold() -> None:
+            clear()
+            subprocess.run(["sync"], check=False)
+            Path("/proc/sys/vm/drop_caches").write_text("3\n")
+
         ours = timed([evidence, "video", "trim", str(src), "--start", f"{a}", "--end", f"{b}",
                       "-o", str(tmp / "ours.mp4")], args.repeat, before=clear)  # fmt: skip
         raw = timed([ff, "-y", "-loglevel", "error", "-ss", f"{a}", "-to", f"{b}", "-i", str(src),
@@ -66,8 +71,56 @@ def main() -> None:
                     args.repeat, before=clear)  # fmt: skip
         print(
             f"lossless trim  ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio {ours / raw:.2f}"
-            " (goal <= 1.3)"
+            " (goal <= 1.3; the file in the page cache)"
         )
+        try:
+            clear_cold()
+        except OSError:
+            print("lossless trim, cold cache: skipped (dropping the page cache needs root)")
+        else:
+            ours = timed(
+                [
+                    evidence,
+                    "video",
+                    "trim",
+                    str(src),
+                    "--start",
+                    f"{a}",
+                    "--end",
+                    f"{b}",
+                    "-o",
+                    str(tmp / "ours.mp4"),
+                ],
+                args.repeat,
+                before=clear_cold,
+            )
+            raw = timed(
+                [
+                    ff,
+                    "-y",
+                    "-loglevel",
+                    "error",
+                    "-ss",
+                    f"{a}",
+                    "-to",
+                    f"{b}",
+                    "-i",
+                    str(src),
+                    "-c",
+                    "copy",
+                    "-map",
+                    "0",
+                    "-map_metadata",
+                    "0",
+                    str(tmp / "raw.mp4"),
+                ],
+                args.repeat,
+                before=clear_cold,
+            )
+            print(
+                f"lossless trim  ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio "
+                f"{ours / raw:.2f} (goal <= 1.3; read from disk, page cache dropped)"
+            )
         if args.skip_stamp:
             return
         s, e = a, a + args.stamp_seconds

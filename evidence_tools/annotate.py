@@ -189,7 +189,8 @@ class Style:
     def for_size(cls, width: int, height: int, color: str) -> Style:
         from PIL import ImageColor
 
-        short = min(width, height)
+        # the geometric mean of the sides: a panorama's short side alone gave tiny labels
+        short = min(int((width * height) ** 0.5), min(width, height) * 2)
         rgb = ImageColor.getrgb(color)[:3]
         luminance = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
         halo = (0, 0, 0) if luminance > 160 else (255, 255, 255)

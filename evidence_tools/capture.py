@@ -257,6 +257,8 @@ def collect_media(paths: list[Path], *, recursive: bool = False) -> list[Path]:
     """Files as named; folders stand for the photos and videos inside (not hidden ones)."""
     out: list[Path] = []
     for p in paths:
+        if p.is_dir() and (p / "case.toml").is_file() and (p / "originals").is_dir():
+            p = p / "originals"  # a case folder stands for its originals
         if p.is_dir():
             found = p.rglob("*") if recursive else p.iterdir()
             out.extend(

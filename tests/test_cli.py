@@ -156,3 +156,12 @@ def test_meta_recursive(runner, tmp_path: Path) -> None:
     deep = run(runner, "meta", str(tmp_path / "a"), "--recursive", "--json")
     assert deep.exit_code == 0
     assert [Path(r["file"]).name for r in json.loads(deep.stdout)] == ["parcel_label.jpg"]
+
+
+def test_meta_on_a_case_folder_reads_its_originals(runner) -> None:
+    from conftest import SAMPLE_CASE
+
+    result = run(runner, "meta", str(SAMPLE_CASE), "--json")
+    assert result.exit_code == 0
+    names = sorted(Path(r["file"]).name for r in json.loads(result.stdout))
+    assert names == sorted(p.name for p in (SAMPLE_CASE / "originals").iterdir())

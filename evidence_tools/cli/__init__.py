@@ -61,7 +61,10 @@ EPILOG = """\
 Examples:
   evidence init my-case --platform aliexpress --claim damaged --order 8123456789012345
   evidence add IMG_1234.MOV IMG_2001.HEIC --case my-case
-  evidence meta my-case/originals --json
+  evidence photo grid my-case/originals/IMG_2001.HEIC
+  evidence check my-case
+  evidence dossier my-case
+  evidence export my-case --platform paypal
   evidence verify my-case
 
 \b

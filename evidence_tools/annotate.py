@@ -628,17 +628,28 @@ def grid_photo(
         draw.line((x, 0, x, h), fill=(255, 212, 0, alpha), width=lw)
         draw.line((0, y, w, y), fill=(0, 0, 0, alpha), width=lw + 2)
         draw.line((0, y, w, y), fill=(255, 212, 0, alpha), width=lw)
-        text = f"{f:.1f}".rstrip("0").rstrip(".") if step >= 0.1 else f"{f:.2f}"
-        for pos, anchor in (((x + 4, 4), "la"), ((4, y + 4), "la")):
+        text = f"{f:.2f}".rstrip("0").rstrip(".")
+        # where lines stand closer than their labels are wide, label every other one
+        narrow_x = draw.textlength("0.05", font=font) * 1.5 > w * step
+        narrow_y = font.size * 2 > h * step
+        positions = []
+        if not narrow_x or i % 2 == 0:
+            positions.append(((x + 4, 4), "la"))
+        if not narrow_y or i % 2 == 0:
+            positions.append(((4, y + 4), "la"))
+        for pos, anchor in positions:
             box = draw.textbbox(pos, text, font=font, anchor=anchor)
             draw.rectangle((box[0] - 3, box[1] - 3, box[2] + 3, box[3] + 3), fill=(0, 0, 0, 170))
             draw.text(pos, text, font=font, fill=(255, 255, 255, 255), anchor=anchor)
     composed = Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB")
     note = f"{w}x{h} px upright; x runs left to right, y top to bottom (0-1)"
+    size = max(12, style.font_size * 2 // 3)
+    while size > 8 and _font(size).getlength(note) > w - 16:
+        size -= 1
     ImageDraw.Draw(composed).text(
-        (8, h - style.font_size - 8),
+        (8, h - size - 8),
         note,
-        font=_font(max(12, style.font_size * 2 // 3)),
+        font=_font(size),
         fill=(255, 255, 255),
         stroke_width=2,
         stroke_fill=(0, 0, 0),

@@ -68,6 +68,10 @@ class EvidenceItem:
     defects: list[str] = field(default_factory=list)
     annotate: list[dict[str, Any]] = field(default_factory=list)
     start_time: str = ""  # wall-clock time of a video's first frame, when it has none
+    # videos: (x, y, w, h, from, to) boxes to fill black; from/to None for the whole video
+    redact: list[tuple[float, float, float, float, float | None, float | None]] = field(
+        default_factory=list
+    )
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -301,7 +305,44 @@ _EVIDENCE_KEYS = (
     "kind",
     "shows",
     "start_time",
+    "redact",
 )
+
+
+def _check_redact_box(
+    chk: _Checker, index: int, number: int, raw: Any
+) -> tuple[float, float, float, float, float | None, float | None]:
+    """A video redaction: [X, Y, W, H], or { box = [X, Y, W, H], from = "0:00", to = "0:03" }."""
+    shape = (
+        'expected [X, Y, W, H] (fractions) or { box = [X, Y, W, H], from = "0:00", to = "0:03" }'
+    )
+    start = end = None
+    box = raw
+    if isinstance(raw, dict):
+        extra = set(raw) - {"box", "from", "to"}
+        if extra or "box" not in raw:
+            raise chk.fail("evidence", "redact", f"box {number}: {shape}", index)
+        box = raw["box"]
+        try:
+            start = parse_timecode(raw["from"]) if "from" in raw else None
+            end = parse_timecode(raw["to"]) if "to" in raw else None
+        except UsageError as exc:
+            raise chk.fail("evidence", "redact", f"box {number}: {exc.message}", index) from exc
+        if start is not None and end is not None and end <= start:
+            raise chk.fail(
+                "evidence", "redact", f"box {number}: 'to' must come after 'from'", index
+            )
+    numbers = (
+        [v for v in box if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        if isinstance(box, list)
+        else []
+    )
+    if len(numbers) != 4 or len(box) != 4 or not all(0 <= v <= 1 for v in numbers):
+        raise chk.fail("evidence", "redact", f"box {number}: {shape}", index)
+    x, y, w, h = (float(v) for v in numbers)
+    if w <= 0 or h <= 0 or x + w > 1 + 1e-9 or y + h > 1 + 1e-9:
+        raise chk.fail("evidence", "redact", f"box {number}: must stay inside the picture", index)
+    return (x, y, w, h, start, end)
 
 
 def _check_evidence(chk: _Checker, index: int, raw: Any) -> EvidenceItem:
@@ -358,6 +399,9 @@ def _check_evidence(chk: _Checker, index: int, raw: Any) -> EvidenceItem:
     if not isinstance(annotate, list):
         raise chk.fail("evidence", "annotate", "expected a list of shapes", index)
     item.annotate = [_check_shape(chk, index, n, s) for n, s in enumerate(annotate, start=1)]
+    if "redact" in raw:
+        item.redact = [_check_redact_box(chk, index, n, b) for n, b in enumerate(raw["redact"]
+                       if isinstance(raw["redact"], list) else [None], start=1)]  # fmt: skip
     if "start_time" in raw:
         value = raw["start_time"]
         if isinstance(value, dt.datetime):

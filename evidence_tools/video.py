@@ -336,6 +336,70 @@ def trim(
     return result
 
 
+# --------------------------------------------------------------------------- redaction
+
+
+@dataclass(frozen=True)
+class Region:
+    """A box to fill black: fractions of the upright picture, for the whole video or for
+    [start, end) seconds of the source."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+    start: float | None = None
+    end: float | None = None
+
+    def active_at(self, t: float) -> bool:
+        return (self.start is None or t >= self.start) and (self.end is None or t < self.end)
+
+    def spec(self) -> dict[str, Any]:
+        return {"box": [self.x, self.y, self.w, self.h], "from": self.start, "to": self.end}
+
+
+def check_regions(regions: Sequence[Any]) -> list[Region]:
+    """Redaction boxes, checked: ``(x, y, w, h)``, ``(x, y, w, h, start, end)`` or Regions."""
+    out = []
+    for n, region in enumerate(regions, start=1):
+        if isinstance(region, Region):
+            out.append(region)
+            continue
+        values = list(region)
+        if len(values) not in (4, 6):
+            raise UsageError(f"redact box {n}: needs 4 numbers X,Y,W,H")
+        x, y, w, h = (float(v) for v in values[:4])
+        start, end = (values[4], values[5]) if len(values) == 6 else (None, None)
+        if min(x, y, w, h) < 0 or max(x, y, w, h) > 1:
+            raise UsageError(f"redact box {n}: numbers are fractions of the picture, 0 to 1")
+        if w <= 0 or h <= 0 or x + w > 1 + 1e-9 or y + h > 1 + 1e-9:
+            raise UsageError(f"redact box {n}: must have a size and stay inside the picture")
+        if start is not None and end is not None and end <= start:
+            raise UsageError(f"redact box {n}: its end must come after its start")
+        out.append(Region(x, y, w, h, start, end))
+    return out
+
+
+def redact_filters(regions: Sequence[Region], offset: float = 0.0) -> list[str]:
+    """Solid black boxes, drawn on the upright frames before anything else.
+
+    ``offset`` is the source time of the output's first frame, so a box limited to part of
+    the source is switched on and off at the right output times.
+    """
+    filters = []
+    for r in regions:
+        f = (
+            f"drawbox=x=floor(iw*{r.x:.6f}):y=floor(ih*{r.y:.6f}):w=ceil(iw*{r.w:.6f}):"
+            f"h=ceil(ih*{r.h:.6f}):color=black:t=fill"
+        )
+        if r.start is not None or r.end is not None:
+            lo = (r.start if r.start is not None else 0.0) - offset
+            hi = (r.end if r.end is not None else 1e9) - offset
+            f += f":enable='between(t,{lo:.6f},{hi - 1e-6:.6f})'"
+        filters.append(f)
+    return filters
+
+
 # --------------------------------------------------------------------------- stamp
 
 
@@ -457,38 +521,60 @@ def stamp(
     force: bool = False,
     progress: Progress | None = None,
     record: bool = True,
+    redact: Sequence[Any] = (),
+    show_clock: bool = True,
 ) -> VideoResult:
-    """Burn the wall-clock capture time into every frame (and trim in the same encode)."""
+    """Burn the wall-clock capture time into every frame (and trim in the same encode).
+
+    ``redact`` boxes are filled black first; with ``show_clock`` off only they (and the
+    caption) are drawn, e.g. to cover an address label in an unboxing video.
+    """
     if position not in POSITIONS:
         raise UsageError(f"unknown position {position!r}", hint="one of " + ", ".join(POSITIONS))
+    regions = check_regions(redact)
+    if not show_clock and not regions and not caption:
+        raise UsageError("nothing to draw: no clock, no caption, no redaction")
     source = Path(src)
     info = load_video(source)
     s, e, notes = clamp_range(info, start, end)
-    clock = stamp_clock(info, s, start_time=start_time, zone=zone, zone_name=zone_name)
-    notes = clock.notes + notes
-    out = Path(output) if output is not None else default_output(source, "stamped", ".mp4")
+    if show_clock:
+        clock: StampClock | None = stamp_clock(
+            info, s, start_time=start_time, zone=zone, zone_name=zone_name
+        )
+    else:
+        clock = optional_clock(info, zone, zone_name)
+        if clock is not None:
+            clock.first_frame += dt.timedelta(seconds=s)
+    notes = (clock.notes if clock else []) + notes
+    suffix = "stamped" if show_clock else "redacted"
+    out = Path(output) if output is not None else default_output(source, suffix, ".mp4")
     width, height = info.width or 1280, info.height or 720
     short = min(width, height)
     pad = max(8, round(short * 0.03))
     size = max(14, round(short * 0.045))
-    clock_size = _font_size_to_fit(clock.text_at(0), width - 2 * pad - size, size)
+    sample = clock.text_at(0) if clock else "2026-01-01 00:00:00 +00:00"
+    clock_size = _font_size_to_fit(sample, width - 2 * pad - size, size)
     cap_size = _font_size_to_fit(caption, width - 2 * pad - size, size) if caption else 0
     line_h = round(max(clock_size, cap_size) * 1.6)
     border = max(4, round(clock_size * 0.3))
     workdir = Path(tempfile.mkdtemp(prefix="evidence-stamp-"))
     try:
         shutil.copy(_font_file(), workdir / "font.ttf")
-        (workdir / "clock.txt").write_text(clock.drawtext_text(), encoding="utf-8")
-        lines = 2 if caption else 1
+        lines = (1 if show_clock else 0) + (1 if caption else 0)
         common = (
             "fontfile=font.ttf:fontcolor=white:box=1:boxcolor=black@0.6:"
             f"boxborderw={border}:borderw=1:bordercolor=black@0.8"
         )
-        x, y = _xy(position, pad, 0, lines, line_h)
-        filters = [f"drawtext={common}:textfile=clock.txt:fontsize={clock_size}:x={x}:y={y}"]
+        filters = redact_filters(regions, offset=s)
+        if show_clock and clock is not None:
+            (workdir / "clock.txt").write_text(clock.drawtext_text(), encoding="utf-8")
+            x, y = _xy(position, pad, 0, lines, line_h)
+            filters.append(
+                f"drawtext={common}:textfile=clock.txt:fontsize={clock_size}:x={x}:y={y}"
+            )
         if caption:
             (workdir / "caption.txt").write_text(caption.replace("\n", " "), encoding="utf-8")
-            x, y = _xy(position, pad, 1, lines, line_h)
+            x, y = _xy(position, pad, lines - 1, lines, line_h)
             filters.append(
                 f"drawtext={common}:textfile=caption.txt:expansion=none:"
                 f"fontsize={cap_size}:x={x}:y={y}"
@@ -499,25 +585,28 @@ def stamp(
             args = ["-ss", f"{s:.6f}", "-i", str(source.resolve()), "-t", f"{length:.6f}"]
             args += ["-map", "0:v:0", "-map", "0:a?", "-vf", ",".join(filters)]
             args += X264 + AAC
-            given = clock.first_frame if start_time is not None else None
+            given = clock.first_frame if (clock and start_time is not None) else None
             args += metadata_args(info, s, keep_gps=keep_gps, first_frame=given)
             args += ["-y", str(tmp.resolve())]
             run_ffmpeg(args, outputs=[tmp], duration=length, progress=progress, cwd=workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    notes.append(
-        f"burned in {clock.text_at(0)} at the first frame ({format_timecode(s)} in the source), "
-        f"from {clock.source}"
-    )
+    if show_clock and clock is not None:
+        notes.append(
+            f"burned in {clock.text_at(0)} at the first frame ({format_timecode(s)} in the "
+            f"source), from {clock.source}"
+        )
+    if regions:
+        notes.append(f"covered {len(regions)} region(s) with solid black in every frame")
     result = VideoResult(
         source=source,
         output=out,
-        operation="drawing",
+        operation="redacted" if regions else "drawing",
         start=s,
         end=e,
         requested_start=start,
         requested_end=end,
-        first_frame_time=clock.first_frame,
+        first_frame_time=clock.first_frame if clock else None,
         notes=notes,
         size_bytes=out.stat().st_size,
     )
@@ -527,11 +616,12 @@ def stamp(
             {
                 "start": round(s, 6),
                 "end": round(e, 6),
-                "first_frame_time": clock.first_frame.isoformat(),
-                "clock_text_at_start": clock.text_at(0),
-                "time_source": clock.source,
+                "first_frame_time": clock.first_frame.isoformat() if clock else None,
+                "clock_text_at_start": clock.text_at(0) if (clock and show_clock) else None,
+                "time_source": clock.source if clock else None,
                 "caption": caption,
                 "position": position,
+                "redact": [r.spec() for r in regions],
                 "keep_gps": keep_gps,
                 "encoder": "libx264 crf 20 veryfast, aac 128k",
             },
@@ -564,8 +654,17 @@ def still_name(stem: str, at: float, when: dt.datetime | None) -> str:
     return f"{stem}_{pos}_{stamp_text}.jpg"
 
 
-def _grab(source: Path, at: float, dest: Path, *, max_side: int | None = None) -> None:
-    vf = "format=yuvj420p"
+def _grab(
+    source: Path,
+    at: float,
+    dest: Path,
+    *,
+    max_side: int | None = None,
+    redact: Sequence[Region] = (),
+) -> None:
+    active = [r for r in redact if r.active_at(at)]  # the still's own time decides
+    boxes = [Region(r.x, r.y, r.w, r.h) for r in active]
+    vf = ",".join([*redact_filters(boxes), "format=yuvj420p"])
     if max_side:
         vf = (
             f"scale='if(gt(iw,ih),min({max_side},iw),-2)':'if(gt(iw,ih),-2,min({max_side},ih))',"
@@ -617,9 +716,11 @@ def frames(
     zone: dt.tzinfo | None = None,
     zone_name: str = "",
     record: bool = True,
+    redact: Sequence[Any] = (),
 ) -> list[Still]:
     """Upright JPEG stills at the given times (or every N seconds), named by position and
-    wall-clock time."""
+    wall-clock time; ``redact`` boxes are filled black."""
+    regions = check_regions(redact)
     source = Path(src)
     info = load_video(source)
     length = usable_duration(info)
@@ -652,7 +753,7 @@ def frames(
         dest = folder / still_name(source.stem, t, when)
         note = notes[i] if i < len(notes) else ""
         with atomic_output(dest, force=force, sources=[source]) as tmp:
-            _grab(source, t, tmp)
+            _grab(source, t, tmp, redact=regions)
             if caption:
                 first = clock.text_at(t) if clock else format_timecode(t)
                 _caption_image(tmp, [first, note])
@@ -663,12 +764,13 @@ def frames(
             record_output(
                 dest,
                 sources=[source],
-                operation="transcoded",
+                operation="redacted" if regions else "transcoded",
                 parameters={
                     "still_at": round(t, 3),
                     "caption": caption,
                     "note": note,
                     "wall_clock": when.isoformat() if when else None,
+                    "redact": [r.spec() for r in regions],
                 },
                 tools={"ffmpeg": ffmpeg_version()},
             )
@@ -694,8 +796,10 @@ def contact_sheet(
     start: float = 0.0,
     end: float | None = None,
     record: bool = True,
+    redact: Sequence[Any] = (),
 ) -> Path:
     """A grid of evenly spaced stills, each labelled with its position and wall-clock time."""
+    regions = check_regions(redact)
     from PIL import Image, ImageDraw, ImageFont
 
     from evidence_tools.resources import font_path
@@ -718,7 +822,7 @@ def contact_sheet(
     with tempfile.TemporaryDirectory(prefix="evidence-sheet-") as tmp_name:
         for i, t in enumerate(times):
             dest = Path(tmp_name) / f"{i:03d}.jpg"
-            _grab(source, t, dest, max_side=max(tile_w, 480))
+            _grab(source, t, dest, max_side=max(tile_w, 480), redact=regions)
             with Image.open(dest) as img:
                 tile = img.convert("RGB")
             tile.thumbnail((tile_w, tile_w * 2))
@@ -746,8 +850,12 @@ def contact_sheet(
         record_output(
             out,
             sources=[source],
-            operation="transcoded",
-            parameters={"sheet": f"{cols}x{rows}", "times": [round(t, 3) for t in times]},
+            operation="redacted" if regions else "transcoded",
+            parameters={
+                "sheet": f"{cols}x{rows}",
+                "times": [round(t, 3) for t in times],
+                "redact": [r.spec() for r in regions],
+            },
             tools={"ffmpeg": ffmpeg_version()},
         )
     return out

@@ -57,6 +57,8 @@ file = "originals/unboxing.mov"
 caption = "Unboxing of the sealed parcel, from the shipping label to the crack"
 trim = ["0:01", "0:09"]
 stamp = true
+# the buyer's address on the label, covered in the copy for viewing and in the stills
+redact = [{{ box = [0.18, 0.33, 0.66, 0.085], from = "0:00", to = "0:03.4" }}]
 moments = [{{ at = "0:02", note = "Sealed parcel with the shipping label" }},
            {{ at = "0:08", note = "Crack on the left edge of the case" }}]
 

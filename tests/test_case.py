@@ -132,3 +132,24 @@ def test_toml_value_escapes_round_trip(tmp_path: Path) -> None:
     tricky = 'AT&T "quote" \\ back\nline <b> Дмитрий \x01'
     parsed = tomllib.loads(f"x = {toml_value(tricky)}\ny = {toml_value([1, 2.5, True])}")
     assert parsed == {"x": tricky, "y": [1, 2.5, True]}
+
+
+def test_video_redact_boxes(tmp_path: Path) -> None:
+    extra = (
+        '\n[[evidence]]\nfile = "originals/v.mov"\n'
+        'redact = [[0.1, 0.1, 0.2, 0.2], { box = [0.3, 0.3, 0.1, 0.1], from = "0:01", to = "0:02.5" }]\n'
+    )
+    case = load_case(write(tmp_path, GOOD + extra))
+    assert case.evidence[2].redact == [
+        (0.1, 0.1, 0.2, 0.2, None, None),
+        (0.3, 0.3, 0.1, 0.1, 1.0, 2.5),
+    ]
+    for bad, message in (
+        ("[[0.9, 0.1, 0.2, 0.2]]", "inside the picture"),
+        ('[{ box = [0.1, 0.1, 0.1, 0.1], from = "0:05", to = "0:01" }]', "after"),
+        ("[[0.1, 0.1]]", r"expected \[X, Y, W, H\]"),
+    ):
+        root = tmp_path / bad.replace("/", "_")[:20].replace(" ", "")
+        root.mkdir(exist_ok=True)
+        with pytest.raises(CaseError, match=message):
+            load_case(write(root, GOOD + extra.replace(extra.split("redact = ")[1].strip(), bad)))

@@ -273,3 +273,59 @@ def test_cli_in_case_records_manifest(sample_case: Path, runner) -> None:
 def test_output_error_type() -> None:
     assert issubclass(OutputExistsError, OutputError)
     assert InputFileError("x").exit_code == 3
+
+
+def dark(img: Image.Image, box: tuple[int, int, int, int]) -> bool:
+    return max(max(p) for p in img.crop(box).getdata()) < 24
+
+
+def test_video_redaction_whole_and_timed(clip: Path, tmp_path: Path, runner) -> None:
+    out = tmp_path / "red.mp4"
+    result = run(
+        runner,
+        "video",
+        "stamp",
+        str(clip),
+        "--no-clock",
+        "-o",
+        str(out),
+        "--redact",
+        "0.25,0.25,0.5,0.5",
+        "--redact",
+        "0,0,0.2,0.2,0:01,0:02",
+        "--json",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["operation"] == "redacted"
+    inner = (100, 75, 220, 165)  # inside the 320x240 frame's middle box
+    corner = (4, 4, 56, 40)
+    early, during, late = (grab(out, t, tmp_path / f"f{t}.png") for t in (0.5, 1.5, 3.0))
+    assert dark(early, inner) and dark(during, inner) and dark(late, inner)
+    assert dark(during, corner)
+    assert not dark(early, corner) and not dark(late, corner)
+    plain = grab(clip, 0.5, tmp_path / "plain.png")
+    assert not dark(plain, inner)
+
+
+def test_stills_redact_only_while_the_box_is_active(clip: Path, tmp_path: Path) -> None:
+    stills = video.frames(
+        clip,
+        at=[0.5, 1.5],
+        outdir=tmp_path,
+        record=False,
+        redact=[(0.25, 0.25, 0.5, 0.5, 1.0, 2.0)],
+    )
+    first, second = (Image.open(s.path).convert("RGB") for s in stills)
+    assert not dark(first, (100, 75, 220, 165))
+    assert dark(second, (100, 75, 220, 165))
+
+
+def test_redaction_regions_are_checked() -> None:
+    with pytest.raises(UsageError, match="inside the picture"):
+        video.check_regions([(0.8, 0.1, 0.3, 0.1)])
+    with pytest.raises(UsageError, match="end must come after"):
+        video.check_regions([(0.1, 0.1, 0.3, 0.1, 5.0, 2.0)])
+    (region,) = video.check_regions([(0.1, 0.1, 0.3, 0.1, 1.0, 2.0)])
+    assert region.active_at(1.5) and not region.active_at(2.0)
+    (filt,) = video.redact_filters([region], offset=0.5)
+    assert "enable='between(t,0.500000," in filt

@@ -33,6 +33,39 @@ class TimeParam(click.ParamType):
 TIME = TimeParam()
 
 
+class BoxParam(click.ParamType):
+    """X,Y,W,H fractions, optionally followed by FROM,TO times of the source."""
+
+    name = "X,Y,W,H[,FROM,TO]"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from evidence_tools.errors import UsageError
+        from evidence_tools.timecode import parse_timecode
+
+        if isinstance(value, tuple):
+            return value
+        parts = str(value).split(",")
+        if len(parts) not in (4, 6):
+            self.fail(f"{value!r}: expected X,Y,W,H or X,Y,W,H,FROM,TO", param, ctx)
+        try:
+            box = [float(v) for v in parts[:4]]
+            times = [parse_timecode(v) for v in parts[4:]]
+        except (ValueError, UsageError):
+            self.fail(f"{value!r}: expected fractions like 0.1,0.2,0.3,0.1[,0:00,0:03]", param, ctx)
+        return tuple(box + times)
+
+
+BOX = BoxParam()
+_redact = click.option(
+    "--redact",
+    "redact",
+    type=BOX,
+    multiple=True,
+    help="Cover X,Y,W,H (fractions of the upright picture) with solid black, in every frame "
+    "or from FROM to TO.",
+)
+
+
 def _zone(src: Path, tz: str | None) -> tuple[dt.tzinfo | None, str]:
     """--tz, else the timezone of the case holding ``src``, else none."""
     from evidence_tools.case import find_case_root, load_case, parse_zone
@@ -143,6 +176,7 @@ Examples:
   evidence video stamp IMG_1234.MOV
   evidence video stamp IMG_1234.MOV --start 0:45 --end 3:10 --caption "Order 8123456789012345"
   evidence video stamp screen.webm --start-time 2026-11-20T17:03:11+03:00
+  evidence video stamp IMG_1234.MOV --redact 0.30,0.40,0.40,0.15   (cover the address)
 """,
 )
 @click.argument("source", type=click.Path(path_type=Path))
@@ -161,6 +195,8 @@ Examples:
     default="bottom-left",
     show_default=True,
 )
+@_redact
+@click.option("--no-clock", is_flag=True, help="Draw no clock (e.g. only --redact).")
 @_output
 @_keep_gps
 @_force
@@ -173,6 +209,8 @@ def stamp_cmd(
     tz: str | None,
     caption: str,
     position: str,
+    redact: tuple[tuple[float, ...], ...],
+    no_clock: bool,
     output: Path | None,
     keep_gps: bool,
     force: bool,
@@ -201,7 +239,7 @@ def stamp_cmd(
         result = stamp(
             source, output, start=start, end=end, start_time=begin, zone=zone,
             zone_name=zone_name, caption=caption, position=position, keep_gps=keep_gps,
-            force=force, progress=update,
+            force=force, progress=update, redact=redact, show_clock=not no_clock,
         )  # fmt: skip
     _report(result, as_json)
 
@@ -222,6 +260,7 @@ Examples:
 @click.option("--sheet", metavar="COLSxROWS", help="One contact sheet of evenly spaced stills.")
 @click.option("--caption", is_flag=True, help="Write the wall-clock time (and note) on each still.")
 @click.option("--tz", metavar="ZONE", help="Zone for the wall-clock times.")
+@_redact
 @click.option(
     "-o",
     "--output",
@@ -237,6 +276,7 @@ def frames_cmd(
     sheet: str | None,
     caption: bool,
     tz: str | None,
+    redact: tuple[tuple[float, ...], ...],
     output: Path | None,
     force: bool,
 ) -> None:
@@ -251,7 +291,7 @@ def frames_cmd(
             raise click.BadParameter("write it as COLSxROWS, e.g. 4x3", param_hint="--sheet")
         path = contact_sheet(
             source, int(match.group(1)), int(match.group(2)), output, force=force, zone=zone,
-            zone_name=zone_name,
+            zone_name=zone_name, redact=redact,
         )  # fmt: skip
         click.echo(str(path))
         return
@@ -259,7 +299,7 @@ def frames_cmd(
         warn("there are not as many --note as --at; the extra ones are left out")
     stills = frames(
         source, at=at, every=every, notes=notes, outdir=output, caption=caption, force=force,
-        zone=zone, zone_name=zone_name,
+        zone=zone, zone_name=zone_name, redact=redact,
     )  # fmt: skip
     for still in stills:
         click.echo(str(still.path))

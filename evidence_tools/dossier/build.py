@@ -112,6 +112,11 @@ def _exhibit_view(case: Case, ex: Exhibit) -> ExhibitView:
                 "The copy for viewing has the wall-clock time burned into every frame, "
                 "restating the time above."
             )
+        if ex.item.redact:
+            view.facts.append(
+                "Private details are covered with solid black in the copy for viewing and in "
+                "the stills; the original is unchanged."
+            )
     if ex.item.defects:
         view.facts.append(
             "Defects: " + ", ".join(d.replace("_", " ") for d in ex.item.defects) + "."

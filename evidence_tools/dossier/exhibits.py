@@ -195,11 +195,13 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
                 path=case.toml_path,
                 hint="write it like 2026-11-20T17:03:11+03:00",
             )
-    if item.stamp:
-        out = builder.exports / f"{src.stem}_stamped.mp4"
+    regions = [list(r) for r in item.redact]
+    if item.stamp or item.redact:  # a redacted copy has to be re-encoded anyway
+        out = builder.exports / f"{src.stem}_{'stamped' if item.stamp else 'redacted'}.mp4"
         caption = f"Order {case.order.number}" if case.order.number else ""
         recipe = {"op": "stamp", "start": start, "end": end, "caption": caption,
-                  "zone": zone_name, "start_time": item.start_time}  # fmt: skip
+                  "zone": zone_name, "start_time": item.start_time, "clock": item.stamp,
+                  "redact": regions}  # fmt: skip
         builder.make(
             out,
             src,
@@ -214,6 +216,8 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
                 zone_name=zone_name,
                 force=force,
                 start_time=begin,
+                redact=item.redact,
+                show_clock=item.stamp,
             ),
             exhibit,
         )
@@ -250,7 +254,8 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
                 )
             when = clock.first_frame + dt.timedelta(seconds=moment.at) if clock else None
             out = builder.exports / video.still_name(src.stem, moment.at, when)
-            recipe = {"op": "still", "at": moment.at, "note": moment.note, "zone": zone_name}
+            recipe = {"op": "still", "at": moment.at, "note": moment.note, "zone": zone_name,
+                      "redact": regions}  # fmt: skip
             at, note = moment.at, moment.note
 
             def still(force: bool, at: float = at, note: str = note) -> Any:
@@ -263,6 +268,7 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
                     force=force,
                     zone=zone,
                     zone_name=zone_name,
+                    redact=item.redact,
                 )
 
             builder.make(out, src, recipe, still, exhibit)
@@ -270,13 +276,23 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
     else:
         lo, hi = exhibit.trim_range or (0.0, length)
         out = builder.exports / f"{src.stem}_sheet_3x2.jpg"
-        recipe = {"op": "sheet", "cols": 3, "rows": 2, "start": lo, "end": hi, "zone": zone_name}
+        recipe = {"op": "sheet", "cols": 3, "rows": 2, "start": lo, "end": hi, "zone": zone_name,
+                  "redact": regions}  # fmt: skip
         builder.make(
             out,
             src,
             recipe,
             lambda force: video.contact_sheet(
-                src, 3, 2, out, force=force, zone=zone, zone_name=zone_name, start=lo, end=hi
+                src,
+                3,
+                2,
+                out,
+                force=force,
+                zone=zone,
+                zone_name=zone_name,
+                start=lo,
+                end=hi,
+                redact=item.redact,
             ),
             exhibit,
         )

@@ -228,6 +228,15 @@ def write_pdf(
     return _write_pdf(out, content, paper=paper, dpi=dpi)
 
 
+def _height(flowables: list[Any], width: float) -> float:
+    """The height ``flowables`` take in a column ``width`` wide, spacing included."""
+    total = 0.0
+    for f in flowables:
+        _, h = f.wrap(width, 100_000)
+        total += h + f.getSpaceBefore() + f.getSpaceAfter()
+    return total
+
+
 def _picture(buf: io.BytesIO, width: float, height: float) -> Any:
     """A flowable that places a prepared JPEG as it is.
 
@@ -369,41 +378,40 @@ def _write_pdf(out: Path, content: DossierContent, *, paper: str, dpi: int) -> i
                                        st["flag"])] + facts + hashes  # fmt: skip
             story.append(PageBreak())
             continue
-        text_h = 34 + 16 * len(ex.facts) + 14 * len(notes) + 22 * len(hashes) + 20
+        # measure what goes around the pictures, so they take exactly the rest of the page
+        text_h = _height(head + facts + notes + hashes, frame_w) + 16
         if ex.kind == "photo" and ex.images:
             path, caption = ex.images[0]
-            buf, w, h = prepare_image(path, frame_w, max(120.0, frame_h - text_h), dpi)
-            picture = _picture(buf, w, h)
-            story += head + [picture, Spacer(1, 4)]
-            if caption:
-                story.append(Paragraph(esc(caption), st["caption"]))
+            under = [Paragraph(esc(caption), st["caption"])] if caption else []
+            room = frame_h - text_h - _height(under, frame_w)
+            buf, w, h = prepare_image(path, frame_w, max(120.0, room), dpi)
+            story += head + [_picture(buf, w, h), Spacer(1, 4)] + under
             story += facts + notes + [Spacer(1, 3)] + hashes
         else:
             story += head + facts + notes
             cells: list[Any] = []
             cols = 3 if len(ex.images) >= 3 else max(1, len(ex.images))
-            cell_w = (frame_w - (cols - 1) * 6) / cols
+            col_w = frame_w / cols
+            cell_w = col_w - 6
             rows_n = max(1, -(-len(ex.images) // cols))
-            cell_h = max(90.0, (frame_h - text_h) / rows_n - 30)
-            for path, caption in ex.images:
+            captions = [Paragraph(esc(c), st["caption"]) for _, c in ex.images]
+            cap_h = max((_height([c], cell_w) for c in captions), default=0.0)
+            cell_h = max(90.0, (frame_h - text_h) / rows_n - cap_h - 10)
+            for (path, _), cap in zip(ex.images, captions, strict=True):
                 buf, w, h = prepare_image(path, cell_w, cell_h, dpi)
-                cells.append(
-                    [
-                        _picture(buf, w, h),
-                        Paragraph(esc(caption), st["caption"]),
-                    ]
-                )
+                cells.append([_picture(buf, w, h), cap])
             if cells:
                 grid_rows: list[list[Any]] = [
                     cells[i : i + cols] for i in range(0, len(cells), cols)
                 ]
                 for r in grid_rows:
                     r += [""] * (cols - len(r))
-                pics = Table(grid_rows, colWidths=[cell_w + 6] * cols)
+                pics = Table(grid_rows, colWidths=[col_w] * cols)
                 pics.setStyle(TableStyle([
-        ("FONTNAME", (0, 0), (-1, -1), FONT),("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                          ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                          ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))  # fmt: skip
+                    ("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 0), ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+                ]))  # fmt: skip
                 story.append(pics)
             story += [Spacer(1, 3)] + hashes
         story.append(PageBreak())

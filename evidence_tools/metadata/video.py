@@ -28,7 +28,6 @@ _KV_RE = re.compile(r"^(\s+)([^:]*?)\s*: ?(.*)$")
 # ffmpeg 9 prints "Display Matrix: rotation of -90.00 degrees"; older builds print
 # "displaymatrix: rotation of -90.00 degrees". moviepy 2.2.1 only knows the old form.
 _MATRIX_RE = re.compile(r"display\s*matrix:\s*rotation of\s*(-?[\d.]+)\s*degrees", re.IGNORECASE)
-_TIME_RE = re.compile(r"time=\s*(-?\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _ISO6709_RE = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?")
 _ISO_DT_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?$"
@@ -124,10 +123,7 @@ def parse_probe(text: str) -> ProbeResult:
                     last_key = key
                 elif last_key:  # continuation of a multi-line value
                     target[last_key] += "\n" + value
-    times = _TIME_RE.findall(text)
-    if times:
-        result.read_until = _hms(*times[-1])
-    result.partial = "partial file" in text or "Packet corrupt" in text
+    # how far the file can be read is not in this text: probe_video measures it from packets
     return result
 
 
@@ -362,7 +358,6 @@ def scan_packets(
             path=path,
             hint="is it a complete video file?",
         )
-    probe.partial = "partial file" in err or "Packet corrupt" in err
     return probe, parse_framecrc(out, probe.start)
 
 

@@ -758,19 +758,20 @@ def frames(
                 first = clock.text_at(t) if clock else format_timecode(t)
                 _caption_image(tmp, [first, note])
         stills.append(Still(dest, t, when, note))
+        active = [r for r in regions if r.active_at(t)]
         if record:
             from evidence_tools.integrity import record_output
 
             record_output(
                 dest,
                 sources=[source],
-                operation="redacted" if regions else "transcoded",
+                operation="redacted" if active else "transcoded",
                 parameters={
                     "still_at": round(t, 3),
                     "caption": caption,
                     "note": note,
                     "wall_clock": when.isoformat() if when else None,
-                    "redact": [r.spec() for r in regions],
+                    "redact": [r.spec() for r in active],
                 },
                 tools={"ffmpeg": ffmpeg_version()},
             )

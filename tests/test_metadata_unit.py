@@ -290,3 +290,13 @@ def test_not_an_image(tmp_path: Path) -> None:
         read_capture(fake)
     with pytest.raises(InputFileError, match="unsupported file type"):
         read_capture(tmp_path / "x.doc") if (tmp_path / "x.doc").write_text("x") else None
+
+
+def test_a_scan_that_times_out_is_an_error(tmp_path: Path) -> None:
+    from conftest import SAMPLE_CASE
+
+    from evidence_tools.errors import ExternalToolError
+
+    with pytest.raises(ExternalToolError, match="took longer") as info:
+        video.scan_packets(SAMPLE_CASE / "originals" / "unboxing.mov", timeout=0.001)
+    assert "unboxing.mov" in info.value.one_line()

@@ -271,7 +271,9 @@ class Packet:
     key: bool
 
 
-def _ffmpeg_run(cmd: list[str], timeout: float, stop_after: float | None = None) -> tuple[str, str]:
+def _ffmpeg_run(
+    cmd: list[str], timeout: float, stop_after: float | None = None, path: Path | None = None
+) -> tuple[str, str]:
     """Run ``cmd``; return (stdout, stderr). Stops ffmpeg early once a listed packet's time
     passes ``stop_after`` (framecrc listings only), so a scan reads no more than it needs."""
     import tempfile
@@ -284,7 +286,13 @@ def _ffmpeg_run(cmd: list[str], timeout: float, stop_after: float | None = None)
             )
         except OSError as exc:
             raise ExternalToolError(f"ffmpeg cannot start: {exc}") from exc
-        timer = threading.Timer(timeout, proc.kill)
+        timed_out = threading.Event()
+
+        def stop() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, stop)
         timer.start()
         lines: list[str] = []
         tb = None
@@ -300,7 +308,8 @@ def _ffmpeg_run(cmd: list[str], timeout: float, stop_after: float | None = None)
                     tb = int(num) / int(den)
                 elif tb is not None and not line.startswith("#"):
                     parts = line.split(",")
-                    if len(parts) > 2 and int(parts[2]) * tb > stop_after:
+                    pts = parts[2].strip() if len(parts) > 2 else ""
+                    if pts.lstrip("-").isdigit() and int(pts) * tb > stop_after:
                         proc.kill()
                         break
             proc.wait()
@@ -309,6 +318,8 @@ def _ffmpeg_run(cmd: list[str], timeout: float, stop_after: float | None = None)
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+        if timed_out.is_set():
+            raise ExternalToolError(f"ffmpeg took longer than {timeout:g} s to read it", path=path)
         err.seek(0)
         return "".join(lines), err.read().decode("utf-8", "replace")
 
@@ -350,7 +361,7 @@ def scan_packets(
     cmd += ["-copyts", "-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"]
     # stop_after is compared with raw timestamps: files that do not start at 0 are rare, and
     # such a scan then reads a little more than it needs, never less
-    out, err = _ffmpeg_run(cmd, timeout, stop_after=stop_after)
+    out, err = _ffmpeg_run(cmd, timeout, stop_after=stop_after, path=path)
     probe = parse_probe(err)
     if not probe.streams:
         raise InputFileError(

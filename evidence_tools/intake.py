@@ -29,7 +29,7 @@ from evidence_tools.errors import (
     OutputExistsError,
 )
 from evidence_tools.fsutil import CHUNK, atomic_output, sha256_file, write_text_atomic
-from evidence_tools.integrity import load_manifest
+from evidence_tools.integrity import Manifest, load_manifest
 
 
 def init_case(
@@ -86,6 +86,7 @@ class AddResult:
     sha256: str = ""
     status: str = "added"  # added | already | failed
     error: EvidenceError | None = None
+    note: str = ""
 
 
 def _copy_hashing(src: Path, dest: Path, progress: Callable[[int], None] | None) -> str:
@@ -168,6 +169,14 @@ def add_files(
                 result.sha256 = incoming
                 result.status = "already"
             else:
+                twin = _same_content(manifest, src, progress)
+                if twin is not None:
+                    # the same photo under another name (added twice, from two folders)
+                    result.sha256 = manifest.files[twin]["sha256"]
+                    result.stored = root / twin
+                    result.status = "already"
+                    result.note = f"same content as {twin}"
+                    continue
                 result.sha256 = _copy_hashing(src, dest, progress)
             result.stored = dest
             key = f"{ORIGINALS}/{dest.name}"
@@ -186,6 +195,21 @@ def add_files(
     if new_entries:
         _append_to_case(root, new_entries)
     return results
+
+
+def _same_content(
+    manifest: Manifest, src: Path, progress: Callable[[int], None] | None
+) -> str | None:
+    """The original already in the case with ``src``'s content, if any.
+
+    Only a file of the same size can be the same, so nothing is read twice otherwise.
+    """
+    size = src.stat().st_size
+    if not any(
+        e.get("role") == "original" and e.get("size") == size for e in manifest.files.values()
+    ):
+        return None
+    return manifest.entry_for_hash(sha256_file(src, progress))
 
 
 def _append_to_case(root: Path, blocks: list[str]) -> None:

@@ -100,3 +100,18 @@ def test_registering_a_file_already_in_originals(tmp_path: Path) -> None:
     (result,) = add_files(root, [manual])
     assert result.status == "added"
     assert "originals/manual.png" in load_manifest(root).files
+
+
+def test_same_content_under_another_name_is_not_added_twice(tmp_path: Path) -> None:
+    root = make_case(tmp_path)
+    copy = tmp_path / "elsewhere" / "IMG_0001.jpg"
+    copy.parent.mkdir()
+    copy.write_bytes((tmp_path / "photo.jpg").read_bytes())
+    (result,) = add_files(root, [copy])
+    assert result.status == "already" and result.note == "same content as originals/photo.jpg"
+    assert not (root / "originals" / "IMG_0001.jpg").exists()
+    assert (root / "case.toml").read_text().count("\n[[evidence]]") == 1
+    other = tmp_path / "elsewhere" / "same_size.jpg"
+    other.write_bytes(b"\x00" * (256 * 40))  # same size, other content: a new original
+    (result,) = add_files(root, [other])
+    assert result.status == "added"

@@ -124,6 +124,7 @@ def add_cmd(files: tuple[Path, ...], case_dir: Path | None, as_json: bool) -> No
                 "stored": str(r.stored) if r.stored else None,
                 "sha256": r.sha256 or None,
                 "status": r.status,
+                "note": r.note or None,
                 "error": r.error.one_line() if r.error else None,
             }
         )
@@ -132,7 +133,9 @@ def add_cmd(files: tuple[Path, ...], case_dir: Path | None, as_json: bool) -> No
             if not as_json:
                 fail_line(r.error.one_line())
         elif not as_json:
-            note = " (already in the case)" if r.status == "already" else ""
+            note = (
+                f" (already in the case: {r.note or 'same file'})" if r.status == "already" else ""
+            )
             click.echo(f"{r.sha256[:16]}  {r.stored}{note}")
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))

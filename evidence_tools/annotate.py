@@ -325,7 +325,15 @@ def _free_corner(
     )
 
 
-def _magnify(image: Any, draw: Any, region: list[float], style: Style, label: str) -> None:
+def _region_crop(image: Any, region: list[float]) -> Any:
+    rx, ry, rw, rh = region
+    return image.crop((int(rx), int(ry), int(math.ceil(rx + rw)), int(math.ceil(ry + rh))))
+
+
+def _magnify(
+    image: Any, draw: Any, region: list[float], style: Style, label: str, crop: Any
+) -> None:
+    """Paste ``crop`` (the region, cut before any mark was drawn) enlarged in a free corner."""
     from PIL import Image
 
     w, h = image.size
@@ -337,7 +345,6 @@ def _magnify(image: Any, draw: Any, region: list[float], style: Style, label: st
             "magnify: the region is too large to enlarge (keep it under about a quarter "
             "of the picture's width and height)"
         )
-    crop = image.crop((int(rx), int(ry), int(math.ceil(rx + rw)), int(math.ceil(ry + rh))))
     inset = crop.resize(
         (max(1, int(crop.width * scale)), max(1, int(crop.height * scale))),
         Image.Resampling.LANCZOS,
@@ -387,6 +394,8 @@ def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> A
                 (math.floor(x), math.floor(y), math.ceil(x + rw) - 1, math.ceil(y + rh) - 1),
                 fill=REDACT_FILL,
             )
+    # 2. magnifier sources are cut now: redacted, but before any other mark is drawn
+    crops = {id(s): _region_crop(image, pts) for s, pts in resolved if s.kind == "magnify"}
     marker_no = 0
     labels: list[tuple[Shape, list[float], Style]] = []
     for shape, pts in resolved:
@@ -399,7 +408,7 @@ def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> A
         else:
             style.color = base_rgb
         if shape.kind == "magnify":
-            _magnify(image, draw, pts, style, shape.label)
+            _magnify(image, draw, pts, style, shape.label, crops[id(shape)])
             continue
         if shape.kind == "box":
             x, y, rw, rh = pts
@@ -414,7 +423,7 @@ def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> A
             _marker(draw, (pts[0], pts[1]), marker_no, style)
         if shape.label or shape.kind == "label":
             labels.append((shape, pts, style))
-    # 2. labels last, so no stroke crosses their text
+    # 3. labels last, so no stroke crosses their text
     for shape, pts, style in labels:
         if shape.kind in ("box", "ellipse"):
             x, y, rw, rh = pts

@@ -298,3 +298,20 @@ def test_cli_unwritable_output(tmp_path: Path, runner) -> None:
     )
     assert wrong.exit_code == 4
     shutil.rmtree(tmp_path / "missing-folder", ignore_errors=True)
+
+
+def test_inset_shows_the_photo_not_the_marks_drawn_on_it(tmp_path: Path) -> None:
+    src = tmp_path / "white.png"
+    Image.new("RGB", (400, 300), "white").save(src)
+    out = tmp_path / "out.png"
+    shapes = [
+        parse_shape_arg("ellipse", "0.1,0.1,0.2,0.2", 1),
+        parse_shape_arg("magnify", "0.1,0.1,0.2,0.2", 2),
+    ]
+    annotate_photo(src, shapes, out, record=False)
+    img = Image.open(out).convert("RGB")
+    # the 2.1x inset sits in the bottom-right corner (223,165)-(391,291); inside its frame the
+    # enlarged region is plain white: the ellipse drawn on the photo is not copied into it
+    inside = img.crop((232, 174, 382, 282))
+    assert min(min(p) for p in inside.getdata()) > 240
+    assert near(img.getpixel((40, 60)), RED)  # the ellipse is still on the photo

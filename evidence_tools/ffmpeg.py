@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
 
-from evidence_tools.errors import ExternalToolError, InputFileError
+from evidence_tools.errors import ExternalToolError
 
 ProgressCallback = Callable[[float], None]
 
@@ -186,30 +186,51 @@ def _remove(paths: Sequence[str | Path]) -> None:
             Path(p).unlink()
 
 
-def probe_text(path: str | Path, *, timeout: float = 60) -> str:
-    """ffmpeg's description of an input (``ffmpeg -i``), the stderr text readers parse.
+def read_ffmpeg(
+    args: Sequence[str],
+    *,
+    stop: Callable[[str], bool] | None = None,
+    timeout: float = 300,
+    path: str | Path | None = None,
+) -> tuple[str, str]:
+    """Run ffmpeg for what it prints, not for a file: return (stdout, stderr).
 
-    Only ffmpeg ships in the wheel, not ffprobe, so this is how container facts are read.
+    ``stop`` sees each stdout line and ends ffmpeg as soon as it returns True, so a reader
+    (e.g. a packet listing) reads no more of a video than it needs. A time-out is an error,
+    never a silently short listing.
     """
-    p = Path(path)
-    if not p.is_file():
-        raise InputFileError("file not found", path=p, hint="check the name")
-    if p.stat().st_size == 0:
-        raise InputFileError("file is empty (0 bytes)", path=p)
-    try:
-        proc = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-i", str(p)],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise ExternalToolError(
-            f"ffmpeg took longer than {timeout:.0f} s to read it", path=p
-        ) from exc
-    text = proc.stderr.decode("utf-8", "replace")
-    if "Input #0" not in text:
-        raise InputFileError(
-            f"not a readable video or audio file ({_last_error_line(text)})", path=p
-        )
-    return text
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *[str(a) for a in args]]
+    with tempfile.TemporaryFile() as err:
+        try:
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL
+            )
+        except OSError as exc:
+            raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=cmd[0]) from exc
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        lines: list[str] = []
+        try:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                line = raw.decode("utf-8", "replace")
+                lines.append(line)
+                if stop is not None and stop(line):
+                    proc.kill()
+                    break
+            proc.wait()
+        finally:
+            timer.cancel()
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+        if timed_out.is_set():
+            raise ExternalToolError(f"ffmpeg took longer than {timeout:g} s to read it", path=path)
+        err.seek(0)
+        return "".join(lines), err.read().decode("utf-8", "replace")

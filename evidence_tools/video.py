@@ -597,7 +597,11 @@ def stamp(
             f"source), from {clock.source}"
         )
     if regions:
-        notes.append(f"covered {len(regions)} region(s) with solid black in every frame")
+        timed = sum(1 for r in regions if r.start is not None or r.end is not None)
+        notes.append(
+            f"covered {len(regions)} region(s) with solid black"
+            + (f" ({timed} only for part of the video)" if timed else " in every frame")
+        )
     result = VideoResult(
         source=source,
         output=out,

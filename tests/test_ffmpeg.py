@@ -47,16 +47,37 @@ def test_timeout_kills_and_cleans(tmp_path: Path) -> None:
     assert not out.exists()
 
 
-def test_probe_rejects_non_video(tmp_path: Path) -> None:
+def test_reading_rejects_non_video(tmp_path: Path) -> None:
+    from evidence_tools.capture import read_capture
+
     junk = tmp_path / "notes.mov"
     junk.write_text("this is not a video")
     with pytest.raises(InputFileError) as info:
-        ffmpeg.probe_text(junk)
+        read_capture(junk)
     assert info.value.exit_code == 3
     empty = tmp_path / "empty.mp4"
     empty.write_bytes(b"")
     with pytest.raises(InputFileError, match="empty"):
-        ffmpeg.probe_text(empty)
+        read_capture(empty)
+
+
+def test_read_ffmpeg_stops_early_and_times_out(tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def stop(line: str) -> bool:
+        seen.append(line)
+        return len(seen) == 3
+
+    out, err = ffmpeg.read_ffmpeg(
+        ["-f", "lavfi", "-i", "sine=duration=60", "-f", "framecrc", "-"], stop=stop
+    )
+    assert len(out.splitlines()) == 3 and "Input #0" in err
+    with pytest.raises(ExternalToolError, match="took longer"):
+        ffmpeg.read_ffmpeg(
+            ["-re", "-f", "lavfi", "-i", "sine=duration=30", "-f", "null", "-"],
+            timeout=0.5,
+            path=tmp_path / "x",
+        )
 
 
 def test_env_override(monkeypatch, tmp_path: Path) -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from evidence_tools.capture import GPS, CaptureInfo, editor_in, parse_offset
-from evidence_tools.errors import ExternalToolError, InputFileError
-from evidence_tools.ffmpeg import ffmpeg_exe
+from evidence_tools.errors import InputFileError
+from evidence_tools.ffmpeg import read_ffmpeg
 
 KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
 
@@ -271,57 +271,23 @@ class Packet:
     key: bool
 
 
-def _ffmpeg_run(
-    cmd: list[str], timeout: float, stop_after: float | None = None, path: Path | None = None
-) -> tuple[str, str]:
-    """Run ``cmd``; return (stdout, stderr). Stops ffmpeg early once a listed packet's time
-    passes ``stop_after`` (framecrc listings only), so a scan reads no more than it needs."""
-    import tempfile
-    import threading
+def _past(stop_after: float) -> Callable[[str], bool]:
+    """A stop test for a framecrc listing: true at the first packet later than ``stop_after``."""
+    tb: float | None = None
 
-    with tempfile.TemporaryFile() as err:
-        try:
-            proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL
-            )
-        except OSError as exc:
-            raise ExternalToolError(f"ffmpeg cannot start: {exc}") from exc
-        timed_out = threading.Event()
+    def test(line: str) -> bool:
+        nonlocal tb
+        if line.startswith("#tb 0:"):
+            num, den = line.split(":", 1)[1].strip().split("/")
+            tb = int(num) / int(den)
+            return False
+        if tb is None or line.startswith("#"):
+            return False
+        parts = line.split(",")
+        pts = parts[2].strip() if len(parts) > 2 else ""
+        return pts.lstrip("-").isdigit() and int(pts) * tb > stop_after
 
-        def stop() -> None:
-            timed_out.set()
-            proc.kill()
-
-        timer = threading.Timer(timeout, stop)
-        timer.start()
-        lines: list[str] = []
-        tb = None
-        try:
-            assert proc.stdout is not None
-            for raw in proc.stdout:
-                line = raw.decode("ascii", "replace")
-                lines.append(line)
-                if stop_after is None:
-                    continue
-                if line.startswith("#tb 0:"):
-                    num, den = line.split(":", 1)[1].strip().split("/")
-                    tb = int(num) / int(den)
-                elif tb is not None and not line.startswith("#"):
-                    parts = line.split(",")
-                    pts = parts[2].strip() if len(parts) > 2 else ""
-                    if pts.lstrip("-").isdigit() and int(pts) * tb > stop_after:
-                        proc.kill()
-                        break
-            proc.wait()
-        finally:
-            timer.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        if timed_out.is_set():
-            raise ExternalToolError(f"ffmpeg took longer than {timeout:g} s to read it", path=path)
-        err.seek(0)
-        return "".join(lines), err.read().decode("utf-8", "replace")
+    return test
 
 
 def parse_framecrc(text: str, start: float = 0.0) -> list[Packet]:
@@ -355,13 +321,14 @@ def scan_packets(
 ) -> tuple[ProbeResult, list[Packet]]:
     """The container's description and a listing of video packets (copied, never decoded),
     from ``seek`` (ffmpeg lands on the keyframe at or before it) up to ``stop_after``."""
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats"]
+    args = ["-nostats"]
     if seek:
-        cmd += ["-ss", f"{seek:.6f}"]
-    cmd += ["-copyts", "-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"]
+        args += ["-ss", f"{seek:.6f}"]
+    args += ["-copyts", "-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"]
     # stop_after is compared with raw timestamps: files that do not start at 0 are rare, and
     # such a scan then reads a little more than it needs, never less
-    out, err = _ffmpeg_run(cmd, timeout, stop_after=stop_after, path=path)
+    stop = _past(stop_after) if stop_after is not None else None
+    out, err = read_ffmpeg(args, stop=stop, timeout=timeout, path=path)
     probe = parse_probe(err)
     if not probe.streams:
         raise InputFileError(

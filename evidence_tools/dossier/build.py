@@ -15,7 +15,7 @@ from evidence_tools.dossier.exhibits import Exhibit, prepare_exhibits
 from evidence_tools.dossier.pdf import DossierContent, ExhibitView, TimelineRow, missing_glyphs
 from evidence_tools.errors import EvidenceError, OutputError
 from evidence_tools.fsutil import atomic_output, write_text_atomic
-from evidence_tools.integrity import load_manifest
+from evidence_tools.integrity import Manifest, load_manifest
 from evidence_tools.platforms import platform
 from evidence_tools.timecode import format_timecode
 
@@ -75,9 +75,7 @@ def _device(info: CaptureInfo | None) -> str:
 SHOWN_WARNINGS = ("editor", "re-saved", "modified", "no capture time", "incomplete", "disagree")
 
 
-def _exhibit_view(case: Case, ex: Exhibit) -> ExhibitView:
-    root = case.root
-    manifest = load_manifest(root)
+def _exhibit_view(ex: Exhibit, manifest: Manifest) -> ExhibitView:
     try:
         rel = manifest.rel(ex.original)  # never an absolute path: it may name the user
     except EvidenceError:
@@ -298,7 +296,8 @@ def build_dossier(
     if order.delivered:
         cover.append(("Delivered", text.long_date(order.delivered)))
     cover += [("Exhibits", str(len(exhibits))), ("Prepared", text.long_date(today))]
-    views = [_exhibit_view(case, ex) for ex in exhibits]
+    manifest = load_manifest(root)  # as the exhibits left it
+    views = [_exhibit_view(ex, manifest) for ex in exhibits]
     rows = timeline(case, exhibits, today)
     for ex in exhibits:
         if ex.error:
@@ -329,7 +328,7 @@ def build_dossier(
         statement=statement.paragraphs,
         timeline=rows,
         exhibits=views,
-        integrity_rows=_integrity_rows(root),
+        integrity_rows=_integrity_rows(manifest),
         method=METHOD,
         versions=_versions(),
         prepared=today,
@@ -390,8 +389,7 @@ class _TooLarge(Exception):
     pass
 
 
-def _integrity_rows(root: Path) -> list[tuple[str, str, str, str, str]]:
-    manifest = load_manifest(root)
+def _integrity_rows(manifest: Manifest) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for key, entry in sorted(
         manifest.files.items(), key=lambda kv: (kv[1].get("role") != "original", kv[0])

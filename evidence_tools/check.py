@@ -19,8 +19,6 @@ from evidence_tools.dossier.text import long_date
 from evidence_tools.integrity import verify_case
 from evidence_tools.platforms import Platform, deadline, platform
 
-SEVERITIES = ("error", "warning", "info")
-
 # what an exhibit shows, from `shows = [...]` in case.toml or from words in its caption
 SHOWS_WORDS: dict[str, tuple[str, ...]] = {
     "listing": ("listing", "product page", "advert", "description", "screenshot of the item"),

@@ -268,7 +268,6 @@ def build_dossier(
             defects=ex.item.defects,
             captured_at=ex.info.captured_at if ex.info else None,
             zone_label=ex.info.zone if ex.info else "",
-            is_unboxing=ex.kind == "video",
         )
         for ex in exhibits
         if not ex.error

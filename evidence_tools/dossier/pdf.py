@@ -467,7 +467,3 @@ def _write_pdf(out: Path, content: DossierContent, *, paper: str, dpi: int) -> i
     )
     doc.build(story, canvasmaker=_numbered_canvas(footer, content.prepared))
     return int(doc.page)
-
-
-def prepared_label(day: dt.date) -> str:
-    return f"{day.day} {day:%B %Y}"

@@ -63,7 +63,6 @@ class ExhibitFacts:
     defects: Sequence[str] = ()
     captured_at: dt.datetime | None = None
     zone_label: str = ""
-    is_unboxing: bool = False
 
 
 @dataclass

@@ -34,3 +34,36 @@ def timed(
 
     once()  # warm-up: caches, page cache
     return statistics.median(once() for _ in range(repeat))
+
+
+def compared(
+    ours: list[str],
+    reference: list[str],
+    repeat: int,
+    cwd: Path | None = None,
+    before: Callable[[], None] | None = None,
+) -> tuple[float, float]:
+    """Median seconds of two commands run in turns (ours, reference, ours, ...).
+
+    Taking turns matters for commands that write hundreds of MB: the kernel flushes one
+    run's output while the next runs, so timing one command's runs first and the other's
+    after would charge that flush to whichever went second.
+    """
+
+    def once(cmd: list[str]) -> float:
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        subprocess.run(
+            cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=ENV
+        )
+        return time.perf_counter() - start
+
+    once(ours)  # warm-up: caches, page cache
+    once(reference)
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(repeat):
+        a.append(once(ours))
+        b.append(once(reference))
+    return statistics.median(a), statistics.median(b)

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import timed  # noqa: E402
+from _timing import compared, timed  # noqa: E402
 
 from evidence_tools.ffmpeg import ffmpeg_exe  # noqa: E402
 from evidence_tools.resources import font_path  # noqa: E402
@@ -64,11 +64,13 @@ def main() -> None:
             subprocess.run(["sync"], check=False)
             Path("/proc/sys/vm/drop_caches").write_text("3\n")
 
-        ours = timed([evidence, "video", "trim", str(src), "--start", f"{a}", "--end", f"{b}",
-                      "-o", str(tmp / "ours.mp4")], args.repeat, before=clear)  # fmt: skip
-        raw = timed([ff, "-y", "-loglevel", "error", "-ss", f"{a}", "-to", f"{b}", "-i", str(src),
-                     "-c", "copy", "-map", "0", "-map_metadata", "0", str(tmp / "raw.mp4")],
-                    args.repeat, before=clear)  # fmt: skip
+        subprocess.run(["sync"], check=False)  # not to time the flush of the clip just made
+        trim = [evidence, "video", "trim", str(src), "--start", f"{a}", "--end", f"{b}",
+                "-o", str(tmp / "ours.mp4")]  # fmt: skip
+        raw_trim = [ff, "-y", "-loglevel", "error", "-ss", f"{a}", "-to", f"{b}", "-i",
+                    str(src), "-c", "copy", "-map", "0", "-map_metadata", "0",
+                    str(tmp / "raw.mp4")]  # fmt: skip
+        ours, raw = compared(trim, raw_trim, args.repeat, before=clear)
         print(
             f"lossless trim  ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio {ours / raw:.2f}"
             " (goal <= 1.3; the file in the page cache)"
@@ -78,45 +80,7 @@ def main() -> None:
         except OSError:
             print("lossless trim, cold cache: skipped (dropping the page cache needs root)")
         else:
-            ours = timed(
-                [
-                    evidence,
-                    "video",
-                    "trim",
-                    str(src),
-                    "--start",
-                    f"{a}",
-                    "--end",
-                    f"{b}",
-                    "-o",
-                    str(tmp / "ours.mp4"),
-                ],
-                args.repeat,
-                before=clear_cold,
-            )
-            raw = timed(
-                [
-                    ff,
-                    "-y",
-                    "-loglevel",
-                    "error",
-                    "-ss",
-                    f"{a}",
-                    "-to",
-                    f"{b}",
-                    "-i",
-                    str(src),
-                    "-c",
-                    "copy",
-                    "-map",
-                    "0",
-                    "-map_metadata",
-                    "0",
-                    str(tmp / "raw.mp4"),
-                ],
-                args.repeat,
-                before=clear_cold,
-            )
+            ours, raw = compared(trim, raw_trim, args.repeat, before=clear_cold)
             print(
                 f"lossless trim  ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio "
                 f"{ours / raw:.2f} (goal <= 1.3; read from disk, page cache dropped)"

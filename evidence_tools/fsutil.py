@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -104,26 +105,25 @@ def atomic_output(
     out = check_output_path(path, force=force, sources=sources, new_original=new_original)
     if new_original and force:
         raise ValueError("originals are never overwritten")
+    # A private folder beside the output, not a pre-made temporary file: the tool then
+    # creates its file instead of truncating ours, and on ext4 truncating a file and writing
+    # it makes close() wait for the data to reach the disk (auto_da_alloc), measured 0.18 s
+    # for 180 MB.
     try:
-        fd, tmp_name = tempfile.mkstemp(
-            prefix=f".{out.stem}.", suffix=f".part{out.suffix}", dir=out.parent
-        )
+        tmp_dir = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", suffix=".part", dir=out.parent))
     except OSError as exc:
         raise OutputError(f"cannot write here: {exc.strerror}", path=out) from exc
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = tmp_dir / f"{out.stem}{out.suffix}"
     try:
         yield tmp
         if not tmp.exists() or tmp.stat().st_size == 0:
             raise OutputError("nothing was written", path=out)
         if out.exists() and not force:  # appeared while we worked
             raise OutputExistsError(out)
-        os.chmod(tmp, _FILE_MODE if mode is None else mode)  # mkstemp makes 0600
+        os.chmod(tmp, _FILE_MODE if mode is None else mode)
         os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
+    finally:
+        shutil.rmtree(tmp_dir, ignore_errors=True)
 
 
 def write_bytes_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:

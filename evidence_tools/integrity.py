@@ -166,11 +166,12 @@ def record_output(
     sources: Iterable[str | Path],
     operation: str,
     parameters: Mapping[str, Any],
-    tools: Mapping[str, str] | None = None,
+    tools: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
 ) -> Path | None:
     """Record ``output`` in the manifest of the case that holds it, if any.
 
-    Verbs work on plain files too; outside a case there is no manifest to write.
+    Verbs work on plain files too; outside a case there is no manifest to write. ``tools``
+    may be a function, so that asking a tool for its version is only paid inside a case.
     """
     from evidence_tools.case import find_case_root
 
@@ -178,6 +179,8 @@ def record_output(
     if root is None:
         return None
     manifest = load_manifest(root)
+    if callable(tools):
+        tools = tools()
     manifest.record_derived(
         output, sources=list(sources), operation=operation, parameters=parameters, tools=tools
     )

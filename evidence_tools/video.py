@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 import shutil
+import struct
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -232,7 +233,7 @@ def default_output(src: Path, suffix: str, ext: str) -> Path:
     return derived_path(src, suffix, ext)
 
 
-def _record(result: VideoResult, parameters: dict[str, Any]) -> None:
+def _record(result: VideoResult, parameters: dict[str, Any], ffmpeg_used: bool = True) -> None:
     from evidence_tools.integrity import record_output
 
     result.parameters = parameters
@@ -241,7 +242,7 @@ def _record(result: VideoResult, parameters: dict[str, Any]) -> None:
         sources=[result.source],
         operation=result.operation,
         parameters=parameters,
-        tools={"ffmpeg": ffmpeg_version()},
+        tools=(lambda: {"ffmpeg": ffmpeg_version()}) if ffmpeg_used else None,
     )
 
 
@@ -259,12 +260,111 @@ def trim(
     force: bool = False,
     progress: Progress | None = None,
     record: bool = True,
+    engine: str = "auto",
 ) -> VideoResult:
-    """Cut [start, end). Lossless (stream copy from the keyframe at or before ``start``) by
-    default; ``exact`` re-encodes for a frame-accurate cut."""
+    """Cut [start, end). Lossless (from the keyframe at or before ``start``) by default;
+    ``exact`` re-encodes for a frame-accurate cut.
+
+    A lossless cut of an MP4/MOV copies the kept samples byte for byte and writes a new index
+    (``mp4cut``); other files, and any the index reader does not fully understand, are cut by
+    ffmpeg's stream copy. ``engine="ffmpeg"`` forces the latter.
+    """
+    source = _existing(src)
+    result = None
+    if not exact and engine == "auto":
+        result = _trim_by_index(source, start, end, output, keep_gps, force, progress)
+    if result is None:
+        result = _trim_ffmpeg(source, start, end, output, exact, keep_gps, force, progress)
+    if record:
+        _record(
+            result,
+            {
+                "requested_start": start,
+                "requested_end": end,
+                "start": round(result.start, 6),
+                "end": round(result.end, 6),
+                "lossless": not exact,
+                "method": result.parameters.get("method"),
+                "keep_gps": keep_gps,
+            },
+            ffmpeg_used=result.parameters.get("method") != INDEX_COPY,
+        )
+    return result
+
+
+INDEX_COPY = "samples copied byte for byte under a new index"
+
+
+def _keyframe_note(requested: float, real: float) -> str | None:
+    if abs(real - requested) <= 1e-3:
+        return None
+    return (
+        f"requested {format_timecode(requested)}, starts at {format_timecode(real)}, "
+        "the nearest earlier keyframe (a lossless cut can only start on one; "
+        "use --exact to re-encode from the exact frame)"
+    )
+
+
+def _trim_by_index(
+    source: Path,
+    start: float | None,
+    end: float | None,
+    output: str | Path | None,
+    keep_gps: bool,
+    force: bool,
+    progress: Progress | None,
+) -> VideoResult | None:
+    """The lossless cut without ffmpeg, or None when this file needs ffmpeg."""
+    from evidence_tools import mp4cut
+    from evidence_tools.metadata.video import probe_from_movie
+
+    try:
+        movie = mp4cut.read_movie(source)
+    except (mp4cut.Unsupported, OSError, struct.error, ValueError, IndexError, StopIteration):
+        return None
+    info = load_video(source, probe_from_movie(movie))
+    s, e, notes = clamp_range(info, start, end)
+    try:
+        cut = mp4cut.plan(movie, s, e)
+    except mp4cut.Unsupported:
+        return None
+    family = ".mov" if movie.ftyp[8:12] in (b"qt  ", b"") else ".mp4"
+    wanted = ".mov" if source.suffix.lower() == ".mov" and info.video_codec == "hevc" else ".mp4"
+    out = Path(output) if output is not None else default_output(source, "trim", wanted)
+    if out.suffix.lower() not in ((".mov", ".qt") if family == ".mov" else (".mp4", ".m4v")):
+        return None  # another container than the source's: ffmpeg remuxes
+    note = _keyframe_note(s, cut.start)
+    if note:
+        notes.insert(0, note)
+    notes.append(_shift_note(info, cut.start))
+    when = first_frame_time(info, cut.start)
+    try:
+        with atomic_output(out, force=force, sources=[source]) as tmp:
+            mp4cut.write_cut(
+                cut, tmp, when=when if when is not None and when.tzinfo else None,
+                keep_gps=keep_gps, progress=progress,
+            )  # fmt: skip
+    except mp4cut.Unsupported:
+        return None
+    return VideoResult(
+        source=source, output=out, operation="trimmed", start=cut.start, end=e,
+        requested_start=start, requested_end=end, first_frame_time=when, notes=notes,
+        size_bytes=out.stat().st_size, parameters={"method": INDEX_COPY},
+    )  # fmt: skip
+
+
+def _trim_ffmpeg(
+    source: Path,
+    start: float | None,
+    end: float | None,
+    output: str | Path | None,
+    exact: bool,
+    keep_gps: bool,
+    force: bool,
+    progress: Progress | None,
+) -> VideoResult:
     from evidence_tools.metadata.video import scan_packets
 
-    source = _existing(src)
     want = start or 0.0
     # one short read gives the header and the keyframe at or before the start (ffmpeg's seek
     # lands on it, so the listing starts there)
@@ -281,13 +381,9 @@ def trim(
         if not keys:  # a container whose seek overshot: list from the beginning
             keys = [k for k in keyframe_times(source) if k <= s + 1e-6]
         real_start = keyframe_at_or_before(keys, s)
-        if abs(real_start - s) > 1e-3:
-            notes.insert(
-                0,
-                f"requested {format_timecode(s)}, starts at {format_timecode(real_start)}, "
-                "the nearest earlier keyframe (a lossless cut can only start on one; "
-                "use --exact to re-encode from the exact frame)",
-            )
+        note = _keyframe_note(s, real_start)
+        if note:
+            notes.insert(0, note)
         ext = ".mov" if source.suffix.lower() == ".mov" and info.video_codec == "hevc" else ".mp4"
     out = Path(output) if output is not None else default_output(source, "trim", ext)
     length = e - real_start
@@ -309,7 +405,7 @@ def trim(
             "says it lasts longer: it is probably an incomplete copy"
         )
         e = real_start + written
-    result = VideoResult(
+    return VideoResult(
         source=source,
         output=out,
         operation="transcoded" if exact else "trimmed",
@@ -320,20 +416,8 @@ def trim(
         first_frame_time=first_frame_time(info, real_start),
         notes=notes,
         size_bytes=out.stat().st_size,
+        parameters={"method": "ffmpeg re-encode" if exact else "ffmpeg stream copy"},
     )
-    if record:
-        _record(
-            result,
-            {
-                "requested_start": start,
-                "requested_end": end,
-                "start": round(real_start, 6),
-                "end": round(e, 6),
-                "lossless": not exact,
-                "keep_gps": keep_gps,
-            },
-        )
-    return result
 
 
 # --------------------------------------------------------------------------- redaction

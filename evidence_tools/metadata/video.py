@@ -13,10 +13,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from evidence_tools.capture import GPS, CaptureInfo, editor_in, parse_offset
 from evidence_tools.errors import InputFileError
 from evidence_tools.ffmpeg import read_ffmpeg
+
+if TYPE_CHECKING:
+    from evidence_tools.mp4cut import Movie
 
 KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
 
@@ -365,6 +369,41 @@ def probe_video(path: Path, *, timeout: float = 300) -> ProbeResult:
     probe.read_until = readable_end(everything) or 0.0
     probe.partial = True
     return probe
+
+
+def probe_from_movie(movie: Movie) -> ProbeResult:
+    """The description ffmpeg would print of an MP4/MOV file, made from its index alone (no
+    process): ``interpret`` then reads it exactly as it reads ffmpeg's."""
+    from evidence_tools.mp4cut import EPOCH_1904, codec_name, rotation
+
+    video = movie.video
+    seconds = sum(video.durations) / video.timescale
+    fps = f"{len(video.sizes) / seconds:.2f}".rstrip("0").rstrip(".") if seconds else "0"
+    meta: dict[str, str] = {}
+    if movie.creation:
+        when = EPOCH_1904 + dt.timedelta(seconds=movie.creation)
+        meta["creation_time"] = when.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
+    for key, value in movie.keys.items():
+        meta.setdefault(key, value)
+    fourcc = video.codec.decode("latin1")
+    stream = StreamInfo(
+        index=0,
+        kind="video",
+        detail=f"{codec_name(video.codec)} ({fourcc}), {video.width}x{video.height}, {fps} fps",
+    )
+    angle = rotation(video.matrix)
+    if angle is not None:
+        stream.side_data.append(f"displaymatrix: rotation of {angle:.2f} degrees")
+    streams = [stream]
+    for n, audio in enumerate(movie.audio, start=1):
+        detail = f"{codec_name(audio.codec)} ({audio.codec.decode('latin1')})"
+        streams.append(StreamInfo(index=n, kind="audio", detail=detail))
+    return ProbeResult(
+        format_name="mov,mp4,m4a,3gp,3g2,mj2",
+        metadata=meta,
+        duration=movie.duration,
+        streams=streams,
+    )
 
 
 def info_from_probe(path: Path, probe: ProbeResult) -> CaptureInfo:

@@ -21,11 +21,15 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from evidence_tools.errors import CaseError, UsageError
+from evidence_tools.layout import (  # noqa: F401  (re-exported: the case's layout)
+    CASE_FILE,
+    EXPORTS,
+    ORIGINALS,
+    derived_path,
+    find_case_root,
+    output_folder,
+)
 from evidence_tools.timecode import parse_timecode
-
-CASE_FILE = "case.toml"
-ORIGINALS = "originals"
-EXPORTS = "exports"
 
 PLATFORMS = ("aliexpress", "ebay", "amazon", "temu", "paypal", "card", "other")
 CLAIMS = (
@@ -132,30 +136,6 @@ def parse_zone(name: str) -> dt.tzinfo:
             f"unknown time zone {name!r}",
             hint="use a name like Europe/Moscow or an offset like +03:00",
         ) from exc
-
-
-def find_case_root(start: str | Path) -> Path | None:
-    """The nearest folder at or above ``start`` that holds a case.toml."""
-    here = Path(start).resolve()
-    if here.is_file():
-        here = here.parent
-    for folder in (here, *here.parents):
-        if (folder / CASE_FILE).is_file():
-            return folder
-    return None
-
-
-def output_folder(src: Path) -> Path:
-    """Where a verb writes by default: the case's exports/ when ``src`` is in a case (so
-    the output is recorded in its manifest), otherwise beside ``src``."""
-    root = find_case_root(src.parent)
-    folder = root / EXPORTS if root is not None else src.parent
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
-def derived_path(src: Path, suffix: str, ext: str) -> Path:
-    return output_folder(src) / f"{src.stem}_{suffix}{ext}"
 
 
 # --------------------------------------------------------------------------- locating lines

@@ -1,5 +1,8 @@
 """The one place that runs ffmpeg: locate it, probe its version, run argument lists.
 
+subprocess, tempfile and threading are imported where ffmpeg runs: a lossless trim never
+runs it, and their import is a tenth of its time.
+
 ffmpeg comes from the imageio-ffmpeg wheel, so a plain ``pip install`` is enough;
 ``EVIDENCE_FFMPEG`` points at another binary when a user wants one.
 """
@@ -10,9 +13,6 @@ import contextlib
 import functools
 import os
 import re
-import subprocess
-import tempfile
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO
@@ -57,6 +57,8 @@ def ffmpeg_exe() -> str:
 @functools.lru_cache(maxsize=1)
 def ffmpeg_version() -> str:
     """The version string ffmpeg reports, e.g. ``n9.0.2-17-g2a571b6068-20260930``."""
+    import subprocess
+
     try:
         proc = subprocess.run(
             [ffmpeg_exe(), "-hide_banner", "-version"],
@@ -114,6 +116,8 @@ def run_ffmpeg(
     if progress is not None:
         cmd += ["-progress", "pipe:1", "-stats_period", "0.25"]
     cmd += [str(a) for a in args]
+    import tempfile
+
     with tempfile.TemporaryFile(mode="w+b") as stderr_file:
         returncode, timed_out = _run_and_watch(
             cmd, stderr_file, outputs, duration, progress, timeout, cwd
@@ -138,6 +142,9 @@ def _run_and_watch(
     timeout: float | None,
     cwd: str | Path | None = None,
 ) -> tuple[int, bool]:
+    import subprocess
+    import threading
+
     try:
         proc = subprocess.Popen(
             cmd,
@@ -200,6 +207,10 @@ def read_ffmpeg(
     never a silently short listing.
     """
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *[str(a) for a in args]]
+    import subprocess
+    import tempfile
+    import threading
+
     with tempfile.TemporaryFile() as err:
         try:
             proc = subprocess.Popen(

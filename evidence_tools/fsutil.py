@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -26,6 +23,8 @@ _FILE_MODE = _default_mode()
 
 def sha256_file(path: str | Path, progress: Callable[[int], None] | None = None) -> str:
     """Hex SHA-256 of a file, read in chunks; ``progress`` gets the bytes read each step."""
+    import hashlib  # here, not at the top: OpenSSL takes 7 ms to load, which a trim never needs
+
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as fh:
@@ -110,7 +109,7 @@ def atomic_output(
     # it makes close() wait for the data to reach the disk (auto_da_alloc), measured 0.18 s
     # for 180 MB.
     try:
-        tmp_dir = Path(tempfile.mkdtemp(prefix=f".{out.stem}.", suffix=".part", dir=out.parent))
+        tmp_dir = _private_folder(out)
     except OSError as exc:
         raise OutputError(f"cannot write here: {exc.strerror}", path=out) from exc
     tmp = tmp_dir / f"{out.stem}{out.suffix}"
@@ -123,7 +122,27 @@ def atomic_output(
         os.chmod(tmp, _FILE_MODE if mode is None else mode)
         os.replace(tmp, out)
     finally:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        try:
+            tmp_dir.rmdir()
+        except OSError:  # a tool left more than its output behind
+            import shutil
+
+            shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+def _private_folder(out: Path) -> Path:
+    """A new hidden folder beside ``out``, only for this process (tempfile.mkdtemp, without
+    importing tempfile and random)."""
+    for _ in range(100):
+        folder = out.parent / f".{out.stem}.{os.urandom(5).hex()}.part"
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:
+            continue
+        return folder
+    raise FileExistsError(f"no free temporary name beside {out.name}")
 
 
 def write_bytes_atomic(path: str | Path, data: bytes, *, force: bool = False) -> Path:

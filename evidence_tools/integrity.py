@@ -173,7 +173,7 @@ def record_output(
     Verbs work on plain files too; outside a case there is no manifest to write. ``tools``
     may be a function, so that asking a tool for its version is only paid inside a case.
     """
-    from evidence_tools.case import find_case_root
+    from evidence_tools.layout import find_case_root
 
     root = find_case_root(Path(output).parent)
     if root is None:

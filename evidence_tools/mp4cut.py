@@ -20,14 +20,15 @@ import math
 import os
 import struct
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
-from itertools import accumulate
-from operator import add
+from itertools import accumulate, chain, compress, repeat
+from operator import add, ne, sub
 from pathlib import Path
+from typing import Any, NamedTuple
 
 MAX_MOOV = 256 * 1024 * 1024
 PAGE = 4096
+BLOCK = 64 * 1024
 EPOCH_1904 = dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)
 KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"udta", b"dinf"}
@@ -55,8 +56,7 @@ class Unsupported(Exception):
 # --------------------------------------------------------------------------- boxes
 
 
-@dataclass
-class Box:
+class Box(NamedTuple):
     type: bytes
     start: int  # offset of the box (its size field) in the buffer or file
     end: int
@@ -134,26 +134,33 @@ def top_level(path: Path) -> tuple[int, list[tuple[bytes, int, int]]]:
 # --------------------------------------------------------------------------- tracks
 
 
-@dataclass
 class Track:
-    trak: Box
-    track_id: int
-    handler: bytes
-    timescale: int
-    media_time: int  # the single edit's media time (0 without an edit list)
-    codec: bytes
-    width: int
-    height: int
-    durations: list[int]
-    cts: list[int]
-    sync: list[int] | None  # 0-based sample numbers; None: every sample is a keyframe
-    sizes: list[int]
-    offsets: list[int]
-    matrix: tuple[int, ...] = ()
-    dts: list[int] = field(default_factory=list)
+    """One track's sample tables, one entry a sample."""
 
-    def __post_init__(self) -> None:
-        self.dts = [0, *accumulate(self.durations)][:-1]
+    def __init__(
+        self,
+        *,
+        trak: Box,
+        track_id: int,
+        handler: bytes,
+        timescale: int,
+        media_time: int,  # the single edit's media time (0 without an edit list)
+        codec: bytes,
+        width: int,
+        height: int,
+        durations: list[int],
+        cts: list[int],
+        sync: list[int] | None,  # 0-based sample numbers; None: every sample is a keyframe
+        sizes: list[int],
+        offsets: list[int],
+        matrix: tuple[int, ...] = (),
+    ) -> None:
+        self.trak, self.track_id, self.handler = trak, track_id, handler
+        self.timescale, self.media_time, self.codec = timescale, media_time, codec
+        self.width, self.height, self.matrix = width, height, matrix
+        self.durations, self.cts, self.sync = durations, cts, sync
+        self.sizes, self.offsets = sizes, offsets
+        self.dts = [0, *accumulate(durations)][:-1]
 
     @cached_property
     def pts(self) -> list[float]:
@@ -263,30 +270,34 @@ def _sample_offsets(buf: bytes, tables: dict[bytes, Box], sizes: list[int]) -> l
     stsc = tables[b"stsc"]
     (n,) = struct.unpack_from(">I", buf, stsc.body + 4)
     entries = _ints(buf, stsc.body + 8, 3 * n)
-    # a sample's offset is its chunk's offset plus the sizes of the samples before it there
-    offsets: list[int] = []
-    total = len(sizes)
+    # A sample's offset is its chunk's offset plus the sizes of the samples before it in the
+    # chunk. Spelled with map/repeat so the per-sample work runs in C: a 3-minute file has
+    # thousands of chunks and samples.
+    per_chunk: list[int] = []
     for e in range(n):
         first, per = entries[3 * e], entries[3 * e + 1]
         last = entries[3 * (e + 1)] - 1 if e + 1 < n else n_chunks
-        if first < 1 or last > n_chunks or per == 0:
+        if first != len(per_chunk) + 1 or last > n_chunks or last < first - 1:
             raise Unsupported("a malformed sample-to-chunk table")
-        if per == 1:
-            offsets.extend(chunks[first - 1 : last])
-            continue
-        for c in range(first - 1, last):
-            at = len(offsets)
-            offsets.extend(accumulate(sizes[at : at + per - 1], initial=chunks[c]))
-    if len(offsets) < total:
+        per_chunk.extend(repeat(per, last - first + 1))
+    total = len(sizes)
+    listed = sum(per_chunk)
+    if listed < total:
         raise Unsupported("the chunk tables do not account for every sample")
-    return offsets[:total]
+    if n == 1 and entries[1] == 1:
+        return chunks[:total]  # a sample a chunk
+    before = [0, *accumulate(sizes)]
+    before += [before[-1]] * (listed - total)  # chunks may list more samples than exist
+    firsts = accumulate(per_chunk, initial=0)
+    base = list(map(sub, chunks, map(before.__getitem__, firsts)))
+    owner = chain.from_iterable(map(repeat, base, per_chunk))
+    return list(map(add, owner, before[:total]))
 
 
 # --------------------------------------------------------------------------- the movie
 
 
-@dataclass
-class Movie:
+class Movie(NamedTuple):
     path: Path
     file_size: int
     ftyp: bytes
@@ -461,8 +472,7 @@ def codec_name(fourcc: bytes) -> str:
 # --------------------------------------------------------------------------- the cut
 
 
-@dataclass
-class Span:
+class Span(NamedTuple):
     """The samples ``first..last`` (inclusive) of a track, and its new edit."""
 
     track: Track
@@ -472,8 +482,7 @@ class Span:
     seconds: float  # how long the track plays in the cut
 
 
-@dataclass
-class Cut:
+class Cut(NamedTuple):
     movie: Movie
     start: float  # presentation time of the first kept keyframe
     end: float
@@ -528,39 +537,42 @@ def _pack_runs(typ: bytes, runs: list[tuple[int, int]], version: int = 0) -> byt
     return make_full(typ, version, 0, body)
 
 
-@dataclass
-class _Layout:
+class _Layout(NamedTuple):
     runs: list[tuple[int, int, int]]  # (source start, source end, position in the new mdat)
     chunks: dict[int, tuple[list[int], list[int]]]  # track id: (chunk positions, samples each)
 
 
 def _layout(spans: list[Span], gap: int = 256 * 1024) -> _Layout:
-    """Which byte ranges of the source to copy, and where each kept sample lands."""
-    pieces = sorted(
-        pair
+    """Which byte ranges of the source to copy, and where each kept sample lands.
+
+    Usually the kept samples of all tracks lie interleaved in one stretch of the source, which
+    is copied whole; otherwise the stretches between gaps over ``gap`` bytes are.
+    """
+    kept = [
+        (s, s.track.offsets[s.first : s.last + 1], s.track.sizes[s.first : s.last + 1])
         for s in spans
-        for pair in zip(
-            s.track.offsets[s.first : s.last + 1],
-            map(add, s.track.offsets[s.first : s.last + 1], s.track.sizes[s.first : s.last + 1]),
-            strict=True,
-        )
-    )
-    runs: list[list[int]] = []
-    for lo, hi in pieces:
-        if runs and lo - runs[-1][1] <= gap:
-            if hi > runs[-1][1]:
-                runs[-1][1] = hi
-        else:
-            runs.append([lo, hi])
+    ]
+    lo = min(min(offsets) for _, offsets, _ in kept)
+    hi = max(max(map(add, offsets, sizes)) for _, offsets, sizes in kept)
+    needed = sum(sum(sizes) for _, _, sizes in kept)
+    if hi - lo <= needed + gap:
+        runs: list[list[int]] = [[lo, hi]]
+    else:
+        runs = []
+        pieces = sorted(pair for _, o, z in kept for pair in zip(o, map(add, o, z), strict=True))
+        for start, end in pieces:
+            if runs and start - runs[-1][1] <= gap:
+                if end > runs[-1][1]:
+                    runs[-1][1] = end
+            else:
+                runs.append([start, end])
     placed, pos = [], 0
-    for lo, hi in runs:
-        placed.append((lo, hi, pos))
-        pos += hi - lo
+    for start, end in runs:
+        placed.append((start, end, pos))
+        pos += end - start
     starts = [r[0] for r in placed]
     chunks = {}
-    for span in spans:
-        t = span.track
-        offsets = t.offsets[span.first : span.last + 1]
+    for span, offsets, sizes in kept:
         if len(placed) == 1:
             shift = placed[0][2] - placed[0][0]
             where = [o + shift for o in offsets]
@@ -569,21 +581,18 @@ def _layout(spans: list[Span], gap: int = 256 * 1024) -> _Layout:
             for o in offsets:
                 src, _, new = placed[bisect.bisect_right(starts, o) - 1]
                 where.append(new + o - src)
-        # chunks: consecutive samples that stay adjacent in the new file
-        positions: list[int] = []
-        counts: list[int] = []
-        prev_end = -1
-        for pos_i, size in zip(where, t.sizes[span.first : span.last + 1], strict=True):
-            if pos_i != prev_end:
-                positions.append(pos_i)
-                counts.append(0)
-            counts[-1] += 1
-            prev_end = pos_i + size
-        chunks[t.track_id] = (positions, counts)
+        # a chunk: samples that follow each other directly in the new file
+        ends = list(map(add, where, sizes))
+        breaks = [0, *compress(range(1, len(where)), map(ne, where[1:], ends)), len(where)]
+        positions = [where[i] for i in breaks[:-1]]
+        counts = list(map(sub, breaks[1:], breaks))
+        chunks[span.track.track_id] = (positions, counts)
     return _Layout(placed, chunks)
 
 
-def _stbl(buf: bytes, span: Span, layout: _Layout, data_start: int, wide: bool) -> bytes:
+def _stbl(
+    buf: bytes, span: Span, layout: _Layout, data_start: int, wide: bool, cache: dict[Any, bytes]
+) -> bytes:
     t, a, b = span.track, span.first, span.last
     stbl = child(buf, child(buf, child(buf, t.trak, b"mdia"), b"minf"), b"stbl")  # type: ignore[arg-type]
     assert stbl is not None
@@ -594,6 +603,16 @@ def _stbl(buf: bytes, span: Span, layout: _Layout, data_start: int, wide: bool) 
     out = []
     for box in iter_boxes(buf, stbl.body, stbl.end):
         typ = box.type
+        key = (t.track_id, typ)
+        if key in cache:
+            out.append(cache[key])
+            continue
+        if typ in (b"stco", b"co64"):
+            fmt = "Q" if wide else "I"
+            body = struct.pack(f">I{len(chunk_offsets)}{fmt}", len(chunk_offsets), *chunk_offsets)
+            out.append(make_full(b"co64" if wide else b"stco", 0, 0, body))
+            continue
+        done = len(out)
         if typ in (b"stsd", b"sgpd"):
             out.append(buf[box.start : box.end])
         elif typ == b"stts":
@@ -619,11 +638,8 @@ def _stbl(buf: bytes, span: Span, layout: _Layout, data_start: int, wide: bool) 
                 struct.pack(">III", first, per, 1) for first, per in stsc
             )
             out.append(make_full(b"stsc", 0, 0, body))
-        elif typ in (b"stco", b"co64"):
-            fmt = "Q" if wide else "I"
-            body = struct.pack(f">I{len(chunk_offsets)}{fmt}", len(chunk_offsets), *chunk_offsets)
-            out.append(make_full(b"co64" if wide else b"stco", 0, 0, body))
         # cslg (composition shift bounds) is dropped: it is optional and would be stale
+        cache[key] = out[done] if len(out) > done else b""
     return make_box(b"stbl", b"".join(out))
 
 
@@ -664,7 +680,7 @@ def _header(buf: bytes, box: Box, when: int | None, duration: int | None,
 
 
 def _trak(buf: bytes, span: Span, movie: Movie, layout: _Layout, data_start: int, wide: bool,
-          when: int | None) -> bytes:  # fmt: skip
+          when: int | None, cache: dict[Any, bytes]) -> bytes:  # fmt: skip
     t = span.track
     movie_ticks = round(span.seconds * movie.movie_timescale)
     media_ticks = sum(t.durations[span.first : span.last + 1])
@@ -683,7 +699,7 @@ def _trak(buf: bytes, span: Span, movie: Movie, layout: _Layout, data_start: int
                     parts.append(_header(buf, sub, when, media_ticks, (16, 24)))
                 elif sub.type == b"minf":
                     inner = b"".join(
-                        _stbl(buf, span, layout, data_start, wide)
+                        _stbl(buf, span, layout, data_start, wide, cache)
                         if m.type == b"stbl"
                         else buf[m.start : m.end]
                         for m in iter_boxes(buf, sub.body, sub.end)
@@ -736,7 +752,11 @@ def _udta(buf: bytes, udta: Box, keys_text: str | None, keep_gps: bool) -> bytes
 
 
 def build_moov(cut: Cut, layout: _Layout, data_start: int, wide: bool,
-               when: dt.datetime | None, keep_gps: bool) -> bytes:  # fmt: skip
+               when: dt.datetime | None, keep_gps: bool,
+               cache: dict[Any, bytes] | None = None) -> bytes:  # fmt: skip
+    """The new index; ``cache`` keeps the tables that do not depend on ``data_start``
+    between the sizing pass and the final one."""
+    cache = {} if cache is None else cache
     movie, buf = cut.movie, cut.movie.moov
     root = next(iter_boxes(buf, 0, len(buf)))
     mac = None
@@ -752,7 +772,7 @@ def build_moov(cut: Cut, layout: _Layout, data_start: int, wide: bool,
         elif box.type == b"trak":
             span = next((s for s in cut.spans if s.track.trak.start == box.start), None)
             if span is not None:
-                out.append(_trak(buf, span, movie, layout, data_start, wide, mac))
+                out.append(_trak(buf, span, movie, layout, data_start, wide, mac, cache))
         elif box.type == b"udta":
             out.append(_udta(buf, box, keys_text, keep_gps))
         elif box.type == b"meta":
@@ -796,17 +816,21 @@ def write_cut(cut: Cut, out: Path, *, when: dt.datetime | None, keep_gps: bool,
     payload = sum(r[1] - r[0] for r in layout.runs)
     ftyp = cut.movie.ftyp
     wide = False
-    moov = build_moov(cut, layout, 0, wide, when, keep_gps)
+    cache: dict[Any, bytes] = {}
+    moov = build_moov(cut, layout, 0, wide, when, keep_gps, cache)
     mdat_header = 8
     if len(ftyp) + len(moov) + 16 + payload >= 1 << 32:
         wide, mdat_header = True, 16
-        moov = build_moov(cut, layout, 0, wide, when, keep_gps)
-    # a free box before the data puts each byte at the same place within a memory page as in
-    # the source, so the kernel copies whole pages (measured 0.085 s instead of 0.115 s)
-    pad = (layout.runs[0][0] - (len(ftyp) + len(moov) + 8 + mdat_header)) % PAGE
+        moov = build_moov(cut, layout, 0, wide, when, keep_gps, cache)
+    # A free box before the data puts each byte at the same place within a memory page as in
+    # the source, and the data's start in the first page of a 64 KiB block: the kernel then
+    # copies through its 64 KiB pipe in whole pages and large page-cache folios. Measured on
+    # ext4: 180 MB in 0.085 s, against 0.11-0.13 s at other offsets.
+    want = layout.runs[0][0] % PAGE
+    pad = (want - (len(ftyp) + len(moov) + 8 + mdat_header)) % BLOCK
     free = make_box(b"free", b"\0" * pad)
     data_start = len(ftyp) + len(moov) + len(free) + mdat_header
-    moov = build_moov(cut, layout, data_start, wide, when, keep_gps)
+    moov = build_moov(cut, layout, data_start, wide, when, keep_gps, cache)
     if len(ftyp) + len(moov) + len(free) + mdat_header != data_start:
         raise Unsupported("the index changed size while it was laid out")  # pragma: no cover
     if wide:

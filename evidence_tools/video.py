@@ -8,13 +8,10 @@ still tells when its first frame was shot.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import math
 import re
-import shutil
 import struct
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,15 +225,19 @@ def _shift_note(info: CaptureInfo, shift: float) -> str:
 
 
 def default_output(src: Path, suffix: str, ext: str) -> Path:
-    from evidence_tools.case import derived_path
+    from evidence_tools.layout import derived_path
 
     return derived_path(src, suffix, ext)
 
 
 def _record(result: VideoResult, parameters: dict[str, Any], ffmpeg_used: bool = True) -> None:
-    from evidence_tools.integrity import record_output
+    from evidence_tools.layout import find_case_root
 
     result.parameters = parameters
+    if find_case_root(result.output.parent) is None:
+        return  # a plain file: no manifest to write (and no need to load its code)
+    from evidence_tools.integrity import record_output
+
     result.recorded_in = record_output(
         result.output,
         sources=[result.source],
@@ -499,6 +500,8 @@ class StampClock:
     @property
     def base_epoch(self) -> float:
         """Seconds such that gmtime(base + t) reads as the local wall clock at output time t."""
+        import calendar
+
         local = self.first_frame.replace(tzinfo=None)
         return calendar.timegm(local.timetuple()) + local.microsecond / 1e6
 
@@ -641,6 +644,9 @@ def stamp(
     cap_size = _font_size_to_fit(caption, width - 2 * pad - size, size) if caption else 0
     line_h = round(max(clock_size, cap_size) * 1.6)
     border = max(4, round(clock_size * 0.3))
+    import shutil
+    import tempfile
+
     workdir = Path(tempfile.mkdtemp(prefix="evidence-stamp-"))
     try:
         shutil.copy(_font_file(), workdir / "font.ttf")
@@ -908,6 +914,8 @@ def contact_sheet(
     clock = optional_clock(info, zone, zone_name)
     tile_w = 480 if (info.width or 16) >= (info.height or 9) else 270
     tiles = []
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="evidence-sheet-") as tmp_name:
         for i, t in enumerate(times):
             dest = Path(tmp_name) / f"{i:03d}.jpg"
@@ -1010,6 +1018,9 @@ def fit(
     notes: list[str] = []
     landscape = (info.width or 16) >= (info.height or 9)
     scale = f"scale={side}:-2" if landscape else f"scale=-2:{side}"
+    import shutil
+    import tempfile
+
     workdir = Path(tempfile.mkdtemp(prefix="evidence-fit-"))
     last_size = 0
     done = False

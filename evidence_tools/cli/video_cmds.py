@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -86,6 +85,8 @@ def _report(result: Any, as_json: bool) -> None:
     if result.recorded_in is not None:
         say(f"Recorded in {result.recorded_in / 'manifest.json'} as '{result.operation}'.")
     if as_json:
+        import json
+
         click.echo(
             json.dumps(
                 {

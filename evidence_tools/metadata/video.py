@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 
 KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
 
-_DURATION_RE = re.compile(r"^\s{2}Duration: (\S+?),(?: start: (-?[\d.]+),)?")
-_STREAM_RE = re.compile(
-    r"^\s{2}Stream #\d+:(\d+)[^:]*: (Video|Audio|Data|Subtitle|Attachment): (.*)$"
-)
-_KV_RE = re.compile(r"^(\s+)([^:]*?)\s*: ?(.*)$")
+# Patterns only the ffmpeg text parser needs stay strings (re caches them once compiled):
+# a lossless trim reads the MP4 index instead and should not pay for compiling them.
+_DURATION_RE = r"^\s{2}Duration: (\S+?),(?: start: (-?[\d.]+),)?"
+_STREAM_RE = r"^\s{2}Stream #\d+:(\d+)[^:]*: (Video|Audio|Data|Subtitle|Attachment): (.*)$"
+_KV_RE = r"^(\s+)([^:]*?)\s*: ?(.*)$"
 # ffmpeg 9 prints "Display Matrix: rotation of -90.00 degrees"; older builds print
 # "displaymatrix: rotation of -90.00 degrees". moviepy 2.2.1 only knows the old form.
 _MATRIX_RE = re.compile(r"display\s*matrix:\s*rotation of\s*(-?[\d.]+)\s*degrees", re.IGNORECASE)
@@ -93,7 +93,7 @@ def parse_probe(text: str) -> ProbeResult:
         if stripped == "Side data:":
             section = "side"
             continue
-        duration = _DURATION_RE.match(line)
+        duration = re.match(_DURATION_RE, line)
         if duration:
             section = None
             if duration.group(2):
@@ -105,7 +105,7 @@ def parse_probe(text: str) -> ProbeResult:
                 except ValueError:
                     result.duration = None
             continue
-        stream_match = _STREAM_RE.match(line)
+        stream_match = re.match(_STREAM_RE, line)
         if stream_match:
             section = None
             stream = StreamInfo(
@@ -119,7 +119,7 @@ def parse_probe(text: str) -> ProbeResult:
             stream.side_data.append(stripped)
             continue
         if section == "meta":
-            kv = _KV_RE.match(line)
+            kv = re.match(_KV_RE, line)
             if kv:
                 key, value = kv.group(2).strip(), kv.group(3)
                 if key:

@@ -275,23 +275,21 @@ def _sample_offsets(buf: bytes, tables: dict[bytes, Box], sizes: list[int]) -> l
     # A sample's offset is its chunk's offset plus the sizes of the samples before it in the
     # chunk. Spelled with map/repeat so the per-sample work runs in C: a 3-minute file has
     # thousands of chunks and samples.
-    per_chunk: list[int] = []
-    for e in range(n):
-        first, per = entries[3 * e], entries[3 * e + 1]
-        last = entries[3 * (e + 1)] - 1 if e + 1 < n else n_chunks
-        if first != len(per_chunk) + 1 or last > n_chunks or last < first - 1:
-            raise Unsupported("a malformed sample-to-chunk table")
-        per_chunk.extend(repeat(per, last - first + 1))
+    firsts, pers = entries[0::3], entries[1::3]
+    runs = list(map(sub, [*firsts[1:], n_chunks + 1], firsts))  # chunks each entry covers
+    if n and (firsts[0] != 1 or min(runs) < 1 or min(pers) < 1):
+        raise Unsupported("a malformed sample-to-chunk table")
+    per_chunk = list(chain.from_iterable(map(repeat, pers, runs)))
     total = len(sizes)
     listed = sum(per_chunk)
     if listed < total:
         raise Unsupported("the chunk tables do not account for every sample")
-    if n == 1 and entries[1] == 1:
+    if n == 1 and pers[0] == 1:
         return chunks[:total]  # a sample a chunk
     before = [0, *accumulate(sizes)]
     before += [before[-1]] * (listed - total)  # chunks may list more samples than exist
-    firsts = accumulate(per_chunk, initial=0)
-    base = list(map(sub, chunks, map(before.__getitem__, firsts)))
+    starts = accumulate(per_chunk, initial=0)  # each chunk's first sample
+    base = list(map(sub, chunks, map(before.__getitem__, starts)))
     owner = chain.from_iterable(map(repeat, base, per_chunk))
     return list(map(add, owner, before[:total]))
 

@@ -6,6 +6,8 @@ of the heavy libraries (reportlab, Pillow, exifread).
 
 from __future__ import annotations
 
+import atexit
+import gc
 import importlib
 import sys
 from typing import Any
@@ -159,4 +161,9 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console entry point."""
+    # Python's shutdown runs the garbage collector over every object the imports made (click,
+    # our modules): measured 25-50 ms of a 0.25 s lossless trim. Freezing them at exit skips
+    # that walk. Files are closed and streams flushed as always; only objects still in
+    # reference cycles at exit are left to the process's end, as Python allows.
+    atexit.register(gc.freeze)
     cli.main(args=argv, prog_name="evidence")

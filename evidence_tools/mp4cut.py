@@ -31,6 +31,7 @@ MAX_MOOV = 256 * 1024 * 1024
 PAGE = 4096
 BLOCK = 64 * 1024
 PIPE = 1024 * 1024
+WIDE_FROM = 1 << 32  # from this size on, 64-bit chunk offsets and mdat size
 EPOCH_1904 = dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)
 KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
 _CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"udta", b"dinf"}
@@ -852,7 +853,7 @@ def write_cut(cut: Cut, out: Path, *, when: dt.datetime | None, keep_gps: bool,
     cache: dict[Any, bytes] = {}
     moov = build_moov(cut, layout, 0, wide, when, keep_gps, cache)
     mdat_header = 8
-    if len(ftyp) + len(moov) + 16 + payload >= 1 << 32:
+    if len(ftyp) + len(moov) + 16 + payload >= WIDE_FROM:
         wide, mdat_header = True, 16
         moov = build_moov(cut, layout, 0, wide, when, keep_gps, cache)
     # A free box before the data puts each byte at the same place within a memory page as in

@@ -198,3 +198,27 @@ def test_layout_copies_separate_stretches_and_groups_chunks() -> None:
     assert layout.chunks[1] == ([0, 200], [1, 2])  # a gap after the first, then adjacent
     # the stretches land back to back, so all three sound samples follow each other
     assert layout.chunks[2] == ([400], [3])
+
+
+def test_large_file_layout_with_64_bit_offsets(tmp_path: Path, monkeypatch) -> None:
+    """Past 4 GB the cut needs co64 chunk offsets and a 64-bit mdat size: forced here on a
+    small file, then the cut is read back and cut again by the same reader."""
+    monkeypatch.setattr(mp4cut, "WIDE_FROM", 0)
+    cut = check_cut(UNBOXING, 2.5, 6.0, tmp_path / "wide.mov")
+    data = (tmp_path / "wide.mov").read_bytes()
+    assert b"co64" in data and b"stco" not in data[: data.find(b"mdat")]
+    at = data.find(b"mdat") - 4
+    assert data[at : at + 4] == b"\0\0\0\1"  # size 1: the 64-bit size follows the type
+    again = check_cut(tmp_path / "wide.mov", 1.0, 3.0, tmp_path / "again.mov")
+    assert again.start == pytest.approx(0.0) and cut.start == pytest.approx(2.0)
+
+
+def test_cut_of_a_cut_and_a_silent_video(tmp_path: Path) -> None:
+    silent = tmp_path / "silent.mp4"
+    run_ffmpeg(["-i", str(UNBOXING), "-an", "-c", "copy", "-y", str(silent)], outputs=[silent])
+    first = check_cut(silent, 2.0, 7.0, tmp_path / "a.mp4")
+    assert [s.track.handler for s in first.spans] == [b"vide"]
+    check_cut(tmp_path / "a.mp4", 2.0, 4.0, tmp_path / "b.mp4")
+    result = video.trim(silent, 2.0, 7.0, tmp_path / "c.mp4", record=False)
+    assert result.parameters["method"] == video.INDEX_COPY
+    assert read_capture(result.output).audio_codec in ("", None)

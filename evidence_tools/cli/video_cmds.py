@@ -160,7 +160,7 @@ def trim_cmd(
 
     The output's creation time is moved to its first frame, so it still tells when it was shot.
     """
-    from evidence_tools.video import trim
+    from evidence_tools.cut import trim
 
     with fraction_progress("Cutting") as update:
         result = trim(

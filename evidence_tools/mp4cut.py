@@ -798,8 +798,9 @@ def _copy_range(src: int, dst: int, offset: int, length: int,
                 moved = os.copy_file_range(src, dst, chunk, offset)
             except OSError:
                 use_kernel = False  # another file system, an old kernel: copy through memory
-        if not use_kernel:
-            data = os.pread(src, min(chunk, 4 * 1024 * 1024), offset)
+        if not use_kernel:  # os.pread is not on Windows; seek and read are everywhere
+            os.lseek(src, offset, os.SEEK_SET)
+            data = os.read(src, min(chunk, 4 * 1024 * 1024))
             moved = os.write(dst, data) if data else 0
         if moved <= 0:
             raise OSError("the source ended early")

@@ -222,3 +222,15 @@ def test_cut_of_a_cut_and_a_silent_video(tmp_path: Path) -> None:
     result = video.trim(silent, 2.0, 7.0, tmp_path / "c.mp4", record=False)
     assert result.parameters["method"] == video.INDEX_COPY
     assert read_capture(result.output).audio_codec in ("", None)
+
+
+def test_copy_falls_back_when_the_kernel_cannot(tmp_path: Path, monkeypatch) -> None:
+    """Without splice and copy_file_range (macOS, Windows, old kernels) the bytes go through
+    memory, and the file is the same."""
+    fast = tmp_path / "fast.mov"
+    check_cut(UNBOXING, 2.5, 5.0, fast)
+    monkeypatch.delattr(mp4cut.os, "splice", raising=False)
+    monkeypatch.delattr(mp4cut.os, "copy_file_range", raising=False)
+    slow = tmp_path / "slow.mov"
+    check_cut(UNBOXING, 2.5, 5.0, slow)
+    assert slow.read_bytes() == fast.read_bytes()

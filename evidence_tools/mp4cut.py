@@ -2,8 +2,8 @@
 and a new index (``moov``) is written in front of them.
 
 Why not ffmpeg's stream copy: it demuxes and remuxes every packet through user space, and
-needs a second process to find the keyframe first. Here the sample bytes move with
-``os.copy_file_range`` (inside the kernel; a reflink on file systems that have them) and only
+needs a second process to find the keyframe first. Here the sample bytes move inside the
+kernel (splice through a pipe, else copy_file_range, else plain reads and writes) and only
 the sample tables are rebuilt in Python: a 3-minute 1080p file has about 14,000 samples.
 
 The reader is strict on purpose. Anything it does not fully understand (fragmented files,
@@ -34,7 +34,9 @@ PIPE = 1024 * 1024
 WIDE_FROM = 1 << 32  # from this size on, 64-bit chunk offsets and mdat size
 EPOCH_1904 = dt.datetime(1904, 1, 1, tzinfo=dt.timezone.utc)
 KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
-_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"udta", b"dinf"}
+EDIT_SLACK = 0.5  # seconds an edit list may hide: codec delays and priming, not an edit
+MAX_SAMPLES = 2_000_000  # 3 hours at 120 fps; PCM sound counts every sample: ffmpeg does those
+MAX_TOP_BOXES = 10_000  # a real file has a handful; a long run of tiny ones is not a video
 # per-sample tables this module rewrites; any other child of stbl makes a file unsupported
 _STBL_KNOWN = {
     b"stsd", b"stts", b"ctts", b"cslg", b"stss", b"stsz", b"stsc", b"stco", b"co64", b"sdtp",
@@ -130,6 +132,8 @@ def top_level(path: Path) -> tuple[int, list[tuple[bytes, int, int]]]:
             if box_size < 8:
                 raise Unsupported("not an MP4/MOV box structure")
             found.append((typ, pos, min(pos + box_size, size)))
+            if len(found) > MAX_TOP_BOXES:
+                raise Unsupported("too many top-level boxes")
             pos += box_size
     return size, found
 
@@ -178,38 +182,61 @@ def _ints(buf: bytes, pos: int, count: int, wide: bool = False) -> list[int]:
     return list(struct.unpack_from(f">{count}{'Q' if wide else 'I'}", buf, pos))
 
 
-def _runs(buf: bytes, box: Box, signed: bool = False) -> list[int]:
-    """Expand a run-length table of (count, value) pairs (stts, ctts) into one value a sample."""
+def _runs(buf: bytes, box: Box, samples: int) -> list[int]:
+    """Expand a run-length table of (count, value) pairs (stts, ctts) into one value a sample,
+    refusing one that lists more samples than the track has (a broken file would otherwise
+    make a list of billions)."""
     version = buf[box.body]
     (n,) = struct.unpack_from(">I", buf, box.body + 4)
     pairs = _ints(buf, box.body + 8, 2 * n)
-    out: list[int] = []
-    for count, value in zip(pairs[::2], pairs[1::2], strict=True):
-        if (signed or version == 1) and value >= 1 << 31:
-            value -= 1 << 32
-        out.extend([value] * count)
-    return out
+    counts, values = pairs[::2], pairs[1::2]
+    if sum(counts) > samples:
+        raise Unsupported(f"{box.type!r} lists more samples than the track has")
+    if version == 1 or box.type == b"ctts":
+        values = [v - (1 << 32) if v >= 1 << 31 else v for v in values]
+    return list(chain.from_iterable(map(repeat, values, counts)))
 
 
-def _edit_media_time(buf: bytes, trak: Box) -> int:
+def _edit(buf: bytes, trak: Box) -> tuple[int, int]:
+    """(segment duration in the movie's timescale, media time) of a track's single edit;
+    (0, 0) without an edit list."""
     edts = child(buf, trak, b"edts")
-    if edts is None:
-        return 0
-    elst = child(buf, edts, b"elst")
+    elst = child(buf, edts, b"elst") if edts is not None else None
     if elst is None:
-        return 0
+        return 0, 0
     version = buf[elst.body]
     (n,) = struct.unpack_from(">I", buf, elst.body + 4)
     if n != 1:
         raise Unsupported(f"an edit list with {n} edits")
     fmt = ">QqhH" if version == 1 else ">IihH"
-    _, media_time, rate, _ = struct.unpack_from(fmt, buf, elst.body + 8)
+    segment, media_time, rate, _ = struct.unpack_from(fmt, buf, elst.body + 8)
     if media_time < 0 or rate != 1:
         raise Unsupported("an edit list that delays or changes the speed of a track")
-    return int(media_time)
+    return int(segment), int(media_time)
 
 
-def read_track(buf: bytes, trak: Box) -> Track | None:
+def _check_edit(segment: int, media_time: int, timescale: int, movie_timescale: int,
+                durations: list[int]) -> None:  # fmt: skip
+    """Refuse an edit that hides more than a codec's start-up delay: a video trimmed by an
+    editor that only rewrote the edit list still holds the cut-away part, and copying samples
+    by their own times would bring it back."""
+    skipped = media_time / timescale
+    if skipped > EDIT_SLACK:
+        raise Unsupported(f"the edit list skips the first {skipped:.1f} s (an edited video)")
+    if segment and movie_timescale:
+        shown = segment / movie_timescale
+        held = sum(durations) / timescale - skipped
+        if held - shown > EDIT_SLACK:
+            raise Unsupported(f"the edit list hides the last {held - shown:.1f} s")
+
+
+def _handler(buf: bytes, trak: Box) -> bytes:
+    mdia = child(buf, trak, b"mdia")
+    hdlr = child(buf, mdia, b"hdlr") if mdia is not None else None
+    return bytes(buf[hdlr.body + 8 : hdlr.body + 12]) if hdlr is not None else b""
+
+
+def read_track(buf: bytes, trak: Box, movie_timescale: int = 0) -> Track | None:
     """A track's sample tables; None for a track with no samples."""
     tkhd, mdia = child(buf, trak, b"tkhd"), child(buf, trak, b"mdia")
     if tkhd is None or mdia is None:
@@ -239,15 +266,19 @@ def read_track(buf: bytes, trak: Box) -> Track | None:
     width, height = (0, 0)
     if handler == b"vide":
         width, height = struct.unpack_from(">HH", buf, entry.body + 24)
-    durations = _runs(buf, tables[b"stts"])
     stsz = tables[b"stsz"]
     constant, count = struct.unpack_from(">II", buf, stsz.body + 4)
+    if count > MAX_SAMPLES:
+        raise Unsupported(f"{count} samples in one track")
     sizes = [constant] * count if constant else _ints(buf, stsz.body + 12, count)
+    durations = _runs(buf, tables[b"stts"], count)
     if len(durations) != count:
         raise Unsupported("stts and stsz disagree on the number of samples")
     if count == 0:
         return None
-    cts = _runs(buf, tables[b"ctts"]) if b"ctts" in tables else [0] * count
+    segment, media_time = _edit(buf, trak)
+    _check_edit(segment, media_time, timescale, movie_timescale, durations)
+    cts = _runs(buf, tables[b"ctts"], count) if b"ctts" in tables else [0] * count
     if len(cts) < count:
         cts += [0] * (count - len(cts))
     sync = None
@@ -258,7 +289,7 @@ def read_track(buf: bytes, trak: Box) -> Track | None:
     offsets = _sample_offsets(buf, tables, sizes)
     return Track(
         trak=trak, track_id=track_id, handler=handler, timescale=timescale,
-        media_time=_edit_media_time(buf, trak), codec=bytes(entry.type), width=width,
+        media_time=media_time, codec=bytes(entry.type), width=width,
         height=height, durations=durations, cts=cts[:count], sync=sync, sizes=sizes,
         offsets=offsets, matrix=matrix,
     )  # fmt: skip
@@ -354,9 +385,9 @@ def read_movie(path: str | Path) -> Movie:
         creation, _, ts, dur = struct.unpack_from(">IIII", moov, mvhd.body + 4)
     tracks = []
     for box in iter_boxes(moov, root.body, root.end):
-        if box.type == b"trak":
-            track = read_track(moov, box)
-            if track is not None and track.handler in (b"vide", b"soun"):
+        if box.type == b"trak" and _handler(moov, box) in (b"vide", b"soun"):
+            track = read_track(moov, box, ts)  # other tracks (timecode, metadata) are dropped
+            if track is not None:
                 tracks.append(track)
     if not any(t.handler == b"vide" for t in tracks):
         raise Unsupported("no video track")

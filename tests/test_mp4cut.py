@@ -4,6 +4,7 @@ and the file must tell the same story as ffmpeg's stream copy of the same range.
 from __future__ import annotations
 
 import shutil
+import struct
 import subprocess
 from pathlib import Path
 
@@ -236,3 +237,25 @@ def test_copy_falls_back_when_the_kernel_cannot(tmp_path: Path, monkeypatch) -> 
     slow = tmp_path / "slow.mov"
     check_cut(UNBOXING, 2.5, 5.0, slow)
     assert slow.read_bytes() == fast.read_bytes()
+
+
+def test_an_edit_list_that_hides_footage_goes_to_ffmpeg(tmp_path: Path) -> None:
+    """A phone's editor may 'trim' by rewriting the edit list only: the cut-away seconds are
+    still in the file. Copying samples by their own times would bring them back, so such a
+    file is left to ffmpeg, which honours the edit list."""
+    cut = tmp_path / "cut.mov"
+    check_cut(UNBOXING, 0.0, 8.0, cut)
+    data = bytearray(cut.read_bytes())
+    movie = mp4cut.read_movie(cut)
+    video_track = movie.video
+    base = data.find(b"moov") - 4  # the track's offsets count from the start of moov
+    elst = data.find(b"elst", base + video_track.trak.start, base + video_track.trak.end)
+    assert elst > 0
+    # version/flags, count, segment duration, then the media time: skip 2 s of the video
+    struct.pack_into(">i", data, elst + 16, 2 * video_track.timescale)
+    edited = tmp_path / "edited.mov"
+    edited.write_bytes(bytes(data))
+    with pytest.raises(mp4cut.Unsupported, match="skips the first 2.0 s"):
+        mp4cut.read_movie(edited)
+    result = video.trim(edited, 0.0, 3.0, tmp_path / "out.mov", record=False)
+    assert result.parameters["method"] == "ffmpeg stream copy"

@@ -11,9 +11,8 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from evidence_tools.errors import EvidenceError, InputFileError
 
@@ -45,8 +44,7 @@ EDITORS = (
 )
 
 
-@dataclass
-class GPS:
+class GPS(NamedTuple):
     lat: float
     lon: float
     alt: float | None = None
@@ -55,35 +53,46 @@ class GPS:
         return {"lat": round(self.lat, 7), "lon": round(self.lon, 7), "alt": self.alt}
 
 
-@dataclass
 class CaptureInfo:
-    file: str
-    kind: str  # photo | video
-    captured_at: dt.datetime | None = None
-    time_source: str = ""
-    zone_assumed: bool = False
-    zone: str = ""  # the zone named when assumed, or the offset when it came with the time
-    is_modification_time: bool = False
-    utc_only: bool = False  # the file gives the instant in UTC but not the local zone
-    make: str = ""
-    model: str = ""
-    software: str = ""
-    gps: GPS | None = None
-    orientation: int | None = None
-    width: int | None = None  # as displayed
-    height: int | None = None
-    stored_width: int | None = None
-    stored_height: int | None = None
-    rotation: int | None = None  # degrees clockwise to display (ExifTool's convention)
-    duration: float | None = None
-    decodable_duration: float | None = None
-    fps: float | None = None
-    video_codec: str = ""
-    audio_codec: str = ""
-    format: str = ""
-    other_times: dict[str, str] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
-    error: str | None = None
+    """What a reader found; every field starts empty. A plain class, not a dataclass: it is
+    on the path of every command, and making a dataclass costs 2 ms at import."""
+
+    def __init__(self, file: str, kind: str, *, error: str | None = None) -> None:
+        self.file = file
+        self.kind = kind  # photo | video
+        self.captured_at: dt.datetime | None = None
+        self.time_source = ""
+        self.zone_assumed = False
+        self.zone = ""  # the zone named when assumed, or the offset when it came with the time
+        self.is_modification_time = False
+        self.utc_only = False  # the file gives the instant in UTC but not the local zone
+        self.make = ""
+        self.model = ""
+        self.software = ""
+        self.gps: GPS | None = None
+        self.orientation: int | None = None
+        self.width: int | None = None  # as displayed
+        self.height: int | None = None
+        self.stored_width: int | None = None
+        self.stored_height: int | None = None
+        self.rotation: int | None = None  # degrees clockwise to display (ExifTool's convention)
+        self.duration: float | None = None
+        self.decodable_duration: float | None = None
+        self.fps: float | None = None
+        self.video_codec = ""
+        self.audio_codec = ""
+        self.format = ""
+        self.other_times: dict[str, str] = {}
+        self.warnings: list[str] = []
+        self.error = error
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CaptureInfo) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+
+    def __repr__(self) -> str:
+        return f"CaptureInfo({self.file!r}, {self.kind!r}, captured_at={self.captured_at!r})"
 
     @property
     def captured_at_utc(self) -> dt.datetime | None:

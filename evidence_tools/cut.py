@@ -15,7 +15,6 @@ import datetime as dt
 import re
 import struct
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -31,20 +30,33 @@ X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv
 AAC = ["-c:a", "aac", "-b:a", "128k"]
 
 
-@dataclass
 class VideoResult:
-    source: Path
-    output: Path
-    operation: str
-    start: float = 0.0  # real start in the source, seconds
-    end: float = 0.0
-    requested_start: float | None = None
-    requested_end: float | None = None
-    first_frame_time: dt.datetime | None = None
-    notes: list[str] = field(default_factory=list)
-    size_bytes: int = 0
-    recorded_in: Path | None = None
-    parameters: dict[str, Any] = field(default_factory=dict)
+    """What a video verb made. A plain class: the trim loads nothing it does not need."""
+
+    def __init__(
+        self,
+        source: Path,
+        output: Path,
+        operation: str,
+        *,
+        start: float = 0.0,  # real start in the source, seconds
+        end: float = 0.0,
+        requested_start: float | None = None,
+        requested_end: float | None = None,
+        first_frame_time: dt.datetime | None = None,
+        notes: list[str] | None = None,
+        size_bytes: int = 0,
+        recorded_in: Path | None = None,
+        parameters: dict[str, Any] | None = None,
+    ) -> None:
+        self.source, self.output, self.operation = source, output, operation
+        self.start, self.end = start, end
+        self.requested_start, self.requested_end = requested_start, requested_end
+        self.first_frame_time = first_frame_time
+        self.notes: list[str] = [] if notes is None else notes
+        self.size_bytes = size_bytes
+        self.recorded_in = recorded_in
+        self.parameters: dict[str, Any] = {} if parameters is None else parameters
 
 
 # --------------------------------------------------------------------------- reading

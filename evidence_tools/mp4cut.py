@@ -25,7 +25,7 @@ from functools import cached_property
 from itertools import accumulate, chain, compress, groupby, repeat
 from operator import add, ne, sub
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 MAX_MOOV = 256 * 1024 * 1024
 PAGE = 4096
@@ -61,11 +61,14 @@ class Unsupported(Exception):
 # --------------------------------------------------------------------------- boxes
 
 
-class Box(NamedTuple):
-    type: bytes
-    start: int  # offset of the box (its size field) in the buffer or file
-    end: int
-    header: int
+class Box:
+    """A box found in a buffer: its type, where it starts (its size field) and ends, and how
+    long its header is. (Plain classes in this module: they load faster than NamedTuples.)"""
+
+    __slots__ = ("type", "start", "end", "header")
+
+    def __init__(self, type: bytes, start: int, end: int, header: int) -> None:  # noqa: A002
+        self.type, self.start, self.end, self.header = type, start, end, header
 
     @property
     def body(self) -> int:
@@ -329,17 +332,26 @@ def _sample_offsets(buf: bytes, tables: dict[bytes, Box], sizes: list[int]) -> l
 # --------------------------------------------------------------------------- the movie
 
 
-class Movie(NamedTuple):
-    path: Path
-    file_size: int
-    ftyp: bytes
-    moov: bytes
-    movie_timescale: int
-    duration: float
-    creation: int  # mvhd creation time, seconds since 1904 (0: not set)
-    tracks: list[Track]
-    keys: dict[str, str]  # QuickTime Keys metadata (moov/meta or moov/udta/meta)
-    has_location: bool
+class Movie:
+    """A file's index: the moov box, its tracks, and the metadata the cut rewrites."""
+
+    def __init__(
+        self,
+        *,
+        path: Path,
+        file_size: int,
+        ftyp: bytes,
+        moov: bytes,
+        movie_timescale: int,
+        duration: float,
+        creation: int,  # mvhd creation time, seconds since 1904 (0: not set)
+        tracks: list[Track],
+        keys: dict[str, str],  # QuickTime Keys metadata (moov/meta or moov/udta/meta)
+        has_location: bool,
+    ) -> None:
+        self.path, self.file_size, self.ftyp, self.moov = path, file_size, ftyp, moov
+        self.movie_timescale, self.duration, self.creation = movie_timescale, duration, creation
+        self.tracks, self.keys, self.has_location = tracks, keys, has_location
 
     @property
     def video(self) -> Track:
@@ -504,21 +516,22 @@ def codec_name(fourcc: bytes) -> str:
 # --------------------------------------------------------------------------- the cut
 
 
-class Span(NamedTuple):
-    """The samples ``first..last`` (inclusive) of a track, and its new edit."""
+class Span:
+    """The samples ``first..last`` (inclusive) of a track, and its new edit: the media time
+    (in the track's timescale) and how many seconds the track plays in the cut."""
 
-    track: Track
-    first: int
-    last: int
-    media_time: int  # the new edit's media time, in the track's timescale
-    seconds: float  # how long the track plays in the cut
+    def __init__(
+        self, track: Track, first: int, last: int, media_time: int, seconds: float
+    ) -> None:
+        self.track, self.first, self.last = track, first, last
+        self.media_time, self.seconds = media_time, seconds
 
 
-class Cut(NamedTuple):
-    movie: Movie
-    start: float  # presentation time of the first kept keyframe
-    end: float
-    spans: list[Span]
+class Cut:
+    """A planned cut: from the presentation time of the first kept keyframe to ``end``."""
+
+    def __init__(self, movie: Movie, start: float, end: float, spans: list[Span]) -> None:
+        self.movie, self.start, self.end, self.spans = movie, start, end, spans
 
 
 def plan(movie: Movie, start: float, end: float) -> Cut:
@@ -563,9 +576,14 @@ def _pack_runs(typ: bytes, runs: list[tuple[int, int]], version: int = 0) -> byt
     return make_full(typ, version, 0, struct.pack(fmt, len(runs), *chain.from_iterable(runs)))
 
 
-class _Layout(NamedTuple):
-    runs: list[tuple[int, int, int]]  # (source start, source end, position in the new mdat)
-    chunks: dict[int, tuple[list[int], list[int]]]  # track id: (chunk positions, samples each)
+class _Layout:
+    """``runs``: (source start, source end, position in the new mdat) of each stretch copied;
+    ``chunks``: for each track id, the new chunk positions and how many samples each holds."""
+
+    def __init__(
+        self, runs: list[tuple[int, int, int]], chunks: dict[int, tuple[list[int], list[int]]]
+    ) -> None:
+        self.runs, self.chunks = runs, chunks
 
 
 def _layout(spans: list[Span], gap: int = 256 * 1024) -> _Layout:

@@ -120,12 +120,9 @@ def test_clock_zone_choices() -> None:
     from evidence_tools.capture import CaptureInfo
     from evidence_tools.case import parse_zone
 
-    utc_only = CaptureInfo(
-        file="a.mp4",
-        kind="video",
-        utc_only=True,
-        time_source="QuickTime CreateDate (mvhd, UTC by the spec)",
-    )
+    utc_only = CaptureInfo(file="a.mp4", kind="video")
+    utc_only.utc_only = True
+    utc_only.time_source = "QuickTime CreateDate (mvhd, UTC by the spec)"
     utc_only.captured_at = dt.datetime(2026, 3, 14, 9, 40, 5, tzinfo=dt.timezone.utc)
     plain = video.stamp_clock(utc_only, 0)
     assert plain.label == "UTC" and plain.text_at(0) == "2026-03-14 09:40:05 UTC"

@@ -11,9 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from evidence_tools.capture import GPS, CaptureInfo, editor_in, parse_offset
 from evidence_tools.errors import InputFileError
@@ -38,26 +37,39 @@ _ISO_DT_RE = re.compile(
 )
 
 
-@dataclass
 class StreamInfo:
-    index: int
-    kind: str
-    detail: str
-    metadata: dict[str, str] = field(default_factory=dict)
-    side_data: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        index: int,
+        kind: str,
+        detail: str,
+        metadata: dict[str, str] | None = None,
+        side_data: list[str] | None = None,
+    ) -> None:
+        self.index, self.kind, self.detail = index, kind, detail
+        self.metadata: dict[str, str] = {} if metadata is None else metadata
+        self.side_data: list[str] = [] if side_data is None else side_data
 
 
-@dataclass
 class ProbeResult:
-    """What ffmpeg said about an input, parsed."""
+    """What ffmpeg said about an input, parsed. (Plain classes here and in ``capture``: a
+    lossless trim loads them, and dataclasses cost it milliseconds at import.)"""
 
-    format_name: str = ""
-    metadata: dict[str, str] = field(default_factory=dict)
-    duration: float | None = None
-    start: float = 0.0
-    streams: list[StreamInfo] = field(default_factory=list)
-    read_until: float | None = None  # the last packet time reached by the copy pass
-    partial: bool = False
+    def __init__(
+        self,
+        format_name: str = "",
+        metadata: dict[str, str] | None = None,
+        duration: float | None = None,
+        start: float = 0.0,
+        streams: list[StreamInfo] | None = None,
+    ) -> None:
+        self.format_name = format_name
+        self.metadata: dict[str, str] = {} if metadata is None else metadata
+        self.duration = duration
+        self.start = start
+        self.streams: list[StreamInfo] = [] if streams is None else streams
+        self.read_until: float | None = None  # the last packet time reached by the copy pass
+        self.partial = False
 
     def first(self, kind: str) -> StreamInfo | None:
         return next((s for s in self.streams if s.kind == kind), None)
@@ -266,8 +278,7 @@ def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
             )
 
 
-@dataclass
-class Packet:
+class Packet(NamedTuple):
     """A video packet: presentation time and duration in seconds from the file's start."""
 
     pts: float

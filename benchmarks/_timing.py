@@ -17,26 +17,29 @@ from pathlib import Path
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
+def run_once(
+    cmd: list[str], cwd: Path | None = None, before: Callable[[], None] | None = None
+) -> float:
+    """Seconds one run of ``cmd`` takes; ``before`` runs untimed ahead of it (e.g. to remove
+    the last run's output, so neither side pays for replacing a file)."""
+    if before is not None:
+        before()
+    start = time.perf_counter()
+    subprocess.run(
+        cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=ENV
+    )
+    return time.perf_counter() - start
+
+
 def timed(
     cmd: list[str],
     repeat: int,
     cwd: Path | None = None,
     before: Callable[[], None] | None = None,
 ) -> float:
-    """Median seconds of ``cmd``; ``before`` runs untimed ahead of each run (e.g. to remove
-    the last run's output, so neither side pays for replacing a file)."""
-
-    def once() -> float:
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        subprocess.run(
-            cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=ENV
-        )
-        return time.perf_counter() - start
-
-    once()  # warm-up: caches, page cache
-    return statistics.median(once() for _ in range(repeat))
+    """Median seconds of ``cmd``, after a warm-up run (caches, page cache)."""
+    run_once(cmd, cwd, before)
+    return statistics.median(run_once(cmd, cwd, before) for _ in range(repeat))
 
 
 def compared(
@@ -56,23 +59,13 @@ def compared(
     The ratio of the fastest runs is the other usual estimate (timeit's advice: the slower
     runs measure other processes, not the command).
     """
-
-    def once(cmd: list[str]) -> float:
-        if before is not None:
-            before()
-        start = time.perf_counter()
-        subprocess.run(
-            cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=ENV
-        )
-        return time.perf_counter() - start
-
-    once(ours)  # warm-up: caches, page cache
-    once(reference)
+    run_once(ours, cwd, before)  # warm-up: caches, page cache
+    run_once(reference, cwd, before)
     a: list[float] = []
     b: list[float] = []
     for _ in range(repeat):
-        a.append(once(ours))
-        b.append(once(reference))
+        a.append(run_once(ours, cwd, before))
+        b.append(run_once(reference, cwd, before))
     ratio = statistics.median(x / y for x, y in zip(a, b, strict=True))
     return statistics.median(a), statistics.median(b), ratio, min(a) / min(b)
 

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import compared, timed, user_install  # noqa: E402
+from _timing import compared, user_install  # noqa: E402
 
 from evidence_tools.ffmpeg import ffmpeg_exe  # noqa: E402
 from evidence_tools.resources import font_path  # noqa: E402
@@ -89,9 +89,9 @@ def main() -> None:
         if args.skip_stamp:
             return
         s, e = a, a + args.stamp_seconds
-        ours = timed([evidence, "video", "stamp", str(src), "--start", f"{s}", "--end", f"{e}",
-                      "--caption", "Order 8123456789012345", "--tz", "+03:00",
-                      "-o", str(tmp / "ours_st.mp4"), "--force"], args.repeat)  # fmt: skip
+        stamp = [evidence, "video", "stamp", str(src), "--start", f"{s}", "--end", f"{e}",
+                 "--caption", "Order 8123456789012345", "--tz", "+03:00",
+                 "-o", str(tmp / "ours_st.mp4"), "--force"]  # fmt: skip
         shutil.copy(font_path(bold=True), tmp / "font.ttf")
         (tmp / "clock.txt").write_text(
             "%{pts:gmtime:1795453080.000:%Y-%m-%d %H\\:%M\\:%S} +03:00", encoding="utf-8"
@@ -106,14 +106,14 @@ def main() -> None:
             f"drawtext={common}:textfile=cap.txt:expansion=none:fontsize=48:x=32:y=h-32-154,"
             "format=yuv420p"
         )
-        raw = timed([ff, "-y", "-loglevel", "error", "-ss", f"{s}", "-i", str(src), "-t",
+        raw_stamp = [ff, "-y", "-loglevel", "error", "-ss", f"{s}", "-i", str(src), "-t",
                      f"{e - s}", "-map", "0:v:0", "-map", "0:a?", "-vf", vf, "-c:v", "libx264",
                      "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-c:a", "aac",
-                     "-b:a", "128k", "-movflags", "+faststart", str(tmp / "raw_st.mp4")],
-                    args.repeat, cwd=tmp)  # fmt: skip
+                     "-b:a", "128k", "-movflags", "+faststart", str(tmp / "raw_st.mp4")]  # fmt: skip
+        ours, raw, ratio, best = compared(stamp, raw_stamp, args.repeat, cwd=tmp)
         print(
-            f"trim + stamp   ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio {ours / raw:.2f}"
-            " (goal <= 1.1)"
+            f"trim + stamp   ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio {ratio:.2f}"
+            f" (fastest runs {best:.2f}; goal <= 1.1)"
         )
 
 

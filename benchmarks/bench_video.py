@@ -109,7 +109,8 @@ def main() -> None:
         raw_stamp = [ff, "-y", "-loglevel", "error", "-ss", f"{s}", "-i", str(src), "-t",
                      f"{e - s}", "-map", "0:v:0", "-map", "0:a?", "-vf", vf, "-c:v", "libx264",
                      "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p", "-c:a", "aac",
-                     "-b:a", "128k", "-movflags", "+faststart", str(tmp / "raw_st.mp4")]  # fmt: skip
+                     "-b:a", "128k", "-movflags", "+faststart",
+                     str(tmp / "raw_st.mp4")]  # fmt: skip
         ours, raw, ratio, best = compared(stamp, raw_stamp, args.repeat, cwd=tmp)
         print(
             f"trim + stamp   ours {ours:.2f} s  raw ffmpeg {raw:.2f} s  ratio {ratio:.2f}"

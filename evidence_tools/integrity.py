@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from evidence_tools import __version__
-from evidence_tools.case import EXPORTS, ORIGINALS
 from evidence_tools.errors import CaseError
 from evidence_tools.fsutil import sha256_file, write_text_atomic
+from evidence_tools.layout import EXPORTS, ORIGINALS
 
 MANIFEST = "manifest.json"
 FORMAT = "evidence-tools manifest"

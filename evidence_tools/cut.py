@@ -22,6 +22,7 @@ from evidence_tools.capture import CaptureInfo, read_capture
 from evidence_tools.errors import ExternalToolError, InputFileError, OutputError, UsageError
 from evidence_tools.ffmpeg import ffmpeg_version, run_ffmpeg
 from evidence_tools.fsutil import atomic_output
+from evidence_tools.mp4cut import keys_date
 from evidence_tools.timecode import format_timecode
 
 Progress = Callable[[float], None]
@@ -196,11 +197,6 @@ def _mvhd_text(when: dt.datetime) -> str:
     return utc.strftime("%Y-%m-%dT%H:%M:%S.%f") + "Z"
 
 
-def _keys_text(when: dt.datetime) -> str:
-    # Apple writes 2026-03-14T10:26:53+0100
-    return when.strftime("%Y-%m-%dT%H:%M:%S%z")
-
-
 def metadata_args(
     info: CaptureInfo,
     shift: float,
@@ -218,7 +214,7 @@ def metadata_args(
         args += ["-metadata", f"creation_time={_mvhd_text(when)}"]
         args += ["-metadata:s:v", f"creation_time={_mvhd_text(when)}"]
         if info.time_source.startswith("QuickTime Keys") or first_frame is not None:
-            args += ["-metadata", f"com.apple.quicktime.creationdate={_keys_text(when)}"]
+            args += ["-metadata", f"com.apple.quicktime.creationdate={keys_date(when)}"]
     if not keep_gps:
         for key in LOCATION_KEYS:
             args += ["-metadata", f"{key}="]
@@ -258,8 +254,14 @@ def record_result(
         sources=[result.source],
         operation=result.operation,
         parameters=parameters,
-        tools=(lambda: {"ffmpeg": ffmpeg_version()}) if ffmpeg_used else None,
+        tools=ffmpeg_tools if ffmpeg_used else None,
     )
+
+
+def ffmpeg_tools() -> dict[str, str]:
+    """The tools entry of a file ffmpeg made; passed uncalled to ``record_output``, so the
+    version probe (an ffmpeg process) only runs when a case records the file."""
+    return {"ffmpeg": ffmpeg_version()}
 
 
 # --------------------------------------------------------------------------- trim

@@ -795,6 +795,12 @@ def _udta(buf: bytes, udta: Box, keys_text: str | None, keep_gps: bool) -> bytes
     return make_box(b"udta", b"".join(parts))
 
 
+def keys_date(when: dt.datetime) -> str:
+    """A time as Apple writes Keys CreationDate (``2026-03-14T10:26:53+0100``): the one
+    spelling for this cutter and for ffmpeg's ``-metadata`` in the other video verbs."""
+    return when.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+
 def build_moov(cut: Cut, layout: _Layout, data_start: int, wide: bool,
                when: dt.datetime | None, keep_gps: bool,
                cache: dict[Any, bytes] | None = None) -> bytes:  # fmt: skip
@@ -807,7 +813,7 @@ def build_moov(cut: Cut, layout: _Layout, data_start: int, wide: bool,
     keys_text = None
     if when is not None:
         mac = int((when.astimezone(dt.timezone.utc) - EPOCH_1904).total_seconds() // 1)
-        keys_text = when.strftime("%Y-%m-%dT%H:%M:%S%z")
+        keys_text = keys_date(when)
     longest = max(s.seconds for s in cut.spans)
     out = []
     for box in iter_boxes(buf, root.body, root.end):

@@ -21,6 +21,7 @@ from evidence_tools.cut import (  # noqa: F401  (re-exported: the video API in o
     VideoResult,
     clamp_range,
     default_output,
+    ffmpeg_tools,
     first_frame_time,
     keyframe_at_or_before,
     keyframe_times,
@@ -31,7 +32,7 @@ from evidence_tools.cut import (  # noqa: F401  (re-exported: the video API in o
     usable_duration,
 )
 from evidence_tools.errors import InputFileError, OutputError, UsageError
-from evidence_tools.ffmpeg import ffmpeg_version, run_ffmpeg
+from evidence_tools.ffmpeg import run_ffmpeg
 from evidence_tools.fsutil import atomic_output
 from evidence_tools.timecode import format_timecode
 
@@ -484,7 +485,7 @@ def frames(
                     "wall_clock": when.isoformat() if when else None,
                     "redact": [r.spec() for r in active],
                 },
-                tools={"ffmpeg": ffmpeg_version()},
+                tools=ffmpeg_tools,
             )
     return stills
 
@@ -570,7 +571,7 @@ def contact_sheet(
                 "times": [round(t, 3) for t in times],
                 "redact": [r.spec() for r in regions],
             },
-            tools={"ffmpeg": ffmpeg_version()},
+            tools=ffmpeg_tools,
         )
     return out
 

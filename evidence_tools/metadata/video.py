@@ -12,16 +12,12 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from evidence_tools.capture import GPS, CaptureInfo, editor_in, parse_offset
 from evidence_tools.errors import InputFileError
 from evidence_tools.ffmpeg import read_ffmpeg
-
-if TYPE_CHECKING:
-    from evidence_tools.mp4cut import Movie
-
-KEYS_CREATIONDATE = "com.apple.quicktime.creationdate"
+from evidence_tools.mp4cut import EPOCH_1904, KEYS_CREATIONDATE, Movie, codec_name, rotation
 
 # Patterns only the ffmpeg text parser needs stay strings (re caches them once compiled):
 # a lossless trim reads the MP4 index instead and should not pay for compiling them.
@@ -385,8 +381,6 @@ def probe_video(path: Path, *, timeout: float = 300) -> ProbeResult:
 def probe_from_movie(movie: Movie) -> ProbeResult:
     """The description ffmpeg would print of an MP4/MOV file, made from its index alone (no
     process): ``interpret`` then reads it exactly as it reads ffmpeg's."""
-    from evidence_tools.mp4cut import EPOCH_1904, codec_name, rotation
-
     video = movie.video
     seconds = sum(video.durations) / video.timescale
     fps = f"{len(video.sizes) / seconds:.2f}".rstrip("0").rstrip(".") if seconds else "0"

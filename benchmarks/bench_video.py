@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import compared, user_install  # noqa: E402
 
-from evidence_tools.ffmpeg import ffmpeg_exe  # noqa: E402
-from evidence_tools.resources import font_path  # noqa: E402
+from evidence_tools.ffmpeg.runner import ffmpeg_exe  # noqa: E402
+from evidence_tools.images import font_path  # noqa: E402
 
 
 def main() -> None:

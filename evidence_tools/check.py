@@ -13,11 +13,16 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence_tools.capture import CaptureInfo, kind_for, read_capture_safe
-from evidence_tools.case import Case, EvidenceItem, load_case
-from evidence_tools.dossier.text import long_date
-from evidence_tools.integrity import verify_case
+from evidence_tools.case.loader import load_case
+from evidence_tools.case.manifest import verify_case
+from evidence_tools.case.model import Case, EvidenceItem
+from evidence_tools.case.validate import exhibit_problems
+from evidence_tools.errors import CaseError
+from evidence_tools.metadata.model import CaptureInfo, kind_for
+from evidence_tools.metadata.read import read_capture_safe
 from evidence_tools.platforms import Platform, deadline, platform
+from evidence_tools.rules import time_problems
+from evidence_tools.timecode import long_date
 
 # what an exhibit shows, from `shows = [...]` in case.toml or from words in its caption
 SHOWS_WORDS: dict[str, tuple[str, ...]] = {
@@ -72,57 +77,12 @@ class CheckReport:
 
 
 def shows(item: EvidenceItem, what: str) -> bool:
-    declared = item.extra.get("shows")
-    if isinstance(declared, str):
-        declared = [declared]
-    if isinstance(declared, list) and what in declared:
+    """Whether the exhibit shows ``what``: declared in ``shows = [...]`` or named in its
+    caption."""
+    if what in item.shows:
         return True
     caption = item.caption.lower()
     return any(re.search(rf"\b{re.escape(w)}\b", caption) for w in SHOWS_WORDS[what])
-
-
-@dataclass
-class TimeProblem:
-    severity: str
-    flag: str  # a few words, for the dossier's time line
-    message: str
-    fix: str
-
-
-def time_problems(
-    kind: str,
-    when: dt.datetime,
-    zone: dt.tzinfo | None,
-    placed: dt.date | None,
-    delivered: dt.date | None,
-    today: dt.date,
-) -> tuple[dt.date, list[TimeProblem]]:
-    """The local day of a capture time and what is wrong with it against the order's dates.
-
-    One rule for ``evidence check`` and the dossier's time line.
-    """
-    local = when.astimezone(zone) if (when.tzinfo is not None and zone is not None) else when
-    day = local.date()
-    out = []
-    if placed and day < placed:
-        out.append(TimeProblem(
-            "error", "recorded before the order was placed",
-            f"taken on {long_date(day)}, before the order was placed ({long_date(placed)})",
-            "check the file: an arbiter will reject it",
-        ))  # fmt: skip
-    elif kind == "video" and delivered and day < delivered:
-        out.append(TimeProblem(
-            "warning", "recorded before the delivery date",
-            f"the video was recorded on {long_date(day)}, before the recorded delivery date "
-            f"({long_date(delivered)})",
-            "check the delivery date in case.toml",
-        ))  # fmt: skip
-    if day > today:
-        out.append(TimeProblem(
-            "error", "dated in the future", f"dated {long_date(day)}, in the future",
-            "the camera's clock was wrong: say so in the caption",
-        ))  # fmt: skip
-    return day, out
 
 
 # --------------------------------------------------------------------------- the checks
@@ -342,6 +302,20 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
             )
 
 
+def _against_files(case: Case, report: CheckReport, infos: dict[str, CaptureInfo]) -> None:
+    """What the dossier would refuse once it reads the files, in the words it would use."""
+    for item in case.evidence:
+        info = infos.get(item.file)
+        if info is None:
+            continue
+        for problem in exhibit_problems(case, item, info):
+            if isinstance(problem, CaseError) and problem.line:
+                subject = f"{problem.path.name if problem.path else 'case.toml'}:{problem.line}"
+            else:
+                subject = item.file
+            report.add("error", problem.message, problem.hint, subject)
+
+
 def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -> None:
     order = case.order
     last, counted_from = deadline(
@@ -452,6 +426,7 @@ def check_case(
         if path.is_file() and kind_for(path) is not None:
             infos[item.file] = read_capture_safe(path, zone=case.zone(), zone_name=case.timezone)
     _times(case, report, infos, today)
+    _against_files(case, report, infos)
     _deadline(case, plat, report, today)
     _uploads(case, plat, report)
     order = {"error": 0, "warning": 1, "info": 2}

@@ -16,11 +16,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence_tools.case import load_case
+from evidence_tools.case.loader import load_case
+from evidence_tools.case.manifest import record_output
+from evidence_tools.dossier.build import build_dossier
 from evidence_tools.dossier.exhibits import Builder, Exhibit
+from evidence_tools.dossier.text import ExhibitFacts, message
 from evidence_tools.errors import OutputError, UsageError
 from evidence_tools.fsutil import atomic_output, write_text_atomic
+from evidence_tools.images import open_upright, output_exif
+from evidence_tools.metadata.read import read_capture
 from evidence_tools.platforms import Platform, platform
+from evidence_tools.video.fit import fit
 
 QUALITIES = (90, 82, 74)
 
@@ -52,8 +58,6 @@ def shrink_photo(src: Path, dest: Path, max_bytes: int, *, force: bool = True) -
     GPS is dropped; the capture time stays. Returns the size written.
     """
     from PIL import Image
-
-    from evidence_tools.annotate import open_upright, output_exif
 
     image, info = open_upright(src)
     exif = output_exif(info["exif"], keep_gps=False)
@@ -100,6 +104,123 @@ def _slug(text: str, limit: int = 40) -> str:
     return keep.strip("-")[:limit].strip("-") or "file"
 
 
+class _Planned:
+    """One file to upload: which exhibit, what kind, made from which file, said how."""
+
+    def __init__(self, exhibit: Exhibit, kind: str, source: Path, caption: str) -> None:
+        self.exhibit, self.kind, self.source, self.caption = exhibit, kind, source, caption
+
+
+def _plan(exhibits: list[Exhibit], plat: Platform, result: ExportResult) -> list[_Planned]:
+    """What goes up for each exhibit: the photo, the viewing copy of a video (or its stills
+    where the platform takes no video), a document the platform takes."""
+    planned = []
+    for ex in exhibits:
+        if ex.kind == "photo":
+            planned.append(_Planned(ex, "photo", ex.images[0].path, ex.caption))
+        elif ex.kind == "video" and plat.takes_video:
+            shown = next((p for p in ex.derived if p.suffix.lower() in (".mp4", ".mov")), None)
+            planned.append(_Planned(ex, "video", shown or ex.original, ex.caption))
+        elif ex.kind == "video":
+            for image in ex.images:
+                note = f"{ex.caption}: still" + (
+                    f" \u2014 {image.caption}" if image.caption else ""
+                )
+                planned.append(_Planned(ex, "still", image.path, note))
+        elif ex.original.suffix.lower().lstrip(".") in plat.file_types:
+            planned.append(_Planned(ex, "document", ex.original, ex.caption))
+        else:
+            result.warnings.append(
+                f"exhibit {ex.number} ({ex.original.name}) is a "
+                f"{ex.original.suffix.lower()} file, which {plat.name} does not take; it is "
+                "described in the dossier"
+            )
+    return planned
+
+
+def _photo_budget(planned: list[_Planned], plat: Platform, file_limit: int, dossier_size: int,
+                  folder: Path) -> int:  # fmt: skip
+    """Bytes each picture may take: the per-file limit, or its share of a total limit."""
+    images = [p for p in planned if p.kind in ("photo", "still")]
+    if not plat.total_limit_mb or not images:
+        return file_limit
+    room = plat.total_limit_mb * 1_000_000 * 0.97 - dossier_size
+    room -= sum(p.source.stat().st_size for p in planned if p.kind == "document")
+    budget = int(min(file_limit, room / len(images)))
+    if budget < 150_000:
+        raise OutputError(
+            f"{len(images)} pictures cannot fit in {plat.name}'s "
+            f"{plat.total_limit_mb:g} MB together",
+            path=folder,
+            hint="leave some exhibits out of case.toml",
+        )
+    return budget
+
+
+class _Placer:
+    """Writes the upload folder's files, each recorded in the manifest; a file there that
+    evidence-tools did not make is never replaced without --force."""
+
+    def __init__(self, builder: Builder, folder: Path, plat: Platform) -> None:
+        self.builder, self.folder, self.plat = builder, folder, plat
+
+    def target(self, name: str) -> Path:
+        path = self.folder / name
+        if path.exists() and not self.builder.may_replace(path):
+            raise OutputError(
+                "exists and was not made by evidence-tools", path=path, hint="add --force"
+            )
+        return path
+
+    def copy(self, source: Path, dest: Path) -> int:
+        with atomic_output(dest, force=True, sources=[source]) as tmp:
+            shutil.copyfile(source, tmp)
+        record_output(dest, sources=[source], operation="placed",
+                      parameters={"platform": self.plat.key})  # fmt: skip
+        return dest.stat().st_size
+
+    def picture(self, source: Path, dest: Path, budget: int) -> int:
+        size = shrink_photo(source, dest, budget)
+        record_output(dest, sources=[source], operation="resized",
+                      parameters={"platform": self.plat.key, "max_bytes": budget,
+                                  "gps": "removed"})  # fmt: skip
+        return size
+
+    def video(self, source: Path, dest: Path, exhibit: Exhibit, limit: int) -> int:
+        if _ready_video(source, exhibit, limit):
+            # already H.264 MP4 under the limit, without GPS: re-encoding would only lose
+            return self.copy(source, dest)
+        return fit(source, limit / 1_000_000, dest, force=True).size_bytes
+
+    def text(self, name: str, text: str, parameters: dict[str, Any], case_toml: Path) -> Path:
+        path = self.target(name)
+        write_text_atomic(path, text, force=True)
+        record_output(path, sources=[case_toml], operation="created",
+                      parameters={"platform": self.plat.key, **parameters})  # fmt: skip
+        return path
+
+
+def _place(placer: _Placer, planned: list[_Planned], budget: int, video_limit: int,
+           file_limit: int, result: ExportResult, say: Callable[[str], None]) -> None:  # fmt: skip
+    for position, item in enumerate(planned, start=1):
+        ex, source = item.exhibit, item.source
+        stem = f"{position:02d}_exhibit-{ex.number}_{_slug(ex.original.stem)}"
+        if item.kind in ("photo", "still"):
+            dest = placer.target(f"{stem}.jpg")
+            say(f"photo {dest.name}")
+            size = placer.picture(source, dest, budget)
+        elif item.kind == "video":
+            dest = placer.target(f"{stem}.mp4")
+            say(f"video {dest.name}")
+            size = placer.video(source, dest, ex, video_limit)
+        else:
+            dest = placer.target(f"{stem}{source.suffix.lower()}")
+            if source.stat().st_size > file_limit:
+                result.warnings.append(f"{source.name} is over {placer.plat.name}'s per-file limit")
+            size = placer.copy(source, dest)
+        result.uploads.append(Upload(dest, f"Exhibit {ex.number}: {item.caption}", size))
+
+
 def export_case(
     case_dir: str | Path,
     platform_key: str | None = None,
@@ -109,12 +230,8 @@ def export_case(
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ExportResult:
-    """Make the upload folder for ``platform_key`` (default: the case's platform)."""
-    from evidence_tools import video
-    from evidence_tools.dossier.build import build_dossier
-    from evidence_tools.dossier.text import ExhibitFacts, message
-    from evidence_tools.integrity import record_output
-
+    """Make the upload folder for ``platform_key`` (default: the case's platform): plan what
+    goes up, place the files within the limits, then write the texts."""
     case = load_case(case_dir)
     plat = platform(platform_key or case.platform, case.platform_overrides)
     if plat.key == "other":
@@ -124,7 +241,6 @@ def export_case(
         )
     folder = Path(output) if output is not None else case.exports / f"upload-{plat.key}"
     folder.mkdir(parents=True, exist_ok=True)
-    builder = Builder(case, force=force)
     file_limit = int((plat.file_limit_mb or 10.0) * 1_000_000)
     video_limit = int((plat.video_limit_mb or plat.file_limit_mb or 50.0) * 1_000_000)
 
@@ -137,114 +253,27 @@ def export_case(
         case.root, max_mb=min(10.0, file_limit / 1e6 * 0.98), force=force, today=today
     )
     result = ExportResult(folder=folder, platform=plat, warnings=list(dossier.warnings))
-    exhibits: list[Exhibit] = [ex for ex in dossier.exhibits if not ex.error]
-    # plan: what goes up for each exhibit
-    planned: list[tuple[Exhibit, str, Path, str]] = []  # exhibit, kind, source, caption
-    for ex in exhibits:
-        if ex.kind == "photo":
-            planned.append((ex, "photo", ex.images[0].path, ex.caption))
-        elif ex.kind == "video" and plat.takes_video:
-            shown = next((p for p in ex.derived if p.suffix.lower() in (".mp4", ".mov")), None)
-            planned.append((ex, "video", shown or ex.original, ex.caption))
-        elif ex.kind == "video":
-            for image in ex.images:
-                note = f"{ex.caption}: still" + (
-                    f" \u2014 {image.caption}" if image.caption else ""
-                )
-                planned.append((ex, "still", image.path, note))
-        else:
-            suffix = ex.original.suffix.lower().lstrip(".")
-            if suffix in plat.file_types:
-                planned.append((ex, "document", ex.original, ex.caption))
-            else:
-                result.warnings.append(
-                    f"exhibit {ex.number} ({ex.original.name}) is a .{suffix} file, which "
-                    f"{plat.name} does not take; it is described in the dossier"
-                )
-    images = [p for p in planned if p[1] in ("photo", "still")]
-    photo_budget = file_limit
-    if plat.total_limit_mb:
-        room = plat.total_limit_mb * 1_000_000 * 0.97 - dossier.size_bytes
-        room -= sum(p[2].stat().st_size for p in planned if p[1] == "document")
-        if images:
-            photo_budget = int(min(file_limit, room / len(images)))
-        if photo_budget < 150_000 and images:
-            raise OutputError(
-                f"{len(images)} pictures cannot fit in {plat.name}'s "
-                f"{plat.total_limit_mb:g} MB together",
-                path=folder,
-                hint="leave some exhibits out of case.toml",
-            )
-
-    def target(name: str) -> Path:
-        path = folder / name
-        if path.exists() and not builder.may_replace(path):
-            raise OutputError(
-                "exists and was not made by evidence-tools", path=path, hint="add --force"
-            )
-        return path
-
-    for position, (ex, kind, source, caption) in enumerate(planned, start=1):
-        stem = f"{position:02d}_exhibit-{ex.number}_{_slug(ex.original.stem)}"
-        if kind in ("photo", "still"):
-            dest = target(f"{stem}.jpg")
-            say(f"photo {dest.name}")
-            size = shrink_photo(source, dest, photo_budget)
-            record_output(dest, sources=[source], operation="resized",
-                          parameters={"platform": plat.key, "max_bytes": photo_budget,
-                                      "gps": "removed"})  # fmt: skip
-        elif kind == "video":
-            dest = target(f"{stem}.mp4")
-            say(f"video {dest.name}")
-            if _ready_video(source, ex, video_limit):
-                # already H.264 MP4 under the limit, without GPS: re-encoding would only lose
-                with atomic_output(dest, force=True, sources=[source]) as tmp:
-                    shutil.copyfile(source, tmp)
-                record_output(dest, sources=[source], operation="placed",
-                              parameters={"platform": plat.key})  # fmt: skip
-                size = dest.stat().st_size
-            else:
-                fitted = video.fit(source, video_limit / 1_000_000, dest, force=True)
-                size = fitted.size_bytes
-        else:
-            dest = target(f"{stem}{source.suffix.lower()}")
-            if source.stat().st_size > file_limit:
-                result.warnings.append(f"{source.name} is over {plat.name}'s per-file limit")
-            with atomic_output(dest, force=True, sources=[source]) as tmp:
-                shutil.copyfile(source, tmp)
-            size = dest.stat().st_size
-            record_output(dest, sources=[source], operation="placed",
-                          parameters={"platform": plat.key})  # fmt: skip
-        result.uploads.append(Upload(dest, f"Exhibit {ex.number}: {caption}", size))
-    pdf = target("dossier.pdf")
-    with atomic_output(pdf, force=True, sources=[dossier.pdf]) as tmp:
-        shutil.copyfile(dossier.pdf, tmp)
-    record_output(pdf, sources=[dossier.pdf], operation="placed", parameters={"platform": plat.key})
+    exhibits = [ex for ex in dossier.exhibits if not ex.error]
+    planned = _plan(exhibits, plat, result)
+    budget = _photo_budget(planned, plat, file_limit, dossier.size_bytes, folder)
+    placer = _Placer(Builder(case, force=force), folder, plat)
+    _place(placer, planned, budget, video_limit, file_limit, result, say)
+    pdf = placer.target("dossier.pdf")
+    size = placer.copy(dossier.pdf, pdf)
     if "pdf" in plat.file_types:
-        result.uploads.insert(0, Upload(pdf, "The evidence dossier (PDF)", pdf.stat().st_size))
+        result.uploads.insert(0, Upload(pdf, "The evidence dossier (PDF)", size))
     else:
         result.aside.append(pdf)
     facts = [
-        ExhibitFacts(
-            ex.number,
-            ex.kind,
-            ex.item.caption,
-            ex.item.defects,
-            ex.info.captured_at if ex.info else None,
-        )  # fmt: skip
+        ExhibitFacts(ex.number, ex.kind, ex.item.caption, ex.item.defects,
+                     ex.info.captured_at if ex.info else None)
         for ex in exhibits
-    ]
+    ]  # fmt: skip
     text = message(case, facts, limit=plat.message_limit)
-    msg = target("message.txt")
-    write_text_atomic(msg, text, force=True)
-    record_output(msg, sources=[case.toml_path], operation="created",
-                  parameters={"platform": plat.key, "limit": plat.message_limit})  # fmt: skip
+    placer.text("message.txt", text, {"limit": plat.message_limit}, case.toml_path)
     result.message_chars = len(text.strip())
     _check_limits(result, plat, file_limit, video_limit)
-    upload = target("UPLOAD.txt")
-    write_text_atomic(upload, upload_text(result, case.order.number), force=True)
-    record_output(upload, sources=[case.toml_path], operation="created",
-                  parameters={"platform": plat.key})  # fmt: skip
+    placer.text("UPLOAD.txt", upload_text(result, case.order.number), {}, case.toml_path)
     return result
 
 
@@ -253,8 +282,6 @@ def _ready_video(source: Path, exhibit: Exhibit, limit: int) -> bool:
         return False
     if source == exhibit.original:
         return False  # an original keeps its GPS position: make a copy without it
-    from evidence_tools.capture import read_capture
-
     info = read_capture(source)
     return info.video_codec == "h264" and info.audio_codec in ("aac", "") and info.gps is None
 

@@ -1,7 +1,9 @@
-"""Positions in a video: ``SS[.ms]``, ``MM:SS[.ms]`` or ``HH:MM:SS[.ms]``."""
+"""Times as people write them: positions in a video (``SS[.ms]``, ``MM:SS[.ms]`` or
+``HH:MM:SS[.ms]``) and calendar dates that no reader can misread."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from evidence_tools.errors import UsageError
@@ -39,3 +41,8 @@ def format_timecode(seconds: float) -> str:
     if hours:
         return f"{hours}:{minutes:02d}:{secs:02d}.{ms:03d}"
     return f"{minutes}:{secs:02d}.{ms:03d}"
+
+
+def long_date(day: dt.date | dt.datetime) -> str:
+    """20 November 2026: no day-month order to misread."""
+    return f"{day.day} {day:%B %Y}"

@@ -24,8 +24,8 @@ from PIL import Image, ImageDraw, ImageFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from evidence_tools.ffmpeg import ffmpeg_exe  # noqa: E402
-from evidence_tools.resources import font_path  # noqa: E402
+from evidence_tools.ffmpeg.runner import ffmpeg_exe  # noqa: E402
+from evidence_tools.images import font_path  # noqa: E402
 
 CASE = ROOT / "samples" / "case"
 ORDER = "8123456789012345"
@@ -385,7 +385,7 @@ def main() -> None:
     (CASE / "originals").mkdir()
     (CASE / "exports").mkdir()
     # Bring the files in the way a user would, so the manifest is the real thing.
-    from evidence_tools.intake import add_files
+    from evidence_tools.case.intake import add_files
 
     names = ["unboxing.mov", "parcel_label.jpg", "crack_closeup.jpg", "case_back.heic"]
     for result in add_files(CASE, [staging / n for n in names]):

@@ -8,14 +8,11 @@ import pytest
 from conftest import SAMPLE_CASE, run
 from PIL import Image, ImageChops, ImageStat
 
-from evidence_tools.annotate import (
-    REDACT_FILL,
-    annotate_photo,
-    parse_shape_arg,
-    shapes_from_specs,
-)
-from evidence_tools.capture import read_capture
 from evidence_tools.errors import InputFileError, OutputExistsError, UsageError
+from evidence_tools.metadata.read import read_capture
+from evidence_tools.photo.annotate import annotate_photo
+from evidence_tools.photo.draw import REDACT_FILL
+from evidence_tools.rules import shape_from_arg, shape_from_spec
 
 RED = (232, 32, 42)
 
@@ -25,7 +22,7 @@ def near(pixel, color, tol=40) -> bool:
 
 
 def box(x, y, w, h, label=""):
-    return parse_shape_arg("box", f"{x},{y},{w},{h}" + (f",{label}" if label else ""), 1)
+    return shape_from_arg("box", f"{x},{y},{w},{h}" + (f",{label}" if label else ""), 1)
 
 
 def orientation_files(corpus: Path) -> list[Path]:
@@ -81,12 +78,12 @@ def test_redaction_is_solid(tmp_path: Path) -> None:
     src = tmp_path / "label.png"
     Image.effect_noise((400, 300), 80).convert("RGB").save(src)
     out = tmp_path / "out.png"
-    annotate_photo(src, [parse_shape_arg("redact", "0.25,0.25,0.5,0.5", 1)], out, record=False)
+    annotate_photo(src, [shape_from_arg("redact", "0.25,0.25,0.5,0.5", 1)], out, record=False)
     img = Image.open(out).convert("RGB")
     assert set(img.crop((100, 75, 300, 225)).getdata()) == {REDACT_FILL}
     assert img.getpixel((99, 74)) != REDACT_FILL or img.getpixel((98, 70)) != REDACT_FILL
     jpeg = tmp_path / "out.jpg"
-    annotate_photo(src, [parse_shape_arg("redact", "0.25,0.25,0.5,0.5", 1)], jpeg, record=False)
+    annotate_photo(src, [shape_from_arg("redact", "0.25,0.25,0.5,0.5", 1)], jpeg, record=False)
     inner = Image.open(jpeg).convert("RGB").crop((110, 85, 290, 215))
     assert max(max(p) for p in inner.getdata()) < 12  # JPEG keeps it black, bar ringing
 
@@ -96,8 +93,8 @@ def test_magnified_inset_is_cut_from_the_redacted_picture(tmp_path: Path) -> Non
     Image.new("RGB", (400, 300), (0, 200, 0)).save(src)
     out = tmp_path / "out.png"
     shapes = [
-        parse_shape_arg("redact", "0.25,0.25,0.5,0.5", 1),
-        parse_shape_arg("magnify", "0.35,0.35,0.1,0.1", 2),
+        shape_from_arg("redact", "0.25,0.25,0.5,0.5", 1),
+        shape_from_arg("magnify", "0.35,0.35,0.1,0.1", 2),
     ]
     annotate_photo(src, shapes, out, record=False)
     img = Image.open(out).convert("RGB")
@@ -145,13 +142,19 @@ def test_sample_orientation6_photo(tmp_path: Path) -> None:
 
 
 def test_broken_photos_fail_cleanly(corpus: Path, tmp_path: Path) -> None:
+    """Each damaged file (their metadata is broken; most pictures still decode) either fails
+    with our error naming it and leaves no output, or gives a whole, readable picture."""
     for src in sorted((corpus / "photos" / "broken").iterdir()):
+        out = tmp_path / f"{src.stem}.jpg"
         try:
-            annotate_photo(
-                src, [box(0.1, 0.1, 0.2, 0.2)], tmp_path / f"{src.stem}.jpg", record=False
-            )
+            result = annotate_photo(src, [box(0.1, 0.1, 0.2, 0.2)], out, record=False)
         except InputFileError as exc:
             assert src.name in exc.one_line()
+            assert not out.exists()
+        else:
+            with Image.open(out) as made:
+                made.load()
+                assert made.size == result.size
 
 
 def test_truncated_and_non_image(tmp_path: Path) -> None:
@@ -189,24 +192,25 @@ def test_decompression_bomb_is_refused(tmp_path: Path, monkeypatch) -> None:
 def test_bad_shapes_name_the_shape_and_number(tmp_path: Path, kind, text, message) -> None:
     src = tmp_path / "p.png"
     Image.new("RGB", (400, 300), "white").save(src)
+    # fractions are refused as soon as they are read; pixels once the photo's size is known
     with pytest.raises(UsageError, match=message) as info:
-        annotate_photo(src, [parse_shape_arg(kind, text, 1)], tmp_path / "o.png", record=False)
+        annotate_photo(src, [shape_from_arg(kind, text, 1)], tmp_path / "o.png", record=False)
     assert f"{kind} (shape 1)" in info.value.one_line()
+    assert not (tmp_path / "o.png").exists()
 
 
 def test_shape_arg_parsing() -> None:
-    s = parse_shape_arg("box", "0.1,0.2,0.3,0.4,Crack, left side", 3)
+    s = shape_from_arg("box", "0.1,0.2,0.3,0.4,Crack, left side", 3)
     assert s.label == "Crack, left side" and s.number == 3
-    assert parse_shape_arg("redact", "10px,20px,30px,40px", 1).coords[0].pixels
+    assert shape_from_arg("redact", "10px,20px,30px,40px", 1).coords[0].pixels
     with pytest.raises(UsageError, match="needs 4 numbers"):
-        parse_shape_arg("box", "0.1,0.2", 1)
+        shape_from_arg("box", "0.1,0.2", 1)
     with pytest.raises(UsageError, match="takes no label"):
-        parse_shape_arg("marker", "0.1,0.2,oops", 1)
-    with pytest.raises(UsageError, match="not a number"):
-        parse_shape_arg("box", "a,b,c,d", 1)
-    specs = shapes_from_specs(
-        [{"box": [0.1, 0.1, 0.2, 0.2], "label": "X"}, {"label": [0.5, 0.5, "Hi"]}]
-    )
+        shape_from_arg("marker", "0.1,0.2,oops", 1)
+    with pytest.raises(UsageError, match="'a' is not a fraction"):
+        shape_from_arg("box", "a,b,c,d", 1)
+    raw = [{"box": [0.1, 0.1, 0.2, 0.2], "label": "X"}, {"label": [0.5, 0.5, "Hi"]}]
+    specs = [shape_from_spec(spec, n) for n, spec in enumerate(raw, start=1)]
     assert [(s.kind, s.label) for s in specs] == [("box", "X"), ("label", "Hi")]
 
 
@@ -305,8 +309,8 @@ def test_inset_shows_the_photo_not_the_marks_drawn_on_it(tmp_path: Path) -> None
     Image.new("RGB", (400, 300), "white").save(src)
     out = tmp_path / "out.png"
     shapes = [
-        parse_shape_arg("ellipse", "0.1,0.1,0.2,0.2", 1),
-        parse_shape_arg("magnify", "0.1,0.1,0.2,0.2", 2),
+        shape_from_arg("ellipse", "0.1,0.1,0.2,0.2", 1),
+        shape_from_arg("magnify", "0.1,0.1,0.2,0.2", 2),
     ]
     annotate_photo(src, shapes, out, record=False)
     img = Image.open(out).convert("RGB")

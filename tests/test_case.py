@@ -5,14 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from evidence_tools.case import (
-    load_case,
-    locate_line,
-    parse_zone,
-    render_template,
-    toml_value,
-)
+from evidence_tools.case.loader import load_case, locate_line
+from evidence_tools.case.template import render_template, toml_value
 from evidence_tools.errors import CaseError, ExitCode, UsageError
+from evidence_tools.rules import parse_zone
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -60,7 +56,7 @@ def test_good_case_loads(tmp_path: Path) -> None:
     assert case.evidence[0].trim == (45.0, 190.0)
     assert case.evidence[0].stamp is True
     assert [m.at for m in case.evidence[0].moments] == [52.0, 151.5]
-    assert case.evidence[1].annotate[0]["label"] == "Crack"
+    assert case.evidence[1].annotate[0].label == "Crack"
     assert len(case.evidence[1].annotate) == 4
     assert str(case.zone()) == "Europe/Moscow"
 

@@ -8,11 +8,11 @@ import pytest
 from conftest import run
 from PIL import Image
 
-from evidence_tools.capture import read_capture
+from evidence_tools.case.intake import add_files, init_case
 from evidence_tools.check import check_case
 from evidence_tools.export import export_case
-from evidence_tools.ffmpeg import run_ffmpeg
-from evidence_tools.intake import add_files, init_case
+from evidence_tools.ffmpeg.runner import run_ffmpeg
+from evidence_tools.metadata.read import read_capture
 from evidence_tools.platforms import PLATFORMS, deadline, platform
 
 TODAY = dt.date(2026, 11, 26)
@@ -271,12 +271,12 @@ def check_export(case: Path, key: str):
     if videos:
         assert read_capture(result.folder / videos[0]).gps is None
     message = (result.folder / "message.txt").read_text()
-    from evidence_tools.case import load_case
+    from evidence_tools.case.loader import load_case
 
     assert len(message) <= plat.message_limit and load_case(case).order.number in message
     upload_txt = (result.folder / "UPLOAD.txt").read_text()
     assert f"Upload to {plat.name}" in upload_txt and "dossier.pdf" in upload_txt
-    from evidence_tools.integrity import verify_case
+    from evidence_tools.case.manifest import verify_case
 
     assert verify_case(case).ok
     return result
@@ -296,7 +296,7 @@ def test_export_cli_and_exit_codes(tmp_path: Path, runner) -> None:
 
 
 def test_dossier_time_line_flags_the_same_problems(tmp_path: Path) -> None:
-    from evidence_tools.case import load_case
+    from evidence_tools.case.loader import load_case
     from evidence_tools.dossier.build import timeline
     from evidence_tools.dossier.exhibits import prepare_exhibits
 

@@ -12,10 +12,10 @@ import pytest
 from conftest import run
 from PIL import Image
 
+from evidence_tools.case.manifest import load_manifest
 from evidence_tools.dossier import text
 from evidence_tools.dossier.build import build_dossier
 from evidence_tools.errors import InputFileError
-from evidence_tools.integrity import load_manifest
 
 TODAY = dt.date(2026, 11, 26)
 POPPLER = shutil.which("pdftotext") is not None
@@ -36,7 +36,7 @@ def set_caption(case: Path, index: int, caption: str) -> None:
         if line.strip() == "[[evidence]]":
             seen += 1
         if seen == index and line.startswith("caption = "):
-            from evidence_tools.case import toml_value
+            from evidence_tools.case.template import toml_value
 
             lines[i] = f"caption = {toml_value(caption)}"
             break
@@ -223,7 +223,7 @@ def test_cli_dossier(sample_case: Path, runner) -> None:
 
 
 def test_statement_texts() -> None:
-    from evidence_tools.case import Case, Order
+    from evidence_tools.case.model import Case, Order
 
     case = Case(
         root=Path("."),
@@ -279,8 +279,8 @@ def test_bookmarks_title_and_dates(built) -> None:
 
 
 def test_video_without_a_time_uses_start_time_from_the_case(tmp_path: Path) -> None:
-    from evidence_tools.ffmpeg import run_ffmpeg
-    from evidence_tools.intake import add_files, init_case
+    from evidence_tools.case.intake import add_files, init_case
+    from evidence_tools.ffmpeg.runner import run_ffmpeg
 
     clip = tmp_path / "screen.mp4"
     run_ffmpeg(
@@ -311,7 +311,7 @@ def test_video_without_a_time_uses_start_time_from_the_case(tmp_path: Path) -> N
         )
     )
     result = build_dossier(root, today=TODAY)
-    from evidence_tools.capture import read_capture
+    from evidence_tools.metadata.read import read_capture
 
     stamped = root / "exports" / "screen_stamped.mp4"
     assert read_capture(stamped).captured_at.isoformat() == "2026-11-20T17:03:11+03:00"
@@ -319,13 +319,14 @@ def test_video_without_a_time_uses_start_time_from_the_case(tmp_path: Path) -> N
 
 
 def test_annotating_a_file_from_outside_into_a_case(sample_case: Path, tmp_path: Path) -> None:
-    from evidence_tools.annotate import annotate_photo, parse_shape_arg
+    from evidence_tools.photo.annotate import annotate_photo
+    from evidence_tools.rules import shape_from_arg
 
     outside = tmp_path / "Downloads" / "IMG_9.png"
     outside.parent.mkdir()
     Image.new("RGB", (200, 100), "white").save(outside)
     out = sample_case / "exports" / "IMG_9_marked.png"
-    annotate_photo(outside, [parse_shape_arg("box", "0.1,0.1,0.2,0.2", 1)], out)
+    annotate_photo(outside, [shape_from_arg("box", "0.1,0.1,0.2,0.2", 1)], out)
     entry = load_manifest(sample_case).files["exports/IMG_9_marked.png"]
     assert entry["sources"][0]["path"] == "(outside the case) IMG_9.png"
     assert str(tmp_path) not in json.dumps(entry)

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from evidence_tools import ffmpeg
 from evidence_tools.errors import ExternalToolError, InputFileError
+from evidence_tools.ffmpeg import runner as ffmpeg
 
 
 def test_version_probe() -> None:
@@ -48,7 +48,7 @@ def test_timeout_kills_and_cleans(tmp_path: Path) -> None:
 
 
 def test_reading_rejects_non_video(tmp_path: Path) -> None:
-    from evidence_tools.capture import read_capture
+    from evidence_tools.metadata.read import read_capture
 
     junk = tmp_path / "notes.mov"
     junk.write_text("this is not a video")

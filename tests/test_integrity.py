@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evidence_tools.intake import add_files, init_case
-from evidence_tools.integrity import load_manifest, record_output, verify_case
+from evidence_tools.case.intake import add_files, init_case
+from evidence_tools.case.manifest import load_manifest, record_output, verify_case
 
 
 def flip_byte(path: Path, offset: int = 100) -> None:

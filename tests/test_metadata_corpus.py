@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS
 
-from evidence_tools.capture import read_capture, read_capture_safe
 from evidence_tools.metadata.photo import parse_exif_datetime
+from evidence_tools.metadata.read import read_capture, read_capture_safe
 
 PHOTO_EXPECTED = CORPUS / "photos" / "expected-exiftool.json"
 
@@ -156,7 +156,7 @@ def test_webm_without_metadata(corpus: Path) -> None:
 
 
 def test_mvhd_time_shown_in_given_zone(corpus: Path) -> None:
-    from evidence_tools.case import parse_zone
+    from evidence_tools.rules import parse_zone
 
     info = read_capture(
         corpus / "videos" / "android_landscape_h264.mp4",

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import run
 
-from evidence_tools.capture import CaptureInfo, parse_offset, resolve_zone
-from evidence_tools.case import parse_zone
 from evidence_tools.metadata import photo, video
+from evidence_tools.metadata.model import CaptureInfo
+from evidence_tools.metadata.read import resolve_zone
+from evidence_tools.rules import parse_offset, parse_zone
 
 
 @pytest.mark.parametrize(
@@ -246,7 +247,7 @@ def test_meta_bad_zone_is_usage_error(runner) -> None:
 def test_process_pool_gives_same_results(tmp_path: Path) -> None:
     from conftest import SAMPLE_CASE
 
-    from evidence_tools.capture import read_many
+    from evidence_tools.metadata.read import read_many
 
     photo_file = SAMPLE_CASE / "originals" / "crack_closeup.jpg"
     items = [(photo_file, "")] * 30
@@ -260,10 +261,10 @@ def test_other_photo_formats_read_exif(tmp_path: Path, fmt: str) -> None:
     """exifread misses EXIF in some WebP; the Pillow fallback must find it."""
     from PIL import Image
 
-    from evidence_tools.capture import read_capture
-    from evidence_tools.metadata.photo import _pillow
+    from evidence_tools.images import pillow
+    from evidence_tools.metadata.read import read_capture
 
-    _pillow()  # registers the HEIF opener for saving
+    pillow()  # registers the HEIF opener for saving
     exif = Image.Exif()
     exif[0x010F] = "Google"
     exif[0x0110] = "Pixel 8"
@@ -281,8 +282,8 @@ def test_other_photo_formats_read_exif(tmp_path: Path, fmt: str) -> None:
 
 
 def test_not_an_image(tmp_path: Path) -> None:
-    from evidence_tools.capture import read_capture
     from evidence_tools.errors import InputFileError
+    from evidence_tools.metadata.read import read_capture
 
     fake = tmp_path / "photo.jpg"
     fake.write_text("hello, I am text")

@@ -3,6 +3,7 @@ and the file must tell the same story as ffmpeg's stream copy of the same range.
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import subprocess
@@ -11,10 +12,11 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE_CASE
 
-from evidence_tools import mp4cut, video
-from evidence_tools.capture import read_capture
-from evidence_tools.ffmpeg import read_ffmpeg, run_ffmpeg
+from evidence_tools.ffmpeg.runner import read_ffmpeg, run_ffmpeg
+from evidence_tools.metadata.read import read_capture
 from evidence_tools.metadata.video import info_from_probe, probe_from_movie, read_video
+from evidence_tools.mp4 import boxes, cutter, index
+from evidence_tools.video.trim import INDEX_COPY, trim
 
 UNBOXING = SAMPLE_CASE / "originals" / "unboxing.mov"
 
@@ -46,10 +48,10 @@ def bframes(tmp_path: Path) -> Path:
     return out
 
 
-def check_cut(src: Path, start: float, end: float, out: Path) -> mp4cut.Cut:
-    movie = mp4cut.read_movie(src)
-    cut = mp4cut.plan(movie, start, end)
-    mp4cut.write_cut(cut, out, when=None, keep_gps=True)
+def check_cut(src: Path, start: float, end: float, out: Path) -> cutter.Cut:
+    movie = index.read_movie(src)
+    cut = cutter.plan(movie, start, end)
+    cutter.write_cut(cut, out, when=None, keep_gps=True)
     assert decode_errors(out) == ""
     for span, stream in zip(cut.spans, ["0:v:0", *[f"0:a:{n}" for n in range(9)]], strict=False):
         kept = packets(src, stream)[span.first : span.last + 1]
@@ -80,9 +82,9 @@ def test_corpus_cuts_keep_every_packet(corpus: Path, tmp_path: Path, name: str) 
 
 @pytest.mark.parametrize("start,end", [(0.0, 3.0), (2.5, 5.0), (4.1, 6.0)])
 def test_same_story_as_ffmpegs_stream_copy(tmp_path: Path, start: float, end: float) -> None:
-    ours = video.trim(UNBOXING, start, end, tmp_path / "ours.mov", record=False)
-    ref = video.trim(UNBOXING, start, end, tmp_path / "ref.mov", record=False, engine="ffmpeg")
-    assert ours.parameters["method"] == video.INDEX_COPY
+    ours = trim(UNBOXING, start, end, tmp_path / "ours.mov", record=False)
+    ref = trim(UNBOXING, start, end, tmp_path / "ref.mov", record=False, engine="ffmpeg")
+    assert ours.parameters["method"] == INDEX_COPY
     assert ref.parameters["method"] == "ffmpeg stream copy"
     assert ours.start == pytest.approx(ref.start)
     assert ours.notes == ref.notes
@@ -102,8 +104,8 @@ def test_index_description_matches_ffmpegs(corpus: Path, bframes: Path, tmp_path
     compared = 0
     for path in files:
         try:
-            movie = mp4cut.read_movie(path)
-        except mp4cut.Unsupported:
+            movie = index.read_movie(path)
+        except boxes.Unsupported:
             assert path.name == "truncated.mp4"
             continue
         ours = info_from_probe(path, probe_from_movie(movie)).__dict__
@@ -118,10 +120,10 @@ def test_position_is_dropped_unless_kept(corpus: Path, tmp_path: Path) -> None:
                          ("iphone_portrait_hevc.mov", b"+48.8584+002.2945")]:  # fmt: skip
         src = corpus / "videos" / name
         assert marker in src.read_bytes()
-        out = video.trim(src, 0.0, 4.0, tmp_path / f"drop{src.suffix}", record=False).output
+        out = trim(src, 0.0, 4.0, tmp_path / f"drop{src.suffix}", record=False).output
         assert marker not in out.read_bytes()[:200_000]
         assert read_capture(out).gps is None
-        kept = video.trim(src, 0.0, 4.0, tmp_path / f"keep{src.suffix}", keep_gps=True,
+        kept = trim(src, 0.0, 4.0, tmp_path / f"keep{src.suffix}", keep_gps=True,
                           record=False).output  # fmt: skip
         assert read_capture(kept).gps is not None
 
@@ -130,15 +132,15 @@ def test_what_the_cutter_leaves_to_ffmpeg(corpus: Path, tmp_path: Path) -> None:
     fragmented = tmp_path / "frag.mp4"
     run_ffmpeg(["-i", str(UNBOXING), "-c", "copy", "-movflags", "frag_keyframe+empty_moov",
                 "-y", str(fragmented)], outputs=[fragmented])  # fmt: skip
-    with pytest.raises(mp4cut.Unsupported, match="fragmented"):
-        mp4cut.read_movie(fragmented)
+    with pytest.raises(boxes.Unsupported, match="fragmented"):
+        index.read_movie(fragmented)
     for src, out in [
         (fragmented, "a.mp4"),
         (corpus / "videos" / "truncated.mp4", "b.mp4"),
         (corpus / "videos" / "no_metadata.webm", "c.mp4"),
         (UNBOXING, "d.mp4"),  # MP4 asked of a QuickTime file: ffmpeg remuxes
     ]:
-        result = video.trim(src, 0.0, 2.0, tmp_path / out, record=False)
+        result = trim(src, 0.0, 2.0, tmp_path / out, record=False)
         assert result.parameters["method"] == "ffmpeg stream copy", src.name
         assert decode_errors(result.output) == ""
 
@@ -149,26 +151,26 @@ def test_malformed_indexes_are_unsupported_not_crashes(tmp_path: Path) -> None:
     for cut_at in (moov + 20, moov + 400, moov + 2000):
         broken = tmp_path / f"broken{cut_at}.mov"
         broken.write_bytes(bytes(data[:cut_at]))
-        with pytest.raises(mp4cut.Unsupported):
-            mp4cut.read_movie(broken)
+        with pytest.raises(boxes.Unsupported):
+            index.read_movie(broken)
     garbage = tmp_path / "garbage.mp4"
     garbage.write_bytes(b"\x00\x00\x00\x10ftypisom" + b"\xff" * 64)
-    with pytest.raises(mp4cut.Unsupported):
-        mp4cut.read_movie(garbage)
+    with pytest.raises(boxes.Unsupported):
+        index.read_movie(garbage)
 
 
 def test_rotation_and_location_readers() -> None:
-    assert mp4cut.rotation((0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)) is None
-    assert mp4cut.rotation((0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000)) == -90
-    assert mp4cut.rotation((0, -0x10000, 0, 0x10000, 0, 0, 0, 0, 0x40000000)) == 90
+    assert index.rotation((0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)) is None
+    assert index.rotation((0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000)) == -90
+    assert index.rotation((0, -0x10000, 0, 0x10000, 0, 0, 0, 0, 0x40000000)) == 90
     body = b"\0" * 4 + b"\x15\xc7" + b"Paris\0" + b"\0" + bytes.fromhex("00024b640030dbc000000000")
-    box = mp4cut.make_box(b"loci", body + b"earth\0\0")
-    assert mp4cut._loci(box, next(mp4cut.iter_boxes(box, 0, len(box)))) == "+48.8584+002.2945/Paris"
+    box = boxes.make_box(b"loci", body + b"earth\0\0")
+    assert index.loci_text(box, next(boxes.iter_boxes(box, 0, len(box)))) == "+48.8584+002.2945/Paris"
 
 
 @pytest.mark.skipif(shutil.which("exiftool") is None, reason="exiftool is not installed")
 def test_exiftool_finds_nothing_wrong(tmp_path: Path) -> None:
-    out = video.trim(UNBOXING, 1.0, 5.0, tmp_path / "cut.mov", record=False).output
+    out = trim(UNBOXING, 1.0, 5.0, tmp_path / "cut.mov", record=False).output
     report = subprocess.run(
         ["exiftool", "-validate", "-warning", "-error", "-a", "-s", str(out)],
         capture_output=True, text=True, check=True,
@@ -181,18 +183,18 @@ def test_layout_copies_separate_stretches_and_groups_chunks() -> None:
     """Two tracks stored far apart (e.g. all sound after all pictures): each stretch is copied
     on its own, and samples that stay adjacent share a chunk."""
 
-    def track(track_id: int, offsets: list[int], sizes: list[int]) -> mp4cut.Track:
+    def track(track_id: int, offsets: list[int], sizes: list[int]) -> index.Track:
         n = len(sizes)
-        return mp4cut.Track(
-            trak=mp4cut.Box(b"trak", 0, 0, 8), track_id=track_id, handler=b"vide",
+        return index.Track(
+            trak=boxes.Box(b"trak", 0, 0, 8), track_id=track_id, handler=b"vide",
             timescale=1000, media_time=0, codec=b"avc1", width=0, height=0,
             durations=[10] * n, cts=[0] * n, sync=None, sizes=sizes, offsets=offsets,
         )  # fmt: skip
 
     video = track(1, [1000, 1100, 1300, 1400], [100, 150, 100, 100])
     audio = track(2, [5_000_000, 5_000_050, 9_000_000], [50, 50, 20])
-    spans = [mp4cut.Span(video, 1, 3, 0, 1.0), mp4cut.Span(audio, 0, 2, 0, 1.0)]
-    layout = mp4cut._layout(spans)
+    spans = [cutter.Span(video, 1, 3, 0, 1.0), cutter.Span(audio, 0, 2, 0, 1.0)]
+    layout = cutter.plan_layout(spans)
     assert layout.runs == [
         (1100, 1500, 0),
         (5_000_000, 5_000_100, 400),
@@ -206,7 +208,7 @@ def test_layout_copies_separate_stretches_and_groups_chunks() -> None:
 def test_large_file_layout_with_64_bit_offsets(tmp_path: Path, monkeypatch) -> None:
     """Past 4 GB the cut needs co64 chunk offsets and a 64-bit mdat size: forced here on a
     small file, then the cut is read back and cut again by the same reader."""
-    monkeypatch.setattr(mp4cut, "WIDE_FROM", 0)
+    monkeypatch.setattr(cutter, "WIDE_FROM", 0)
     cut = check_cut(UNBOXING, 2.5, 6.0, tmp_path / "wide.mov")
     data = (tmp_path / "wide.mov").read_bytes()
     assert b"co64" in data and b"stco" not in data[: data.find(b"mdat")]
@@ -222,8 +224,8 @@ def test_cut_of_a_cut_and_a_silent_video(tmp_path: Path) -> None:
     first = check_cut(silent, 2.0, 7.0, tmp_path / "a.mp4")
     assert [s.track.handler for s in first.spans] == [b"vide"]
     check_cut(tmp_path / "a.mp4", 2.0, 4.0, tmp_path / "b.mp4")
-    result = video.trim(silent, 2.0, 7.0, tmp_path / "c.mp4", record=False)
-    assert result.parameters["method"] == video.INDEX_COPY
+    result = trim(silent, 2.0, 7.0, tmp_path / "c.mp4", record=False)
+    assert result.parameters["method"] == INDEX_COPY
     assert read_capture(result.output).audio_codec in ("", None)
 
 
@@ -232,8 +234,8 @@ def test_copy_falls_back_when_the_kernel_cannot(tmp_path: Path, monkeypatch) -> 
     memory, and the file is the same."""
     fast = tmp_path / "fast.mov"
     check_cut(UNBOXING, 2.5, 5.0, fast)
-    monkeypatch.delattr(mp4cut.os, "splice", raising=False)
-    monkeypatch.delattr(mp4cut.os, "copy_file_range", raising=False)
+    monkeypatch.delattr(os, "splice", raising=False)
+    monkeypatch.delattr(os, "copy_file_range", raising=False)
     slow = tmp_path / "slow.mov"
     check_cut(UNBOXING, 2.5, 5.0, slow)
     assert slow.read_bytes() == fast.read_bytes()
@@ -246,7 +248,7 @@ def test_an_edit_list_that_hides_footage_goes_to_ffmpeg(tmp_path: Path) -> None:
     cut = tmp_path / "cut.mov"
     check_cut(UNBOXING, 0.0, 8.0, cut)
     data = bytearray(cut.read_bytes())
-    movie = mp4cut.read_movie(cut)
+    movie = index.read_movie(cut)
     video_track = movie.video
     base = data.find(b"moov") - 4  # the track's offsets count from the start of moov
     elst = data.find(b"elst", base + video_track.trak.start, base + video_track.trak.end)
@@ -255,7 +257,7 @@ def test_an_edit_list_that_hides_footage_goes_to_ffmpeg(tmp_path: Path) -> None:
     struct.pack_into(">i", data, elst + 16, 2 * video_track.timescale)
     edited = tmp_path / "edited.mov"
     edited.write_bytes(bytes(data))
-    with pytest.raises(mp4cut.Unsupported, match="skips the first 2.0 s"):
-        mp4cut.read_movie(edited)
-    result = video.trim(edited, 0.0, 3.0, tmp_path / "out.mov", record=False)
+    with pytest.raises(boxes.Unsupported, match="skips the first 2.0 s"):
+        index.read_movie(edited)
+    result = trim(edited, 0.0, 3.0, tmp_path / "out.mov", record=False)
     assert result.parameters["method"] == "ffmpeg stream copy"

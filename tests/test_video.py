@@ -9,10 +9,17 @@ import pytest
 from conftest import SAMPLE_CASE, run
 from PIL import Image, ImageChops, ImageStat
 
-from evidence_tools import video
-from evidence_tools.capture import read_capture
 from evidence_tools.errors import InputFileError, OutputError, OutputExistsError, UsageError
-from evidence_tools.ffmpeg import run_ffmpeg
+from evidence_tools.ffmpeg.jobs import redact_filters
+from evidence_tools.ffmpeg.runner import run_ffmpeg
+from evidence_tools.metadata.read import read_capture
+from evidence_tools.rules import redact_boxes
+from evidence_tools.video.clock import stamp_clock
+from evidence_tools.video.common import default_output, keyframe_times
+from evidence_tools.video.fit import fit, plan_fit
+from evidence_tools.video.stamp import stamp
+from evidence_tools.video.stills import contact_sheet, frames
+from evidence_tools.video.trim import trim
 
 
 def grab(path: Path, at: float, dest: Path) -> Image.Image:
@@ -40,9 +47,9 @@ def clip(tmp_path: Path) -> Path:
 
 def test_keyframes_and_lossless_trim_of_android_file(corpus: Path, tmp_path: Path) -> None:
     src = corpus / "videos" / "android_landscape_h264.mp4"
-    assert video.keyframe_times(src) == pytest.approx([0.0, 3.0, 6.0, 9.0])
+    assert keyframe_times(src) == pytest.approx([0.0, 3.0, 6.0, 9.0])
     out = tmp_path / "cut.mp4"
-    result = video.trim(src, 4.0, 8.0, out, record=False)
+    result = trim(src, 4.0, 8.0, out, record=False)
     assert result.start == pytest.approx(3.0)
     assert "requested 0:04.000, starts at 0:03.000, the nearest earlier keyframe" in result.notes[0]
     info = read_capture(out)
@@ -52,14 +59,14 @@ def test_keyframes_and_lossless_trim_of_android_file(corpus: Path, tmp_path: Pat
     # the output's first frame is the source's keyframe at 3 s, untouched
     first = grab(out, 0, tmp_path / "a.png")
     assert same_picture(first, grab(src, 3.0, tmp_path / "b.png")) < 1.0
-    kept = video.trim(src, 4.0, 8.0, tmp_path / "gps.mp4", keep_gps=True, record=False)
+    kept = trim(src, 4.0, 8.0, tmp_path / "gps.mp4", keep_gps=True, record=False)
     assert read_capture(kept.output).gps is not None
 
 
 def test_exact_trim_starts_at_the_requested_frame(corpus: Path, tmp_path: Path) -> None:
     src = corpus / "videos" / "android_landscape_h264.mp4"
     out = tmp_path / "exact.mp4"
-    result = video.trim(src, 4.0, 6.0, out, exact=True, record=False)
+    result = trim(src, 4.0, 6.0, out, exact=True, record=False)
     assert result.start == pytest.approx(4.0)
     first = grab(out, 0, tmp_path / "a.png")
     wanted = grab(src, 4.0, tmp_path / "b.png")
@@ -70,18 +77,18 @@ def test_exact_trim_starts_at_the_requested_frame(corpus: Path, tmp_path: Path) 
 
 def test_lossless_hevc_mov_stays_mov_and_keeps_keys_time(corpus: Path, tmp_path: Path) -> None:
     src = corpus / "videos" / "iphone_portrait_hevc.mov"
-    result = video.trim(src, 0.0, 4.0, tmp_path / "cut.mov", record=False)
+    result = trim(src, 0.0, 4.0, tmp_path / "cut.mov", record=False)
     info = read_capture(result.output)
     assert info.time_source == "QuickTime Keys CreationDate"
     assert info.captured_at.isoformat() == "2026-03-14T10:26:53+01:00"
     assert (info.width, info.height, info.rotation) == (720, 1280, 270)
-    assert video.default_output(src, "trim", ".mov").suffix == ".mov"
+    assert default_output(src, "trim", ".mov").suffix == ".mov"
 
 
 def test_stamped_portrait_hevc_is_upright_and_shows_the_clock(corpus: Path, tmp_path: Path) -> None:
     src = corpus / "videos" / "iphone_portrait_hevc.mov"
     out = tmp_path / "stamped.mp4"
-    result = video.stamp(src, out, start=2.0, end=5.0, caption="Order 8123 & <b>", record=False)
+    result = stamp(src, out, start=2.0, end=5.0, caption="Order 8123 & <b>", record=False)
     info = read_capture(out)
     assert (info.width, info.height) == (720, 1280)
     assert info.rotation in (0, None)
@@ -98,14 +105,14 @@ def test_stamped_portrait_hevc_is_upright_and_shows_the_clock(corpus: Path, tmp_
 
 
 def test_clock_text_is_metadata_time_plus_t() -> None:
-    from evidence_tools.capture import CaptureInfo
+    from evidence_tools.metadata.model import CaptureInfo
 
     info = CaptureInfo(file="x.mov", kind="video")
     info.captured_at = dt.datetime(
         2026, 11, 20, 17, 3, 11, 500000, tzinfo=dt.timezone(dt.timedelta(hours=3))
     )
     info.time_source = "QuickTime Keys CreationDate"
-    clock = video.stamp_clock(info, 44.2)
+    clock = stamp_clock(info, 44.2)
     for t in (0.0, 0.3, 1.0, 59.9, 3600.0):
         expected = info.captured_at + dt.timedelta(seconds=44.2 + t)
         assert clock.text_at(t) == expected.strftime("%Y-%m-%d %H:%M:%S") + " +03:00"
@@ -117,24 +124,24 @@ def test_clock_text_is_metadata_time_plus_t() -> None:
 
 
 def test_clock_zone_choices() -> None:
-    from evidence_tools.capture import CaptureInfo
-    from evidence_tools.case import parse_zone
+    from evidence_tools.metadata.model import CaptureInfo
+    from evidence_tools.rules import parse_zone
 
     utc_only = CaptureInfo(file="a.mp4", kind="video")
     utc_only.utc_only = True
     utc_only.time_source = "QuickTime CreateDate (mvhd, UTC by the spec)"
     utc_only.captured_at = dt.datetime(2026, 3, 14, 9, 40, 5, tzinfo=dt.timezone.utc)
-    plain = video.stamp_clock(utc_only, 0)
+    plain = stamp_clock(utc_only, 0)
     assert plain.label == "UTC" and plain.text_at(0) == "2026-03-14 09:40:05 UTC"
     assert any("UTC" in n for n in plain.notes)
-    paris = video.stamp_clock(
+    paris = stamp_clock(
         utc_only, 0, zone=parse_zone("Europe/Paris"), zone_name="Europe/Paris"
     )
     assert paris.text_at(0) == "2026-03-14 10:40:05 +01:00"
     none = CaptureInfo(file="b.webm", kind="video")
     with pytest.raises(UsageError, match="--start-time"):
-        video.stamp_clock(none, 0)
-    given = video.stamp_clock(
+        stamp_clock(none, 0)
+    given = stamp_clock(
         none, 2, start_time=dt.datetime(2026, 1, 1, 12, 0, tzinfo=parse_zone("-03:30"))
     )
     assert given.text_at(0) == "2026-01-01 12:00:02 -03:30"
@@ -162,25 +169,25 @@ def test_video_without_time_needs_start_time(corpus: Path, tmp_path: Path, runne
 
 def test_fit_lands_under_the_limit(corpus: Path, tmp_path: Path) -> None:
     src = corpus / "videos" / "android_landscape_h264.mp4"
-    result = video.fit(src, 1.0, tmp_path / "small.mp4", record=False)
+    result = fit(src, 1.0, tmp_path / "small.mp4", record=False)
     assert 0.5e6 < result.output.stat().st_size <= 1_000_000
     info = read_capture(result.output)
     assert info.video_codec == "h264" and info.audio_codec == "aac"
     assert info.duration == pytest.approx(10.0, abs=0.2)
     with pytest.raises(UsageError, match="cannot fit"):
-        video.fit(src, 0.05, tmp_path / "tiny.mp4", record=False)
+        fit(src, 0.05, tmp_path / "tiny.mp4", record=False)
     assert not (tmp_path / "tiny.mp4").exists()
 
 
 def test_plan_fit_downscales_when_the_bitrate_is_low() -> None:
-    assert video.plan_fit(60, 50_000_000, True, 1920)[2] == 1920
-    v, a, side = video.plan_fit(180, 10_000_000, True, 1920)
+    assert plan_fit(60, 50_000_000, True, 1920)[2] == 1920
+    v, a, side = plan_fit(180, 10_000_000, True, 1920)
     assert side < 1920 and v + a <= 10_000_000 * 8 / 180 / 1000
 
 
 def test_frames_and_sheet(tmp_path: Path) -> None:
     src = SAMPLE_CASE / "originals" / "unboxing.mov"
-    stills = video.frames(
+    stills = frames(
         src, at=[2.0, 8.0], notes=["Label", "Crack"], outdir=tmp_path, caption=True, record=False
     )
     assert [s.path.name for s in stills] == [
@@ -188,16 +195,16 @@ def test_frames_and_sheet(tmp_path: Path) -> None:
         "unboxing_0-08.000_2026-11-21T18-38-08.jpg",
     ]
     assert Image.open(stills[0].path).size == (360, 640)  # upright portrait
-    sheet = video.contact_sheet(src, 3, 2, tmp_path / "sheet.jpg", record=False)
+    sheet = contact_sheet(src, 3, 2, tmp_path / "sheet.jpg", record=False)
     assert Image.open(sheet).width > Image.open(sheet).height * 0.5
     (tmp_path / "every").mkdir()
-    every = video.frames(src, every=4.0, outdir=tmp_path / "every", record=False)
+    every = frames(src, every=4.0, outdir=tmp_path / "every", record=False)
     assert [round(s.at) for s in every] == [0, 4, 8]
 
 
 def test_truncated_video_is_clamped(corpus: Path, tmp_path: Path) -> None:
     src = corpus / "videos" / "truncated.mp4"
-    result = video.trim(src, 0.0, 6.0, tmp_path / "t.mp4", record=False)
+    result = trim(src, 0.0, 6.0, tmp_path / "t.mp4", record=False)
     assert any("data stops at 0:03" in n for n in result.notes)
     assert result.end < 4.5
 
@@ -307,7 +314,7 @@ def test_video_redaction_whole_and_timed(clip: Path, tmp_path: Path, runner) -> 
 
 
 def test_stills_redact_only_while_the_box_is_active(clip: Path, tmp_path: Path) -> None:
-    stills = video.frames(
+    stills = frames(
         clip,
         at=[0.5, 1.5],
         outdir=tmp_path,
@@ -321,10 +328,10 @@ def test_stills_redact_only_while_the_box_is_active(clip: Path, tmp_path: Path) 
 
 def test_redaction_regions_are_checked() -> None:
     with pytest.raises(UsageError, match="inside the picture"):
-        video.check_regions([(0.8, 0.1, 0.3, 0.1)])
+        redact_boxes([(0.8, 0.1, 0.3, 0.1)])
     with pytest.raises(UsageError, match="end must come after"):
-        video.check_regions([(0.1, 0.1, 0.3, 0.1, 5.0, 2.0)])
-    (region,) = video.check_regions([(0.1, 0.1, 0.3, 0.1, 1.0, 2.0)])
+        redact_boxes([(0.1, 0.1, 0.3, 0.1, 5.0, 2.0)])
+    (region,) = redact_boxes([(0.1, 0.1, 0.3, 0.1, 1.0, 2.0)])
     assert region.active_at(1.5) and not region.active_at(2.0)
-    (filt,) = video.redact_filters([region], offset=0.5)
+    (filt,) = redact_filters([region], offset=0.5)
     assert "enable='between(t,0.500000," in filt

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import click
 
-from evidence_tools.case import CLAIMS, PLATFORMS, RESOLUTIONS, find_case_root
+from evidence_tools.case.layout import find_case_root
+from evidence_tools.case.model import CLAIMS, PLATFORMS, RESOLUTIONS
 from evidence_tools.cli._common import fail_line, progress, say
 from evidence_tools.errors import CaseError, ExitCode
 
@@ -55,7 +56,7 @@ def init_cmd(
     Asks for the platform, the claim and the order number when run in a terminal without
     them; otherwise leaves them for you to fill in case.toml.
     """
-    from evidence_tools.intake import init_case
+    from evidence_tools.case.intake import init_case
 
     interactive = _interactive() and from_case is None
     if interactive and platform is None:
@@ -105,7 +106,7 @@ def add_cmd(files: tuple[Path, ...], case_dir: Path | None, as_json: bool) -> No
     Files are copied, never moved or changed. A different file with a name already in the
     case is refused: rename it and add it again.
     """
-    from evidence_tools.intake import add_files, expand_inputs
+    from evidence_tools.case.intake import add_files, expand_inputs
 
     root = case_dir or find_case_root(Path.cwd())
     if root is None:
@@ -159,7 +160,7 @@ def verify_cmd(folder: Path | None, as_json: bool) -> None:
 
     Exits 1 when a file changed or went missing.
     """
-    from evidence_tools.integrity import total_size, verify_case
+    from evidence_tools.case.manifest import total_size, verify_case
 
     root = folder or find_case_root(Path.cwd()) or Path.cwd()
     with progress(total_size(root), "Hashing") as update:

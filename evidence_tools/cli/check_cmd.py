@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from evidence_tools.case import PLATFORMS
+from evidence_tools.case.model import PLATFORMS
 from evidence_tools.errors import ExitCode
 
 
@@ -28,7 +28,7 @@ def check_cmd(case_dir: Path | None, platform_key: str | None, as_json: bool) ->
     """Say what is missing, inconsistent or risky before anything is sent: required facts,
     changed files, the claim's checklist, the time line, metadata warnings, the deadline and
     the upload limits. Exits 1 when there is an error."""
-    from evidence_tools.case import find_case_root
+    from evidence_tools.case.layout import find_case_root
     from evidence_tools.check import check_case
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()

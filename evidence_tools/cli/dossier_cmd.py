@@ -44,7 +44,8 @@ def dossier_cmd(
     stills at the listed moments, annotates photos), redoing only what changed; then writes
     exports/dossier.pdf and exports/message.txt.
     """
-    from evidence_tools.case import find_case_root, load_case
+    from evidence_tools.case.layout import find_case_root
+    from evidence_tools.case.loader import load_case
     from evidence_tools.dossier.build import build_dossier
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from evidence_tools.case import PLATFORMS
+from evidence_tools.case.model import PLATFORMS
 from evidence_tools.cli._common import say, warn
 
 
@@ -31,7 +31,7 @@ def export_cmd(
     the video fitted under its limit (or its stills where it takes no video), the dossier PDF,
     message.txt within its text limit, GPS removed everywhere, and UPLOAD.txt saying what to
     upload in which order."""
-    from evidence_tools.case import find_case_root
+    from evidence_tools.case.layout import find_case_root
     from evidence_tools.export import export_case
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()

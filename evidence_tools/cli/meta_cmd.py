@@ -22,7 +22,8 @@ CSV_FIELDS = [
 
 def _case_zone(path: Path, cache: dict[Path, str]) -> str:
     """The timezone of the case holding ``path``, if any ('' when none or unreadable)."""
-    from evidence_tools.case import find_case_root, load_case
+    from evidence_tools.case.layout import find_case_root
+    from evidence_tools.case.loader import load_case
 
     root = find_case_root(path.parent if not path.is_dir() else path)
     if root is None:
@@ -110,8 +111,8 @@ def meta_cmd(
     case's timezone) names one; then the output says the zone was assumed. The computer's own
     zone is never used.
     """
-    from evidence_tools.capture import collect_media, read_many
-    from evidence_tools.case import parse_zone
+    from evidence_tools.metadata.read import collect_media, read_many
+    from evidence_tools.rules import parse_zone
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")

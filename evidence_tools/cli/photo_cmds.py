@@ -72,14 +72,15 @@ def annotate_cmd(
     --keep-gps, with its capture time kept. Inside a case it goes to exports/ and is recorded
     in the manifest.
     """
-    from evidence_tools.annotate import annotate_photo, parse_shape_arg
+    from evidence_tools.photo.annotate import annotate_photo
+    from evidence_tools.rules import shape_from_arg
 
     shapes = []
     number = 0
     for kind in KIND_ORDER:
         for text in shape_args.get(f"{kind}s", ()):
             number += 1
-            shapes.append(parse_shape_arg(kind, text, number))
+            shapes.append(shape_from_arg(kind, text, number))
     if not shapes:
         raise click.UsageError("give at least one shape, e.g. --box 0.1,0.1,0.3,0.2,Crack")
     result = annotate_photo(source, shapes, output, color=color, keep_gps=keep_gps, force=force)
@@ -109,6 +110,6 @@ Examples:
 def grid_cmd(source: Path, output: Path | None, step: str, force: bool) -> None:
     """Write a preview of the upright photo with a labelled coordinate grid, to pick the
     numbers for `evidence photo annotate`."""
-    from evidence_tools.annotate import grid_photo
+    from evidence_tools.photo.annotate import grid_photo
 
     click.echo(str(grid_photo(source, output, force=force, step=float(step))))

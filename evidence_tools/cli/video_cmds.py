@@ -33,15 +33,17 @@ TIME = TimeParam()
 
 
 class BoxParam(click.ParamType):
-    """X,Y,W,H fractions, optionally followed by FROM,TO times of the source."""
+    """X,Y,W,H fractions, optionally followed by FROM,TO times of the source; checked by the
+    same rule as case.toml's ``redact``."""
 
     name = "X,Y,W,H[,FROM,TO]"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         from evidence_tools.errors import UsageError
+        from evidence_tools.rules import RedactBox, redact_box
         from evidence_tools.timecode import parse_timecode
 
-        if isinstance(value, tuple):
+        if isinstance(value, RedactBox):
             return value
         parts = str(value).split(",")
         if len(parts) not in (4, 6):
@@ -49,9 +51,11 @@ class BoxParam(click.ParamType):
         try:
             box = [float(v) for v in parts[:4]]
             times = [parse_timecode(v) for v in parts[4:]]
-        except (ValueError, UsageError):
+            return redact_box(box + times, 1)
+        except ValueError:
             self.fail(f"{value!r}: expected fractions like 0.1,0.2,0.3,0.1[,0:00,0:03]", param, ctx)
-        return tuple(box + times)
+        except UsageError as exc:
+            self.fail(f"{value!r}: {exc.message.removeprefix('redact box 1: ')}", param, ctx)
 
 
 BOX = BoxParam()
@@ -67,7 +71,9 @@ _redact = click.option(
 
 def _zone(src: Path, tz: str | None) -> tuple[dt.tzinfo | None, str]:
     """--tz, else the timezone of the case holding ``src``, else none."""
-    from evidence_tools.case import find_case_root, load_case, parse_zone
+    from evidence_tools.case.layout import find_case_root
+    from evidence_tools.case.loader import load_case
+    from evidence_tools.rules import parse_zone
 
     if tz:
         return parse_zone(tz), tz
@@ -160,7 +166,7 @@ def trim_cmd(
 
     The output's creation time is moved to its first frame, so it still tells when it was shot.
     """
-    from evidence_tools.cut import trim
+    from evidence_tools.video.trim import trim
 
     with fraction_progress("Cutting") as update:
         result = trim(
@@ -210,7 +216,7 @@ def stamp_cmd(
     tz: str | None,
     caption: str,
     position: str,
-    redact: tuple[tuple[float, ...], ...],
+    redact: tuple[Any, ...],
     no_clock: bool,
     output: Path | None,
     keep_gps: bool,
@@ -223,18 +229,10 @@ def stamp_cmd(
     The time comes from the video's metadata (QuickTime Keys CreationDate carries the zone);
     without a zone it is shown in --tz or the case's zone, else in UTC, and says so.
     """
-    from evidence_tools.errors import UsageError
-    from evidence_tools.metadata.video import parse_iso_datetime
-    from evidence_tools.video import stamp
+    from evidence_tools.rules import start_time as parse_start_time
+    from evidence_tools.video.stamp import stamp
 
-    begin = None
-    if start_time:
-        begin = parse_iso_datetime(start_time.replace(" ", "T"))
-        if begin is None:
-            raise UsageError(
-                f"--start-time {start_time!r} is not a date-time",
-                hint="write it like 2026-11-20T17:03:11+03:00",
-            )
+    begin = parse_start_time(start_time) if start_time else None
     zone, zone_name = _zone(source, tz)
     with fraction_progress("Stamping") as update:
         result = stamp(
@@ -277,13 +275,13 @@ def frames_cmd(
     sheet: str | None,
     caption: bool,
     tz: str | None,
-    redact: tuple[tuple[float, ...], ...],
+    redact: tuple[Any, ...],
     output: Path | None,
     force: bool,
 ) -> None:
     """Upright JPEG stills at given times, named by their position and wall-clock time, or a
     contact sheet for the dossier."""
-    from evidence_tools.video import contact_sheet, frames
+    from evidence_tools.video.stills import contact_sheet, frames
 
     zone, zone_name = _zone(source, tz)
     if sheet:
@@ -325,7 +323,7 @@ def fit_cmd(
 ) -> None:
     """Re-encode (H.264 + AAC, MP4, two-pass) to land under an upload limit, shrinking the
     picture when the bitrate would make full size unreadable. Never exceeds the limit."""
-    from evidence_tools.video import fit
+    from evidence_tools.video.fit import fit
 
     with fraction_progress("Encoding") as update:
         result = fit(source, max_mb, output, keep_gps=keep_gps, force=force, progress=update)

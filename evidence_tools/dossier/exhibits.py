@@ -16,11 +16,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence_tools.capture import CaptureInfo, kind_for, read_capture
-from evidence_tools.case import Case, EvidenceItem
-from evidence_tools.errors import EvidenceError, InputFileError, IntegrityError, UsageError
+from evidence_tools.case.manifest import Manifest, load_manifest
+from evidence_tools.case.model import Case, EvidenceItem
+from evidence_tools.case.validate import exhibit_problems
+from evidence_tools.errors import (
+    CaseError,
+    EvidenceError,
+    InputFileError,
+    IntegrityError,
+    OutputError,
+)
 from evidence_tools.fsutil import sha256_file
-from evidence_tools.integrity import Manifest, load_manifest
+from evidence_tools.metadata.model import CaptureInfo, kind_for
+from evidence_tools.metadata.read import read_capture
+from evidence_tools.photo.annotate import annotate_photo
+from evidence_tools.video.clock import StampClock, optional_clock
+from evidence_tools.video.common import usable_duration
+from evidence_tools.video.stamp import stamp
+from evidence_tools.video.stills import contact_sheet, frames, still_name
+from evidence_tools.video.trim import trim
 
 RECIPE_VERSION = 1
 
@@ -116,7 +130,7 @@ class Builder:
         if self.fresh(out, source, recipe):
             return None
         if not self.may_replace(out):
-            raise EvidenceError(
+            raise OutputError(
                 "exists and was not made by evidence-tools from this case",
                 path=out,
                 hint="move it away or run with --force",
@@ -155,148 +169,144 @@ def check_original(builder: Builder, exhibit: Exhibit) -> None:
 
 
 def prepare_photo(builder: Builder, exhibit: Exhibit) -> None:
-    from evidence_tools.annotate import annotate_photo, shapes_from_specs
-
     item = exhibit.item
     if not item.annotate:
         exhibit.images.append(ShownImage(exhibit.original))
         return
-    shapes = shapes_from_specs(item.annotate)
     ext = ".png" if exhibit.original.suffix.lower() == ".png" else ".jpg"
     out = builder.exports / f"{exhibit.original.stem}_annotated{ext}"
-    recipe = {"op": "annotate", "shapes": [s.spec() for s in shapes]}
+    recipe = {"op": "annotate", "shapes": [s.spec() for s in item.annotate]}
     builder.make(
         out,
         exhibit.original,
         recipe,
-        lambda force: annotate_photo(exhibit.original, shapes, out, force=force),
+        lambda force: annotate_photo(exhibit.original, item.annotate, out, force=force),
         exhibit,
     )
     exhibit.images.append(ShownImage(out))
 
 
-def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
-    from evidence_tools import video
+class _VideoPlan:
+    """What a video exhibit's recipes share: the case's zone, the range, the boxes."""
 
-    case, item, src = builder.case, exhibit.item, exhibit.original
-    info = exhibit.info
-    assert info is not None
-    zone = case.zone()
-    zone_name = case.timezone
-    start, end = item.trim if item.trim else (None, None)
-    begin = None
-    if item.start_time:
-        from evidence_tools.metadata.video import parse_iso_datetime
+    def __init__(self, builder: Builder, exhibit: Exhibit) -> None:
+        case, item = builder.case, exhibit.item
+        self.builder, self.exhibit, self.item, self.src = builder, exhibit, item, exhibit.original
+        self.zone, self.zone_name = case.zone(), case.timezone
+        self.start: float | None = item.trim[0] if item.trim else None
+        self.end: float | None = item.trim[1] if item.trim else None
+        self.regions = [list(r) for r in item.redact]
+        self.caption = f"Order {case.order.number}" if case.order.number else ""
 
-        begin = parse_iso_datetime(item.start_time)
-        if begin is None:
-            raise UsageError(
-                f"start_time {item.start_time!r} is not a date-time",
-                path=case.toml_path,
-                hint="write it like 2026-11-20T17:03:11+03:00",
-            )
-    regions = [list(r) for r in item.redact]
-    if item.stamp or item.redact:  # a redacted copy has to be re-encoded anyway
-        out = builder.exports / f"{src.stem}_{'stamped' if item.stamp else 'redacted'}.mp4"
-        caption = f"Order {case.order.number}" if case.order.number else ""
-        recipe = {"op": "stamp", "start": start, "end": end, "caption": caption,
-                  "zone": zone_name, "start_time": item.start_time, "clock": item.stamp,
-                  "redact": regions}  # fmt: skip
-        builder.make(
-            out,
-            src,
-            recipe,
-            lambda force: video.stamp(
-                src,
-                out,
-                start=start,
-                end=end,
-                caption=caption,
-                zone=zone,
-                zone_name=zone_name,
-                force=force,
-                start_time=begin,
-                redact=item.redact,
-                show_clock=item.stamp,
-            ),
-            exhibit,
-        )
-        params = builder.entry(out).get("parameters", {})
+    def viewing_copy(self) -> None:
+        """The stamped or redacted copy (a redacted copy is re-encoded anyway), or the
+        lossless cut; the part of the original it shows becomes the exhibit's range."""
+        item, src, exhibit = self.item, self.src, self.exhibit
+        if item.stamp or item.redact:
+            out = self.builder.exports / f"{src.stem}_{'stamped' if item.stamp else 'redacted'}.mp4"
+            start_time = item.start_time.isoformat() if item.start_time else ""
+            recipe = {"op": "stamp", "start": self.start, "end": self.end, "caption": self.caption,
+                      "zone": self.zone_name, "start_time": start_time, "clock": item.stamp,
+                      "redact": self.regions}  # fmt: skip
+            self.builder.make(out, src, recipe, lambda force: stamp(
+                src, out, start=self.start, end=self.end, caption=self.caption, zone=self.zone,
+                zone_name=self.zone_name, force=force, start_time=item.start_time,
+                redact=item.redact, show_clock=item.stamp,
+            ), exhibit)  # fmt: skip
+        elif item.trim:
+            assert exhibit.info is not None
+            hevc_mov = src.suffix.lower() == ".mov" and exhibit.info.video_codec == "hevc"
+            out = self.builder.exports / f"{src.stem}_trim{'.mov' if hevc_mov else '.mp4'}"
+            recipe = {"op": "trim", "start": self.start, "end": self.end}
+            self.builder.make(
+                out, src, recipe,
+                lambda force: trim(src, self.start, self.end, out, force=force), exhibit,
+            )  # fmt: skip
+        else:
+            return
+        params = self.builder.entry(out).get("parameters", {})
         exhibit.trim_range = (params.get("start", 0.0), params.get("end", 0.0))
-    elif item.trim:
-        ext = ".mov" if src.suffix.lower() == ".mov" and info.video_codec == "hevc" else ".mp4"
-        out = builder.exports / f"{src.stem}_trim{ext}"
-        recipe = {"op": "trim", "start": start, "end": end}
-        builder.make(
-            out, src, recipe, lambda force: video.trim(src, start, end, out, force=force), exhibit
-        )
-        params = builder.entry(out).get("parameters", {})
-        exhibit.trim_range = (params.get("start", 0.0), params.get("end", 0.0))
-        if params.get("start") is not None and start is not None and params["start"] < start:
-            exhibit.notes.append(
-                f"the lossless cut starts at the keyframe at {params['start']:.3f} s "
-                f"(requested {start:.3f} s)"
-            )
-    length = video.usable_duration(info)
-    clock = video.optional_clock(info, zone, zone_name)
-    if item.moments:
-        for moment in item.moments:
+        if not item.stamp and not item.redact and self.start is not None:
+            real = params.get("start")
+            if real is not None and real < self.start:
+                exhibit.notes.append(
+                    f"the lossless cut starts at the keyframe at {real:.3f} s "
+                    f"(requested {self.start:.3f} s)"
+                )
+
+    def moment_stills(self, length: float, clock: StampClock | None) -> None:
+        exhibit, src, exports = self.exhibit, self.src, self.builder.exports
+        for moment in self.item.moments:
             if moment.at >= length:
                 exhibit.notes.append(
                     f"the moment at {moment.at:.1f} s is past the end of the video; left out"
                 )
                 continue
-            if exhibit.trim_range and not (
-                exhibit.trim_range[0] <= moment.at <= exhibit.trim_range[1]
-            ):
+            lo, hi = exhibit.trim_range or (0.0, length)
+            if exhibit.trim_range and not lo <= moment.at <= hi:
                 exhibit.notes.append(
                     f"the moment at {moment.at:.1f} s lies outside the trimmed part"
                 )
             when = clock.first_frame + dt.timedelta(seconds=moment.at) if clock else None
-            out = builder.exports / video.still_name(src.stem, moment.at, when)
-            recipe = {"op": "still", "at": moment.at, "note": moment.note, "zone": zone_name,
-                      "redact": regions}  # fmt: skip
-            at, note = moment.at, moment.note
+            out = exports / still_name(src.stem, moment.at, when)
+            recipe = {"op": "still", "at": moment.at, "note": moment.note,
+                      "zone": self.zone_name, "redact": self.regions}  # fmt: skip
 
-            def still(force: bool, at: float = at, note: str = note) -> Any:
-                return video.frames(
-                    src,
-                    at=[at],
-                    notes=[note],
-                    outdir=builder.exports,
-                    caption=True,
-                    force=force,
-                    zone=zone,
-                    zone_name=zone_name,
-                    redact=item.redact,
-                )
+            def still(force: bool, at: float = moment.at, note: str = moment.note) -> Any:
+                return frames(
+                    src, at=[at], notes=[note], outdir=exports, caption=True, force=force,
+                    zone=self.zone, zone_name=self.zone_name, redact=self.item.redact,
+                )  # fmt: skip
 
-            builder.make(out, src, recipe, still, exhibit)
+            self.builder.make(out, src, recipe, still, exhibit)
             exhibit.images.append(ShownImage(out, moment.note, moment.at))
+
+    def sheet(self, length: float) -> None:
+        src = self.src
+        lo, hi = self.exhibit.trim_range or (0.0, length)
+        out = self.builder.exports / f"{src.stem}_sheet_3x2.jpg"
+        recipe = {"op": "sheet", "cols": 3, "rows": 2, "start": lo, "end": hi,
+                  "zone": self.zone_name, "redact": self.regions}  # fmt: skip
+        self.builder.make(out, src, recipe, lambda force: contact_sheet(
+            src, 3, 2, out, force=force, zone=self.zone, zone_name=self.zone_name, start=lo,
+            end=hi, redact=self.item.redact,
+        ), self.exhibit)  # fmt: skip
+        self.exhibit.images.append(ShownImage(out, "Contact sheet of the video"))
+
+
+def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
+    """The viewing copy (stamped, redacted or cut), then stills at the listed moments, or a
+    contact sheet where none are listed."""
+    info = exhibit.info
+    assert info is not None
+    plan = _VideoPlan(builder, exhibit)
+    plan.viewing_copy()
+    length = usable_duration(info)
+    if exhibit.item.moments:
+        plan.moment_stills(length, optional_clock(info, plan.zone, plan.zone_name))
     else:
-        lo, hi = exhibit.trim_range or (0.0, length)
-        out = builder.exports / f"{src.stem}_sheet_3x2.jpg"
-        recipe = {"op": "sheet", "cols": 3, "rows": 2, "start": lo, "end": hi, "zone": zone_name,
-                  "redact": regions}  # fmt: skip
-        builder.make(
-            out,
-            src,
-            recipe,
-            lambda force: video.contact_sheet(
-                src,
-                3,
-                2,
-                out,
-                force=force,
-                zone=zone,
-                zone_name=zone_name,
-                start=lo,
-                end=hi,
-                redact=item.redact,
-            ),
-            exhibit,
-        )
-        exhibit.images.append(ShownImage(out, "Contact sheet of the video"))
+        plan.sheet(length)
+
+
+def _read(builder: Builder, exhibit: Exhibit) -> None:
+    """Check the original against the manifest, read it, and hold it to case.toml's rules
+    that need the file (the same ``evidence check`` reports)."""
+    case = builder.case
+    check_original(builder, exhibit)
+    if exhibit.kind in ("photo", "video"):
+        exhibit.info = read_capture(exhibit.original, zone=case.zone(), zone_name=case.timezone)
+        problems = exhibit_problems(case, exhibit.item, exhibit.info)
+        if problems:
+            raise problems[0]
+
+
+def _build(builder: Builder, exhibit: Exhibit) -> None:
+    if exhibit.kind == "photo":
+        prepare_photo(builder, exhibit)
+    elif exhibit.kind == "video":
+        prepare_video(builder, exhibit)
+    else:
+        exhibit.notes.append("not a photo or video: attach this file separately")
 
 
 def prepare_exhibits(
@@ -308,36 +318,43 @@ def prepare_exhibits(
 ) -> list[Exhibit]:
     """Every [[evidence]] entry, numbered, with its derived files up to date.
 
-    A failing exhibit stops the build (nothing half-finished), unless ``skip_broken``: then
-    it keeps its error and the dossier says it was left out.
+    Every exhibit is read and checked before any file is made, so a broken one stops the
+    build with nothing half-finished, unless ``skip_broken``: then it keeps its error and the
+    dossier says it was left out.
     """
     builder = Builder(case, force=force)
-    zone = case.zone()
-    exhibits: list[Exhibit] = []
-    for number, item in enumerate(case.evidence, start=1):
-        path = (case.root / item.file).resolve()
-        kind = kind_for(path) or "document"
-        exhibit = Exhibit(number=number, item=item, original=path, kind=kind)
-        exhibits.append(exhibit)
-        try:
-            check_original(builder, exhibit)
-            if kind in ("photo", "video"):
-                exhibit.info = read_capture(path, zone=zone, zone_name=case.timezone)
-            if kind == "photo":
-                prepare_photo(builder, exhibit)
-            elif kind == "video":
-                prepare_video(builder, exhibit)
-            else:
-                exhibit.notes.append("not a photo or video: attach this file separately")
-        except EvidenceError as exc:
-            if not skip_broken:
-                # the same error (and exit code), saying which exhibit it was
-                exc.message = f"exhibit {number}: {exc.message}"
-                exc.hint = (exc.hint + "; " if exc.hint else "") + (
-                    "or build with --skip-broken to leave it out"
-                )
-                raise
-            exhibit.error = exc.one_line()
+    exhibits = [
+        Exhibit(number=n, item=item, original=(case.root / item.file).resolve(),
+                kind=kind_for(case.root / item.file) or "document")
+        for n, item in enumerate(case.evidence, start=1)
+    ]  # fmt: skip
+    for exhibit in exhibits:
+        _attempt(_read, builder, exhibit, skip_broken)
+    for exhibit in exhibits:
+        if not exhibit.error:
+            _attempt(_build, builder, exhibit, skip_broken)
         if progress is not None:
-            progress(number, exhibit)
+            progress(exhibit.number, exhibit)
     return exhibits
+
+
+def _attempt(
+    step: Callable[[Builder, Exhibit], None],
+    builder: Builder,
+    exhibit: Exhibit,
+    skip_broken: bool,
+) -> None:
+    """Run one step for one exhibit; a failure stops the build, or with ``skip_broken`` stays
+    on the exhibit. A case.toml rule's error is raised as ``evidence check`` words it."""
+    try:
+        step(builder, exhibit)
+    except EvidenceError as exc:
+        if skip_broken:
+            exhibit.error = exc.one_line()
+            return
+        if not isinstance(exc, CaseError):  # the same error and exit code, naming the exhibit
+            exc.message = f"exhibit {exhibit.number}: {exc.message}"
+            exc.hint = (exc.hint + "; " if exc.hint else "") + (
+                "or build with --skip-broken to leave it out"
+            )
+        raise

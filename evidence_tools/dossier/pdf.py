@@ -18,7 +18,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from evidence_tools import __version__
-from evidence_tools.resources import font_path
+from evidence_tools.images import font_path, open_upright
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
@@ -135,35 +135,16 @@ def _styles() -> dict[str, Any]:
 def prepare_image(
     path: Path, max_w: float, max_h: float, dpi: int
 ) -> tuple[io.BytesIO, float, float]:
-    """An upright JPEG of ``path`` sized for a max_w x max_h point box at ``dpi``.
-
-    JPEG sources are decoded in draft mode (DCT scaling), so a 12 MP photo is never decoded
-    at full size when it is placed a few inches wide.
-    """
-    from PIL import Image, ImageOps
-
-    from evidence_tools.metadata.photo import _pillow
-
-    _pillow()
-    with Image.open(path) as img:
-        orientation = img.getexif().get(0x0112, 1) if img.format != "HEIF" else 1
-        turned = orientation in (5, 6, 7, 8)
-        w, h = (img.height, img.width) if turned else img.size
-        scale = min(max_w / w, max_h / h)
-        place_w, place_h = w * scale, h * scale
-        target = (max(1, int(place_w / 72 * dpi)), max(1, int(place_h / 72 * dpi)))
-        if img.format == "JPEG":
-            draft_size = (target[1], target[0]) if turned else target
-            img.draft("RGB", draft_size)
-        upright = ImageOps.exif_transpose(img) if img.format != "HEIF" else img
-        if upright.mode != "RGB":
-            upright = upright.convert("RGB")
-        if upright.width > target[0] or upright.height > target[1]:
-            upright = upright.resize(target, Image.Resampling.LANCZOS)
-        buf = io.BytesIO()
-        upright.save(buf, "JPEG", quality=85, optimize=True)
+    """An upright JPEG of ``path`` sized for a max_w x max_h point box at ``dpi``, and the
+    size it is placed at in points (``images.open_upright`` decodes a JPEG in draft mode, so
+    a 12 MP photo is never decoded at full size to be placed a few inches wide)."""
+    box = (max(1, int(max_w / 72 * dpi)), max(1, int(max_h / 72 * dpi)))
+    upright, _ = open_upright(path, fit=box)
+    scale = min(max_w / upright.width, max_h / upright.height)
+    buf = io.BytesIO()
+    upright.save(buf, "JPEG", quality=85, optimize=True)
     buf.seek(0)
-    return buf, place_w, place_h
+    return buf, upright.width * scale, upright.height * scale
 
 
 def _bookmark(title: str, key: str, level: int = 0) -> Any:

@@ -12,8 +12,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from evidence_tools.case import Case
+from evidence_tools.case.model import Case
 from evidence_tools.platforms import platform
+from evidence_tools.timecode import long_date
 
 CLAIM_TITLES = {
     "not_received": "Item not received",
@@ -69,11 +70,6 @@ class ExhibitFacts:
 class Statement:
     paragraphs: list[str]
     warnings: list[str] = field(default_factory=list)
-
-
-def long_date(day: dt.date | dt.datetime) -> str:
-    """20 November 2026: no day-month order to misread."""
-    return f"{day.day} {day:%B %Y}"
 
 
 def long_datetime(when: dt.datetime, zone_label: str = "") -> str:

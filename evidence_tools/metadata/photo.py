@@ -13,8 +13,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from evidence_tools.capture import GPS, CaptureInfo, editor_in, parse_offset
 from evidence_tools.errors import InputFileError
+from evidence_tools.images import pillow
+from evidence_tools.metadata.model import GPS, CaptureInfo, editor_in
+from evidence_tools.rules import parse_offset
 
 log = logging.getLogger(__name__)
 
@@ -47,24 +49,6 @@ GPS_TAGS = {
 WANTED = set(IFD0_TAGS.values()) | set(EXIF_TAGS.values()) | set(GPS_TAGS.values())
 
 _DATE_RE = re.compile(r"^(\d{4})[:\-](\d{2})[:\-](\d{2})[ T](\d{2}):(\d{2}):(\d{2})")
-
-_PILLOW_READY = False
-
-
-def _pillow() -> Any:
-    global _PILLOW_READY
-    from PIL import Image
-
-    if not _PILLOW_READY:
-        try:
-            import pillow_heif
-
-            pillow_heif.register_heif_opener()
-        except ImportError:  # pragma: no cover - a dependency, but HEIC is optional to Pillow
-            log.warning("pillow-heif is missing: HEIC photos cannot be read")
-        _PILLOW_READY = True
-    return Image
-
 
 # --------------------------------------------------------------------------- raw readers
 
@@ -259,7 +243,7 @@ def read_photo(path: Path) -> CaptureInfo:
         raw = read_with_exifread(path)
     except Exception as exc:  # exifread raises AssertionError, IndexError, ... on odd files
         log.debug("exifread failed on %s: %r", path, exc)
-    Image = _pillow()
+    Image = pillow()
     try:
         image = Image.open(path)
     except Image.DecompressionBombError as exc:

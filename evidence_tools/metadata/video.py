@@ -1,9 +1,10 @@
-"""Video capture metadata from the bundled ffmpeg (no ffprobe, no Perl).
+"""Video capture metadata: from the MP4/MOV index where it can be read (no process), else
+from the bundled ffmpeg (no ffprobe, no Perl).
 
-One ffmpeg process per file: ``ffmpeg -i FILE -map 0:v? -map 0:a? -c copy -f null -`` prints
-the container's description (metadata, streams, display matrix) and then copies every packet
-to nowhere, which tells how much of the file can really be read; a truncated copy shows up
-without decoding a single frame.
+ffmpeg's description of a file is parsed into the same typed fields (``ProbeResult``) that
+the index reader fills, and one ``interpret`` turns either into a ``CaptureInfo``. How much
+of a file can really be read comes from a packet listing: the packets are copied to nowhere,
+so a truncated copy shows up without decoding a single frame.
 """
 
 from __future__ import annotations
@@ -14,42 +15,50 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from evidence_tools.capture import GPS, CaptureInfo, editor_in, parse_offset
 from evidence_tools.errors import InputFileError
-from evidence_tools.ffmpeg import read_ffmpeg
-from evidence_tools.mp4cut import EPOCH_1904, KEYS_CREATIONDATE, Movie, codec_name, rotation
+from evidence_tools.ffmpeg import jobs
+from evidence_tools.metadata.model import GPS, CaptureInfo, editor_in
+from evidence_tools.mp4.index import EPOCH_1904, KEYS_CREATIONDATE, Movie, codec_name, rotation
+from evidence_tools.rules import parse_iso_datetime
 
 # Patterns only the ffmpeg text parser needs stay strings (re caches them once compiled):
 # a lossless trim reads the MP4 index instead and should not pay for compiling them.
 _DURATION_RE = r"^\s{2}Duration: (\S+?),(?: start: (-?[\d.]+),)?"
 _STREAM_RE = r"^\s{2}Stream #\d+:(\d+)[^:]*: (Video|Audio|Data|Subtitle|Attachment): (.*)$"
 _KV_RE = r"^(\s+)([^:]*?)\s*: ?(.*)$"
+_SIZE_RE = r"(?<![\w])(\d{2,5})x(\d{2,5})(?![\w])"
+_FPS_RE = r"([\d.]+)\s*fps"
 # ffmpeg 9 prints "Display Matrix: rotation of -90.00 degrees"; older builds print
 # "displaymatrix: rotation of -90.00 degrees". moviepy 2.2.1 only knows the old form.
-_MATRIX_RE = re.compile(r"display\s*matrix:\s*rotation of\s*(-?[\d.]+)\s*degrees", re.IGNORECASE)
+_MATRIX_RE = r"display\s*matrix:\s*rotation of\s*(-?[\d.]+)\s*degrees"
 _ISO6709_RE = re.compile(r"^([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)([+-]\d+(?:\.\d+)?)?")
-_ISO_DT_RE = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*(Z|[+-]\d{2}:?\d{2})?$"
-)
 
 
 class StreamInfo:
+    """One stream's facts, typed: ``rotation`` is the display matrix's angle in degrees
+    counter-clockwise, as ffmpeg reports it (None: no matrix)."""
+
     def __init__(
         self,
         index: int,
         kind: str,
-        detail: str,
+        *,
+        codec: str = "",
+        width: int | None = None,
+        height: int | None = None,
+        fps: float | None = None,
+        rotation: float | None = None,
         metadata: dict[str, str] | None = None,
-        side_data: list[str] | None = None,
     ) -> None:
-        self.index, self.kind, self.detail = index, kind, detail
+        self.index, self.kind, self.codec = index, kind, codec
+        self.width, self.height, self.fps, self.rotation = width, height, fps, rotation
         self.metadata: dict[str, str] = {} if metadata is None else metadata
-        self.side_data: list[str] = [] if side_data is None else side_data
 
 
 class ProbeResult:
-    """What ffmpeg said about an input, parsed. (Plain classes here and in ``capture``: a
-    lossless trim loads them, and dataclasses cost it milliseconds at import.)"""
+    """A container's facts, from ffmpeg's description or from the MP4 index. (Plain classes
+    here and in ``metadata.model``: a lossless trim loads them, and dataclasses cost it
+    milliseconds at import; tests/test_startup.py keeps them off its path.)"""
 
     def __init__(
         self,
@@ -75,6 +84,75 @@ def _hms(h: str, m: str, s: str) -> float:
     return int(h) * 3600 + int(m) * 60 + float(s)
 
 
+def _stream(index: int, kind: str, detail: str) -> StreamInfo:
+    """A stream line's typed facts: ``hevc (Main) (hvc1 / ...), yuv420p, 1920x1080, 29.97 fps``."""
+    stream = StreamInfo(index, kind, codec=detail.split()[0].rstrip(",") if detail else "")
+    size = re.search(_SIZE_RE, detail)
+    if size:
+        stream.width, stream.height = int(size.group(1)), int(size.group(2))
+    fps = re.search(_FPS_RE, detail)
+    if fps:
+        stream.fps = float(fps.group(1))
+    return stream
+
+
+def _duration(result: ProbeResult, match: re.Match[str]) -> None:
+    if match.group(2):
+        result.start = float(match.group(2))
+    parts = match.group(1).split(":")
+    if len(parts) == 3:
+        try:
+            result.duration = _hms(*parts)
+        except ValueError:
+            result.duration = None
+
+
+class _ProbeParser:
+    """Reads ffmpeg's report line by line: which section it is in, and whose metadata."""
+
+    def __init__(self, result: ProbeResult) -> None:
+        self.result = result
+        self.section: str | None = None
+        self.target: dict[str, str] = result.metadata
+        self.stream: StreamInfo | None = None
+        self.last_key: str | None = None
+
+    def line(self, line: str) -> None:
+        stripped = line.strip()
+        if stripped in ("Metadata:", "Side data:"):
+            self.section = "meta" if stripped == "Metadata:" else "side"
+            self.target = self.result.metadata if self.stream is None else self.stream.metadata
+            self.last_key = None
+            return
+        duration = re.match(_DURATION_RE, line)
+        stream = re.match(_STREAM_RE, line)
+        if duration or stream:
+            self.section = None
+            if duration:
+                _duration(self.result, duration)
+            elif stream:
+                index, kind, detail = stream.groups()
+                self.stream = _stream(int(index), kind.lower(), detail)
+                self.result.streams.append(self.stream)
+        elif self.section == "side" and self.stream is not None:
+            angle = re.search(_MATRIX_RE, stripped, re.IGNORECASE)
+            if angle and self.stream.rotation is None:
+                self.stream.rotation = float(angle.group(1))
+        elif self.section == "meta":
+            self.metadata(line)
+
+    def metadata(self, line: str) -> None:
+        kv = re.match(_KV_RE, line)
+        if not kv:
+            return
+        key, value = kv.group(2).strip(), kv.group(3)
+        if key:
+            self.target[key] = value
+            self.last_key = key
+        elif self.last_key:  # continuation of a multi-line value
+            self.target[self.last_key] += "\n" + value
+
+
 def parse_probe(text: str) -> ProbeResult:
     """Parse ffmpeg's ``-i`` report of input #0 (metadata, duration, streams, side data)."""
     result = ProbeResult()
@@ -82,80 +160,19 @@ def parse_probe(text: str) -> ProbeResult:
     start = next((i for i, ln in enumerate(lines) if ln.startswith("Input #0")), None)
     if start is None:
         return result
-    header = lines[start]
-    match = re.match(r"Input #0, (.+?), from ", header)
+    match = re.match(r"Input #0, (.+?), from ", lines[start])
     result.format_name = match.group(1) if match else ""
-    section: str | None = None
-    target: dict[str, str] = result.metadata
-    stream: StreamInfo | None = None
-    last_key: str | None = None
+    parser = _ProbeParser(result)
     for line in lines[start + 1 :]:
         if not line.startswith("  ") or line.startswith(("Stream mapping", "Output #")):
             break  # end of the input description
-        stripped = line.strip()
-        if stripped == "Metadata:":
-            section = "meta"
-            target = result.metadata if stream is None else stream.metadata
-            last_key = None
-            continue
-        if stripped == "Side data:":
-            section = "side"
-            continue
-        duration = re.match(_DURATION_RE, line)
-        if duration:
-            section = None
-            if duration.group(2):
-                result.start = float(duration.group(2))
-            parts = duration.group(1).split(":")
-            if len(parts) == 3:
-                try:
-                    result.duration = _hms(*parts)
-                except ValueError:
-                    result.duration = None
-            continue
-        stream_match = re.match(_STREAM_RE, line)
-        if stream_match:
-            section = None
-            stream = StreamInfo(
-                index=int(stream_match.group(1)),
-                kind=stream_match.group(2).lower(),
-                detail=stream_match.group(3),
-            )
-            result.streams.append(stream)
-            continue
-        if section == "side" and stream is not None:
-            stream.side_data.append(stripped)
-            continue
-        if section == "meta":
-            kv = re.match(_KV_RE, line)
-            if kv:
-                key, value = kv.group(2).strip(), kv.group(3)
-                if key:
-                    target[key] = value
-                    last_key = key
-                elif last_key:  # continuation of a multi-line value
-                    target[last_key] += "\n" + value
+        parser.line(line)
+    for stream in result.streams:
+        if stream.rotation is None and stream.metadata.get("rotate"):
+            # the old tag, clockwise; a display matrix wins where both are present
+            stream.rotation = -float(stream.metadata["rotate"])
     # how far the file can be read is not in this text: probe_video measures it from packets
     return result
-
-
-def parse_iso_datetime(text: str) -> dt.datetime | None:
-    """ISO 8601 as containers write it: ``2026-03-14T10:26:53+0100``, ``...53.000000Z``."""
-    value = text.strip().split(";")[0].strip()  # ffmpeg joins duplicate tags with ';'
-    match = _ISO_DT_RE.match(value)
-    if not match:
-        return None
-    y, mo, d, h, mi, s, frac, off = match.groups()
-    try:
-        when = dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s))
-    except ValueError:
-        return None
-    if frac:
-        when = when.replace(microsecond=int((frac + "000000")[:6]))
-    tz = parse_offset(off) if off else None
-    if off and tz is None:
-        return None
-    return when.replace(tzinfo=tz) if tz else when
 
 
 def parse_iso6709(text: str) -> GPS | None:
@@ -167,15 +184,6 @@ def parse_iso6709(text: str) -> GPS | None:
     if not (-90 <= lat <= 90 and -180 <= lon <= 180) or (lat == 0 and lon == 0):
         return None
     return GPS(lat=lat, lon=lon, alt=alt)
-
-
-def display_rotation(side_data: list[str]) -> float | None:
-    """ffmpeg's display-matrix angle (counter-clockwise degrees), from either spelling."""
-    for line in side_data:
-        match = _MATRIX_RE.search(line)
-        if match:
-            return float(match.group(1))
-    return None
 
 
 def _meta(meta: dict[str, str], *keys: str) -> str:
@@ -192,37 +200,25 @@ def _plausible(when: dt.datetime) -> bool:
     return when.year > 1971
 
 
-def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
-    meta = probe.metadata
-    video = probe.first("video")
-    audio = probe.first("audio")
-    info.format = probe.format_name
-    info.duration = round(probe.duration, 3) if probe.duration is not None else None
+def _streams(info: CaptureInfo, probe: ProbeResult) -> None:
+    video, audio = probe.first("video"), probe.first("audio")
     if video is None:
         info.warnings.append("no video stream (audio only?)")
     else:
-        detail = video.detail
-        info.video_codec = detail.split()[0].rstrip(",") if detail else ""
-        size = re.search(r"(?<![\w])(\d{2,5})x(\d{2,5})(?![\w])", detail)
-        if size:
-            info.stored_width, info.stored_height = int(size.group(1)), int(size.group(2))
-        fps = re.search(r"([\d.]+)\s*fps", detail)
-        if fps:
-            info.fps = float(fps.group(1))
-        ccw = display_rotation(video.side_data)
-        if ccw is None:
-            ccw = float(video.metadata.get("rotate", 0) or 0) * -1  # old tag: clockwise
-        info.rotation = int(round(-ccw)) % 360
+        info.video_codec = video.codec
+        info.stored_width, info.stored_height = video.width, video.height
+        info.fps = video.fps
+        info.rotation = int(round(-(video.rotation or 0.0))) % 360
         turned = info.rotation in (90, 270)
-        if info.stored_width is not None and info.stored_height is not None:
+        if video.width is not None and video.height is not None:
             info.width, info.height = (
-                (info.stored_height, info.stored_width)
-                if turned
-                else (info.stored_width, info.stored_height)
+                (video.height, video.width) if turned else (video.width, video.height)
             )
     if audio is not None:
-        info.audio_codec = audio.detail.split()[0].rstrip(",") if audio.detail else ""
+        info.audio_codec = audio.codec
 
+
+def _device(info: CaptureInfo, meta: dict[str, str]) -> None:
     info.make = _meta(meta, "com.apple.quicktime.make", "com.android.manufacturer", "make")
     info.model = _meta(meta, "com.apple.quicktime.model", "com.android.model", "model")
     info.software = _meta(meta, "com.apple.quicktime.software", "software")
@@ -231,6 +227,9 @@ def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
     location = _meta(meta, "com.apple.quicktime.location.ISO6709", "location")
     info.gps = parse_iso6709(location) if location else None
 
+
+def _times(info: CaptureInfo, probe: ProbeResult) -> None:
+    meta, video = probe.metadata, probe.first("video")
     keys_time = parse_iso_datetime(meta.get(KEYS_CREATIONDATE, ""))
     mvhd_raw = meta.get("creation_time", "") or (
         video.metadata.get("creation_time", "") if video else ""
@@ -260,6 +259,15 @@ def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
                 )
     if info.captured_at is None:
         info.warnings.append("no capture time in the file (a screen recording or re-encode?)")
+
+
+def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
+    """Fill ``info`` from a container's facts, with the warnings a reader should see."""
+    info.format = probe.format_name
+    info.duration = round(probe.duration, 3) if probe.duration is not None else None
+    _streams(info, probe)
+    _device(info, probe.metadata)
+    _times(info, probe)
     if editor_in(info.software):
         info.warnings.append(f"Software names an editor ({info.software}): the video was edited")
     if info.gps is not None:
@@ -332,14 +340,10 @@ def scan_packets(
 ) -> tuple[ProbeResult, list[Packet]]:
     """The container's description and a listing of video packets (copied, never decoded),
     from ``seek`` (ffmpeg lands on the keyframe at or before it) up to ``stop_after``."""
-    args = ["-nostats"]
-    if seek:
-        args += ["-ss", f"{seek:.6f}"]
-    args += ["-copyts", "-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-"]
     # stop_after is compared with raw timestamps: files that do not start at 0 are rare, and
     # such a scan then reads a little more than it needs, never less
     stop = _past(stop_after) if stop_after is not None else None
-    out, err = read_ffmpeg(args, stop=stop, timeout=timeout, path=path)
+    out, err = jobs.list_packets(path, seek=seek, stop=stop, timeout=timeout)
     probe = parse_probe(err)
     if not probe.streams:
         raise InputFileError(
@@ -379,30 +383,26 @@ def probe_video(path: Path, *, timeout: float = 300) -> ProbeResult:
 
 
 def probe_from_movie(movie: Movie) -> ProbeResult:
-    """The description ffmpeg would print of an MP4/MOV file, made from its index alone (no
-    process): ``interpret`` then reads it exactly as it reads ffmpeg's."""
+    """A file's facts from its MP4/MOV index alone (no process), in the fields ffmpeg's
+    description fills, so ``interpret`` reads both the same way."""
     video = movie.video
     seconds = sum(video.durations) / video.timescale
-    fps = f"{len(video.sizes) / seconds:.2f}".rstrip("0").rstrip(".") if seconds else "0"
     meta: dict[str, str] = {}
     if movie.creation:
         when = EPOCH_1904 + dt.timedelta(seconds=movie.creation)
         meta["creation_time"] = when.strftime("%Y-%m-%dT%H:%M:%S.000000Z")
     for key, value in movie.keys.items():
         meta.setdefault(key, value)
-    fourcc = video.codec.decode("latin1")
-    stream = StreamInfo(
-        index=0,
-        kind="video",
-        detail=f"{codec_name(video.codec)} ({fourcc}), {video.width}x{video.height}, {fps} fps",
-    )
+    # the frame rate as ffmpeg prints it: two decimals at most
+    fps = round(len(video.sizes) / seconds, 2) if seconds else 0.0
     angle = rotation(video.matrix)
-    if angle is not None:
-        stream.side_data.append(f"displaymatrix: rotation of {angle:.2f} degrees")
-    streams = [stream]
+    streams = [
+        StreamInfo(0, "video", codec=codec_name(video.codec), width=video.width,
+                   height=video.height, fps=fps, rotation=round(angle, 2) if angle is not None
+                   else None)
+    ]  # fmt: skip
     for n, audio in enumerate(movie.audio, start=1):
-        detail = f"{codec_name(audio.codec)} ({audio.codec.decode('latin1')})"
-        streams.append(StreamInfo(index=n, kind="audio", detail=detail))
+        streams.append(StreamInfo(n, "audio", codec=codec_name(audio.codec)))
     return ProbeResult(
         format_name="mov,mp4,m4a,3gp,3g2,mj2",
         metadata=meta,

@@ -1,4 +1,7 @@
-"""The one place that runs ffmpeg: locate it, probe its version, run argument lists.
+"""The one place that runs a process: locate ffmpeg, ask its version, run an argument list.
+
+The named jobs that build those argument lists live in ``evidence_tools.ffmpeg.jobs``. Every
+command line is logged at ``-vv``.
 
 subprocess, tempfile and threading are imported where ffmpeg runs: a lossless trim never
 runs it, and their import is a tenth of its time.
@@ -13,10 +16,11 @@ import contextlib
 import functools
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+from evidence_tools import logs
 from evidence_tools.errors import ExternalToolError
 
 ProgressCallback = Callable[[float], None]
@@ -57,20 +61,9 @@ def ffmpeg_exe() -> str:
 @functools.lru_cache(maxsize=1)
 def ffmpeg_version() -> str:
     """The version string ffmpeg reports, e.g. ``n9.0.2-17-g2a571b6068-20260930``."""
-    import subprocess
-
-    try:
-        proc = subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-version"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=ffmpeg_exe()) from exc
-    match = re.search(r"ffmpeg version (\S+)", proc.stdout)
-    if proc.returncode != 0 or not match:
+    out, _ = read_ffmpeg(["-version"], timeout=30)
+    match = re.search(r"ffmpeg version (\S+)", out)
+    if not match:
         raise ExternalToolError("ffmpeg did not report a version", path=ffmpeg_exe())
     return match.group(1)
 
@@ -97,6 +90,62 @@ def _last_error_line(stderr: str, keep: int = 3) -> str:
     return "; ".join(reversed(picked))[:300] or "no message"
 
 
+class _Running:
+    """A started ffmpeg and whether its time ran out."""
+
+    def __init__(self, proc: Any, timed_out: Any) -> None:
+        self.proc = proc
+        self.timed_out = timed_out
+
+
+@contextlib.contextmanager
+def _spawn(
+    args: Sequence[str],
+    *,
+    stdout: Any,
+    stderr: IO[bytes],
+    timeout: float | None = None,
+    cwd: str | Path | None = None,
+) -> Iterator[_Running]:
+    """Start ffmpeg with ``args`` (never through a shell); kill it when ``timeout`` passes, or
+    when the caller stops early or fails, so no ffmpeg outlives the call."""
+    import subprocess
+    import threading
+
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *[str(a) for a in args]]
+    logs.debug(__name__, "running: %s", _shell_line(cmd))
+    try:
+        proc = subprocess.Popen(
+            cmd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, cwd=cwd
+        )
+    except OSError as exc:
+        raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=cmd[0]) from exc
+    timed_out = threading.Event()
+    timer = None
+    if timeout is not None:
+
+        def kill() -> None:
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+    try:
+        yield _Running(proc, timed_out)
+    finally:
+        if timer is not None:
+            timer.cancel()
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+
+
+def _shell_line(cmd: Sequence[str]) -> str:
+    import shlex
+
+    return shlex.join(cmd)
+
+
 def run_ffmpeg(
     args: Sequence[str],
     *,
@@ -106,25 +155,31 @@ def run_ffmpeg(
     timeout: float | None = None,
     cwd: str | Path | None = None,
 ) -> str:
-    """Run ffmpeg with ``args`` (never through a shell) and return its stderr.
+    """Run ffmpeg for the files it writes and return its stderr.
 
     ``progress`` receives the fraction done (0..1) parsed from ``-progress`` when a
     ``duration`` is known. On failure, timeout or interrupt the ``outputs`` are deleted so no
     half-written file survives, and an ``ExternalToolError`` is raised.
     """
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "info"]
-    if progress is not None:
-        cmd += ["-progress", "pipe:1", "-stats_period", "0.25"]
-    cmd += [str(a) for a in args]
+    import subprocess
     import tempfile
 
-    with tempfile.TemporaryFile(mode="w+b") as stderr_file:
-        returncode, timed_out = _run_and_watch(
-            cmd, stderr_file, outputs, duration, progress, timeout, cwd
-        )
-        stderr_file.seek(0)
-        stderr = stderr_file.read().decode("utf-8", "replace")
-    if timed_out:
+    head = ["-loglevel", "info"]
+    if progress is not None:
+        head += ["-progress", "pipe:1", "-stats_period", "0.25"]
+    pipe = subprocess.PIPE if progress is not None else subprocess.DEVNULL
+    with tempfile.TemporaryFile(mode="w+b") as err:
+        try:
+            with _spawn([*head, *args], stdout=pipe, stderr=err, timeout=timeout, cwd=cwd) as run:
+                if progress is not None and run.proc.stdout is not None:
+                    _follow_progress(run.proc.stdout, duration, progress)
+                returncode = run.proc.wait()
+        except BaseException:
+            _remove(outputs)
+            raise
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if run.timed_out.is_set():
         _remove(outputs)
         raise ExternalToolError(f"ffmpeg took longer than {timeout:.0f} s and was stopped")
     if returncode != 0:
@@ -133,58 +188,15 @@ def run_ffmpeg(
     return stderr
 
 
-def _run_and_watch(
-    cmd: list[str],
-    stderr_file: IO[bytes],
-    outputs: Sequence[str | Path],
-    duration: float | None,
-    progress: ProgressCallback | None,
-    timeout: float | None,
-    cwd: str | Path | None = None,
-) -> tuple[int, bool]:
-    import subprocess
-    import threading
-
-    try:
-        proc = subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE if progress is not None else subprocess.DEVNULL,
-            stderr=stderr_file,
-            stdin=subprocess.DEVNULL,
-            cwd=cwd,
-        )
-    except OSError as exc:
-        raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=cmd[0]) from exc
-    timer: threading.Timer | None = None
-    timed_out = threading.Event()
-    if timeout is not None:
-
-        def _kill() -> None:
-            timed_out.set()
-            proc.kill()
-
-        timer = threading.Timer(timeout, _kill)
-        timer.start()
-    try:
-        if progress is not None and proc.stdout is not None:
-            for raw in proc.stdout:
-                line = raw.decode("ascii", "replace").strip()
-                if line.startswith("out_time_us=") and duration:
-                    with contextlib.suppress(ValueError):
-                        done = int(line.split("=", 1)[1]) / 1e6
-                        progress(max(0.0, min(1.0, done / duration)))
-                elif line == "progress=end":
-                    progress(1.0)
-        returncode = proc.wait()
-    except BaseException:
-        proc.kill()
-        proc.wait()
-        _remove(outputs)
-        raise
-    finally:
-        if timer is not None:
-            timer.cancel()
-    return returncode, timed_out.is_set()
+def _follow_progress(stdout: IO[bytes], duration: float | None, progress: ProgressCallback) -> None:
+    for raw in stdout:
+        line = raw.decode("ascii", "replace").strip()
+        if line.startswith("out_time_us=") and duration:
+            with contextlib.suppress(ValueError):
+                done = int(line.split("=", 1)[1]) / 1e6
+                progress(max(0.0, min(1.0, done / duration)))
+        elif line == "progress=end":
+            progress(1.0)
 
 
 def _remove(paths: Sequence[str | Path]) -> None:
@@ -206,42 +218,19 @@ def read_ffmpeg(
     (e.g. a packet listing) reads no more of a video than it needs. A time-out is an error,
     never a silently short listing.
     """
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *[str(a) for a in args]]
     import subprocess
     import tempfile
-    import threading
 
+    lines: list[str] = []
     with tempfile.TemporaryFile() as err:
-        try:
-            proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL
-            )
-        except OSError as exc:
-            raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=cmd[0]) from exc
-        timed_out = threading.Event()
-
-        def kill() -> None:
-            timed_out.set()
-            proc.kill()
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        lines: list[str] = []
-        try:
-            assert proc.stdout is not None
-            for raw in proc.stdout:
+        with _spawn(args, stdout=subprocess.PIPE, stderr=err, timeout=timeout) as run:
+            assert run.proc.stdout is not None
+            for raw in run.proc.stdout:
                 line = raw.decode("utf-8", "replace")
                 lines.append(line)
                 if stop is not None and stop(line):
-                    proc.kill()
                     break
-            proc.wait()
-        finally:
-            timer.cancel()
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        if timed_out.is_set():
+        if run.timed_out.is_set():
             raise ExternalToolError(f"ffmpeg took longer than {timeout:g} s to read it", path=path)
         err.seek(0)
         return "".join(lines), err.read().decode("utf-8", "replace")

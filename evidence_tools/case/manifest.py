@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from evidence_tools import __version__
+from evidence_tools.case.layout import EXPORTS, ORIGINALS
 from evidence_tools.errors import CaseError
 from evidence_tools.fsutil import sha256_file, write_text_atomic
-from evidence_tools.layout import EXPORTS, ORIGINALS
 
 MANIFEST = "manifest.json"
 FORMAT = "evidence-tools manifest"
@@ -173,7 +173,7 @@ def record_output(
     Verbs work on plain files too; outside a case there is no manifest to write. ``tools``
     may be a function, so that asking a tool for its version is only paid inside a case.
     """
-    from evidence_tools.layout import find_case_root
+    from evidence_tools.case.layout import find_case_root
 
     root = find_case_root(Path(output).parent)
     if root is None:

@@ -13,14 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from evidence_tools.case import (
-    CASE_FILE,
-    EXPORTS,
-    ORIGINALS,
-    evidence_block,
-    load_case,
-    render_template,
-)
+from evidence_tools.case.layout import CASE_FILE, EXPORTS, ORIGINALS
+from evidence_tools.case.loader import load_case
+from evidence_tools.case.manifest import Manifest, load_manifest
+from evidence_tools.case.template import evidence_block, render_template
 from evidence_tools.errors import (
     CaseError,
     EvidenceError,
@@ -29,7 +25,6 @@ from evidence_tools.errors import (
     OutputExistsError,
 )
 from evidence_tools.fsutil import CHUNK, atomic_output, sha256_file, write_text_atomic
-from evidence_tools.integrity import Manifest, load_manifest
 
 
 def init_case(

@@ -1,0 +1,90 @@
+"""What case.toml says, as typed values: the case, the order, each piece of evidence.
+
+The loader (``case.loader``) fills these only after checking every key, so code that reads
+them can trust their types.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evidence_tools.case.layout import CASE_FILE, EXPORTS, ORIGINALS
+from evidence_tools.rules import RedactBox, Shape, parse_zone
+
+PLATFORMS = ("aliexpress", "ebay", "amazon", "temu", "paypal", "card", "other")
+CLAIMS = (
+    "not_received",
+    "damaged",
+    "not_as_described",
+    "wrong_item",
+    "missing_parts",
+    "counterfeit",
+)
+RESOLUTIONS = ("full_refund", "partial_refund", "replacement", "return_and_refund")
+
+
+@dataclass
+class Moment:
+    at: float
+    note: str = ""
+
+
+@dataclass
+class EvidenceItem:
+    file: str
+    caption: str = ""
+    trim: tuple[float, float] | None = None
+    stamp: bool = False
+    moments: list[Moment] = field(default_factory=list)
+    defects: list[str] = field(default_factory=list)
+    annotate: list[Shape] = field(default_factory=list)
+    # the wall-clock time of a video's first frame, for a video that carries none
+    start_time: dt.datetime | None = None
+    redact: list[RedactBox] = field(default_factory=list)  # videos: boxes to fill black
+    shows: list[str] = field(default_factory=list)  # for check's checklists: "listing", ...
+    kind: str = ""
+    index: int = 0  # its place among the [[evidence]] tables, to point at its lines
+
+
+@dataclass
+class Order:
+    number: str = ""
+    placed: dt.date | None = None
+    delivered: dt.date | None = None
+    estimated_delivery: dt.date | None = None
+    item: str = ""
+    seller: str = ""
+    tracking: str = ""
+
+
+@dataclass
+class Case:
+    root: Path
+    platform: str = "other"
+    claim: str = ""
+    resolution: str = ""
+    amount: str = ""
+    timezone: str = ""
+    buyer: str = ""
+    order: Order = field(default_factory=Order)
+    evidence: list[EvidenceItem] = field(default_factory=list)
+    platform_overrides: dict[str, Any] = field(default_factory=dict)
+    toml_text: str = ""  # case.toml as read, to point a later error at its line
+
+    @property
+    def toml_path(self) -> Path:
+        return self.root / CASE_FILE
+
+    @property
+    def originals(self) -> Path:
+        return self.root / ORIGINALS
+
+    @property
+    def exports(self) -> Path:
+        return self.root / EXPORTS
+
+    def zone(self) -> dt.tzinfo | None:
+        return parse_zone(self.timezone) if self.timezone else None

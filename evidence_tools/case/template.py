@@ -1,0 +1,113 @@
+"""Writing case.toml: the documented template of ``evidence init`` and the ``[[evidence]]``
+blocks ``evidence add`` appends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from evidence_tools.case.model import CLAIMS, PLATFORMS, RESOLUTIONS
+from evidence_tools.errors import UsageError
+from evidence_tools.rules import parse_zone
+
+
+def toml_value(value: Any) -> str:
+    """A TOML literal for the small set of values this tool writes."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, str):
+        escaped = (
+            value.replace("\\", "\\\\")
+            .replace('"', '\\"')
+            .replace("\n", "\\n")
+            .replace("\t", "\\t")
+            .replace("\r", "\\r")
+        )
+        escaped = "".join(c if ord(c) >= 0x20 or c in "\\" else f"\\u{ord(c):04x}" for c in escaped)
+        return f'"{escaped}"'
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+def evidence_block(entry: dict[str, Any]) -> str:
+    lines = ["", "[[evidence]]"]
+    lines += [f"{key} = {toml_value(value)}" for key, value in entry.items()]
+    return "\n".join(lines) + "\n"
+
+
+TEMPLATE = """\
+# evidence-tools case file. Lines starting with # are comments.
+# Fill in what you know; `evidence check` tells you what is still missing.
+
+[case]
+# Where you bought: aliexpress | ebay | amazon | temu | paypal | card | other
+platform = {platform}
+# What went wrong: not_received | damaged | not_as_described | wrong_item |
+#                  missing_parts | counterfeit
+claim = {claim}
+# What you ask for: full_refund | partial_refund | replacement | return_and_refund
+resolution = {resolution}
+# The amount you paid, with its currency, e.g. "12.99 USD"
+amount = ""
+# Your time zone, used where a photo or video does not carry one (e.g. "Europe/Moscow").
+timezone = {timezone}
+
+[order]
+number = {number}
+# Dates as YYYY-MM-DD, e.g. placed = 2026-10-02
+# placed = 2026-10-02
+# delivered = 2026-11-20
+item = ""
+seller = ""
+tracking = ""
+
+# `evidence add FILE...` copies your photos and videos into originals/ and adds an
+# [[evidence]] entry for each one below. You can then give each a caption and say what to do:
+#
+# [[evidence]]
+# file = "originals/IMG_1234.MOV"
+# caption = "Unboxing of the sealed parcel"
+# trim = ["0:45", "3:10"]
+# stamp = true
+# moments = [{{ at = "0:52", note = "Shipping label with the tracking number" }}]
+#
+# [[evidence]]
+# file = "originals/IMG_2001.HEIC"
+# caption = "Crack along the left edge"
+# defects = ["cracked"]
+# annotate = [{{ box = [0.42, 0.30, 0.20, 0.15], label = "Crack" }}]
+"""
+
+
+def render_template(
+    *,
+    platform: str = "",
+    claim: str = "",
+    resolution: str = "",
+    number: str = "",
+    timezone: str = "",
+) -> str:
+    if platform and platform not in PLATFORMS:
+        raise UsageError(f"unknown platform {platform!r}", hint="one of " + ", ".join(PLATFORMS))
+    if claim and claim not in CLAIMS:
+        raise UsageError(f"unknown claim {claim!r}", hint="one of " + ", ".join(CLAIMS))
+    if resolution and resolution not in RESOLUTIONS:
+        raise UsageError(
+            f"unknown resolution {resolution!r}", hint="one of " + ", ".join(RESOLUTIONS)
+        )
+    if timezone:
+        parse_zone(timezone)
+    return TEMPLATE.format(
+        platform=toml_value(platform or "other"),
+        claim=toml_value(claim),
+        resolution=toml_value(resolution or "full_refund"),
+        number=toml_value(number),
+        timezone=toml_value(timezone),
+    )

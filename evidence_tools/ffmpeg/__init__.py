@@ -1,0 +1,1 @@
+"""ffmpeg, the one external tool: ``runner`` starts it, ``jobs`` builds its command lines."""

@@ -1,0 +1,210 @@
+"""Pictures in and out: open a photo upright (HEIC too), write a fresh EXIF block, save, and the
+bundled fonts with the one way to fit text to a width.
+
+Every verb that shows a photo (annotate, export, the dossier) opens it here, so all of them
+turn it the same way. Pillow is imported inside the functions: the PDF and the video verbs
+need the fonts without paying for Pillow.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from pathlib import Path
+from typing import Any
+
+from evidence_tools import __version__
+from evidence_tools.errors import InputFileError, OutputError
+
+_FONTS = Path(__file__).resolve().parent / "fonts"
+
+# EXIF tags kept on an output (everything else, GPS included, is left behind).
+KEEP_IFD0 = (0x010F, 0x0110, 0x0132)  # Make, Model, DateTime
+KEEP_EXIF = (0x9003, 0x9004, 0x9010, 0x9011, 0x9012, 0x9290, 0x9291, 0x9292)  # times, offsets
+
+
+def font_path(bold: bool = False) -> Path:
+    """DejaVu Sans: Latin, Cyrillic and Greek, so names like 'Дмитрий' render as letters."""
+    return _FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
+
+
+@functools.lru_cache(maxsize=64)
+def font(size: int, bold: bool = True) -> Any:
+    """The bundled font at ``size`` pixels, as Pillow draws it."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(str(font_path(bold=bold)), size)
+
+
+def fit_font(
+    text: str, max_width: float, start: int, *, smallest: int = 10, bold: bool = True
+) -> Any:
+    """The font, from ``start`` pixels down to ``smallest``, at which ``text`` fits
+    ``max_width``: a long caption shrinks instead of running off the picture."""
+    size = start
+    while size > smallest and font(size, bold).getlength(text) > max_width:
+        size -= 1
+    return font(size, bold)
+
+
+@functools.lru_cache(maxsize=1)
+def pillow() -> Any:
+    """Pillow's Image module with the HEIC/HEIF opener registered."""
+    from PIL import Image
+
+    try:
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+    except ImportError:  # pragma: no cover - a dependency, but HEIC is optional to Pillow
+        from evidence_tools import logs
+
+        logs.info(__name__, "pillow-heif is missing: HEIC photos cannot be read")
+    return Image
+
+
+def _open(path: Path) -> Any:
+    """The image, opened and decoded, refusing decompression bombs and damaged files."""
+    Image = pillow()
+    bomb = (Image.DecompressionBombError, Image.DecompressionBombWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            return Image.open(path)
+        except bomb as exc:
+            raise InputFileError(
+                "the picture is too large to open safely (a decompression bomb?)",
+                path=path,
+                hint="resize it first if it is a genuine photo",
+            ) from exc
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise InputFileError(
+                "not a readable image (damaged, or not a photo)", path=path
+            ) from exc
+
+
+def _load(image: Any, path: Path) -> None:
+    Image = pillow()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image.load()
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise InputFileError("the picture is too large to open safely", path=path) from exc
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise InputFileError(
+                f"the picture is cut off or damaged ({exc})",
+                path=path,
+                hint="copy the file again from the phone",
+            ) from exc
+
+
+def _turned(image: Any) -> bool:
+    """True when the EXIF orientation swaps width and height (libheif turns HEIC itself)."""
+    if image.format in ("HEIF", "AVIF"):
+        return False
+    return image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+
+
+def open_upright(path: Path, *, fit: tuple[int, int] | None = None) -> tuple[Any, dict[str, Any]]:
+    """The picture turned upright (EXIF orientation applied) in RGB (transparency on white),
+    and what a writer needs of the original: ``exif``, ``icc_profile``, ``format``.
+
+    ``fit`` (pixels) gives the largest size needed: a JPEG is then decoded in draft mode
+    (DCT scaling), so a 12 MP photo placed a few inches wide is never decoded at full size,
+    and the result is scaled down to fit.
+    """
+    from PIL import ImageOps
+
+    if not path.exists():
+        raise InputFileError("file not found", path=path, hint="check the name")
+    image = _open(path)
+    if fit is not None and image.format == "JPEG":
+        box = (fit[1], fit[0]) if _turned(image) else fit
+        scale = min(box[0] / image.width, box[1] / image.height)
+        if scale < 1:
+            image.draft(
+                "RGB", (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+            )
+    _load(image, path)
+    info = {
+        "exif": image.getexif(),
+        "icc_profile": image.info.get("icc_profile"),
+        "format": image.format,
+    }
+    upright = image if image.format in ("HEIF", "AVIF") else ImageOps.exif_transpose(image)
+    upright = _as_rgb(upright)
+    if fit is not None and (upright.width > fit[0] or upright.height > fit[1]):
+        upright = ImageOps.contain(upright, fit, method=pillow().Resampling.LANCZOS)
+    return upright, info
+
+
+def _as_rgb(image: Any) -> Any:
+    Image = pillow()
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, (255, 255, 255))
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        return flat
+    return image if image.mode == "RGB" else image.convert("RGB")
+
+
+def _copy_ifd(source: Any, dest: Any, ifd: int, tags: tuple[int, ...] | None) -> None:
+    try:
+        src = source.get_ifd(ifd)
+    except (KeyError, ValueError, TypeError):
+        return
+    if not src:
+        return
+    out = dest.get_ifd(ifd)
+    for tag, value in src.items():
+        if tags is None or tag in tags:
+            out[tag] = value
+
+
+def output_exif(source_exif: Any, *, keep_gps: bool) -> bytes:
+    """A fresh EXIF block: capture time, offsets and camera kept; Orientation 1; no GPS unless
+    asked; no thumbnail (it would still show what was redacted)."""
+    Image = pillow()
+    out = Image.Exif()
+    for tag in KEEP_IFD0:
+        if tag in source_exif:
+            out[tag] = source_exif[tag]
+    out[0x0112] = 1
+    out[0x0131] = f"evidence-tools {__version__}"
+    _copy_ifd(source_exif, out, 0x8769, KEEP_EXIF)
+    if keep_gps:
+        _copy_ifd(source_exif, out, 0x8825, None)
+    return bytes(out.tobytes())
+
+
+def save_image(image: Any, tmp: Path, out: Path, *, exif: bytes, icc: bytes | None) -> None:
+    """Write ``image`` to ``tmp`` as JPEG or PNG, as ``out``'s suffix says."""
+    suffix = out.suffix.lower()
+    kwargs: dict[str, Any] = {"exif": exif}
+    if icc:
+        kwargs["icc_profile"] = icc
+    if suffix in (".jpg", ".jpeg"):
+        image.save(tmp, "JPEG", quality=92, subsampling=0, optimize=False, **kwargs)
+    elif suffix == ".png":
+        image.save(tmp, "PNG", **kwargs)
+    else:
+        raise OutputError(
+            f"cannot write {suffix or 'a file without a suffix'}",
+            path=out,
+            hint="name the output .jpg or .png",
+        )
+
+
+def tool_versions() -> dict[str, str]:
+    """The tools entry of a file Pillow made, for the manifest."""
+    import PIL
+
+    versions = {"pillow": PIL.__version__}
+    try:
+        import pillow_heif
+
+        versions["pillow-heif"] = pillow_heif.__version__
+    except ImportError:  # pragma: no cover
+        pass
+    return versions

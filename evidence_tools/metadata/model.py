@@ -1,0 +1,160 @@
+"""CaptureInfo: when, where and on what a photo or video was recorded, and how we know.
+
+Every time carries its source and, when known, its offset. A time without an offset stays
+naive ("local time, zone unknown") unless the caller gives a zone, and then the result says
+the zone was assumed. The computer's own zone is never used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, NamedTuple
+
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".heic", ".heif", ".png", ".webp", ".tif", ".tiff"}
+VIDEO_SUFFIXES = {".mov", ".mp4", ".m4v", ".3gp", ".3g2", ".webm", ".mkv"}
+
+EDITORS = (
+    "photoshop",
+    "gimp",
+    "lightroom",
+    "snapseed",
+    "picsart",
+    "facetune",
+    "pixelmator",
+    "affinity",
+    "paint.net",
+    "canva",
+    "luminar",
+    "capture one",
+    "darktable",
+    "photopea",
+    "fotor",
+    "vsco",
+    "inshot",
+    "capcut",
+    "premiere",
+    "final cut",
+    "imovie",
+)
+
+
+class GPS(NamedTuple):
+    lat: float
+    lon: float
+    alt: float | None = None
+
+    def to_dict(self) -> dict[str, float | None]:
+        return {"lat": round(self.lat, 7), "lon": round(self.lon, 7), "alt": self.alt}
+
+
+class CaptureInfo:
+    """What a reader found; every field starts empty. A plain class, not a dataclass: it is
+    on the path of every command, and making a dataclass costs 2 ms at import."""
+
+    def __init__(self, file: str, kind: str, *, error: str | None = None) -> None:
+        self.file = file
+        self.kind = kind  # photo | video
+        self.captured_at: dt.datetime | None = None
+        self.time_source = ""
+        self.zone_assumed = False
+        self.zone = ""  # the zone named when assumed, or the offset when it came with the time
+        self.is_modification_time = False
+        self.utc_only = False  # the file gives the instant in UTC but not the local zone
+        self.make = ""
+        self.model = ""
+        self.software = ""
+        self.gps: GPS | None = None
+        self.orientation: int | None = None
+        self.width: int | None = None  # as displayed
+        self.height: int | None = None
+        self.stored_width: int | None = None
+        self.stored_height: int | None = None
+        self.rotation: int | None = None  # degrees clockwise to display (ExifTool's convention)
+        self.duration: float | None = None
+        self.decodable_duration: float | None = None
+        self.fps: float | None = None
+        self.video_codec = ""
+        self.audio_codec = ""
+        self.format = ""
+        self.other_times: dict[str, str] = {}
+        self.warnings: list[str] = []
+        self.error = error
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CaptureInfo) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+
+    def __repr__(self) -> str:
+        return f"CaptureInfo({self.file!r}, {self.kind!r}, captured_at={self.captured_at!r})"
+
+    @property
+    def captured_at_utc(self) -> dt.datetime | None:
+        if self.captured_at is None or self.captured_at.tzinfo is None:
+            return None
+        return self.captured_at.astimezone(dt.timezone.utc)
+
+    def to_dict(self) -> dict[str, Any]:
+        utc = self.captured_at_utc
+        return {
+            "file": self.file,
+            "kind": self.kind,
+            "captured_at": iso(self.captured_at),
+            "captured_at_utc": (iso(utc) or "").replace("+00:00", "Z") or None,
+            "time_source": self.time_source or None,
+            "zone_assumed": self.zone_assumed,
+            "zone": self.zone or None,
+            "make": self.make or None,
+            "model": self.model or None,
+            "software": self.software or None,
+            "gps": self.gps.to_dict() if self.gps else None,
+            "orientation": self.orientation,
+            "width": self.width,
+            "height": self.height,
+            "stored_width": self.stored_width,
+            "stored_height": self.stored_height,
+            "rotation": self.rotation,
+            "duration": self.duration,
+            "fps": self.fps,
+            "video_codec": self.video_codec or None,
+            "audio_codec": self.audio_codec or None,
+            "other_times": self.other_times,
+            "warnings": list(self.warnings),
+            "error": self.error,
+        }
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    if value is None:
+        return None
+    spec = "milliseconds" if value.microsecond else "seconds"
+    return value.isoformat(timespec=spec)
+
+
+def editor_in(software: str) -> str | None:
+    low = software.lower()
+    for name in EDITORS:
+        if name in low:
+            return name
+    return None
+
+
+def kind_for(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in PHOTO_SUFFIXES:
+        return "photo"
+    if suffix in VIDEO_SUFFIXES:
+        return "video"
+    return None
+
+
+def video_problem(info: CaptureInfo) -> str | None:
+    """Why no video verb can work on the file ``info`` describes, or None."""
+    if info.kind != "video":
+        return "not a video (video verbs take MP4, MOV, M4V, 3GP, WebM, MKV)"
+    if not info.video_codec:
+        return "has no video stream (audio only?)"
+    if not info.duration and not info.decodable_duration:
+        return "its duration cannot be read"
+    return None

@@ -1,0 +1,1 @@
+"""Defect photos: drawing marks (``draw``) and the annotate and grid verbs (``annotate``)."""

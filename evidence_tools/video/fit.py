@@ -1,0 +1,142 @@
+"""``evidence video fit``: re-encode a video to land under an upload limit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from evidence_tools.errors import OutputError, UsageError
+from evidence_tools.ffmpeg import jobs
+from evidence_tools.fsutil import atomic_output
+from evidence_tools.video.common import (
+    Progress,
+    VideoResult,
+    default_output,
+    first_frame_time,
+    load_video,
+    metadata_args,
+    record_result,
+    usable_duration,
+)
+
+# (long side, minimum video kbit/s at which that size still reads well)
+LADDER = ((1920, 2500), (1280, 1200), (854, 600), (640, 300), (426, 0))
+
+
+def plan_fit(
+    duration: float, max_bytes: int, has_audio: bool, long_side: int
+) -> tuple[int, int, int]:
+    """Video kbit/s, audio kbit/s and the long side to scale to, for a file under ``max_bytes``.
+
+    A 4 % margin covers the container; the bitrate falls to 100 kbit/s at the least.
+    """
+    audio = 96 if has_audio else 0
+    total_kbps = max_bytes * 8 * 0.96 / duration / 1000
+    video = int(total_kbps - audio)
+    if has_audio and video < 200:
+        audio = 48
+        video = int(total_kbps - audio)
+    if video < 100:
+        raise UsageError(
+            f"a {duration:.0f} s video cannot fit in {max_bytes / 1e6:.1f} MB and stay watchable",
+            hint="trim it first (evidence video trim) or allow more MB",
+        )
+    side = long_side
+    for ladder_side, min_kbps in LADDER:
+        if ladder_side <= long_side and video >= min_kbps:
+            side = ladder_side
+            break
+    else:
+        side = min(long_side, LADDER[-1][0])
+    return video, audio, min(side, long_side)
+
+
+class _TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def fit(
+    src: str | Path,
+    max_mb: float,
+    output: str | Path | None = None,
+    *,
+    keep_gps: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    record: bool = True,
+) -> VideoResult:
+    """Re-encode to H.264 + AAC in MP4 under ``max_mb`` megabytes (two-pass, downscaled when
+    the bitrate would make the full size unreadable). Never exceeds the limit silently."""
+    if max_mb <= 0:
+        raise UsageError("--max-mb must be more than zero")
+    source = Path(src)
+    info = load_video(source)
+    length = usable_duration(info)
+    max_bytes = int(max_mb * 1_000_000)
+    out = Path(output) if output is not None else default_output(source, f"fit{max_mb:g}mb", ".mp4")
+    has_audio = bool(info.audio_codec)
+    video_kbps, audio_kbps, side = plan_fit(
+        length, max_bytes, has_audio, max(info.width or 1280, info.height or 720)
+    )
+    landscape = (info.width or 16) >= (info.height or 9)
+    scale = f"scale={side}:-2" if landscape else f"scale=-2:{side}"
+    meta = metadata_args(info, 0.0, keep_gps=keep_gps)
+    notes: list[str] = []
+    import shutil
+    import tempfile
+
+    workdir = Path(tempfile.mkdtemp(prefix="evidence-fit-"))
+    last_size = 0
+    done = False
+    try:
+        for _attempt in range(3):
+            try:
+                with atomic_output(out, force=force, sources=[source]) as tmp:
+                    jobs.two_pass_h264(
+                        source, tmp, length, scale=scale, video_kbps=video_kbps,
+                        audio_kbps=audio_kbps, meta=meta, workdir=workdir, progress=progress,
+                    )  # fmt: skip
+                    last_size = tmp.stat().st_size
+                    if last_size > max_bytes:
+                        raise _TooBig(last_size)
+                done = True
+                break
+            except _TooBig:
+                video_kbps = int(video_kbps * max_bytes / last_size * 0.92)
+                if video_kbps < 100:
+                    break
+                notes.append(
+                    f"a try came out at {last_size / 1e6:.2f} MB; "
+                    f"encoding again at {video_kbps} kbit/s"
+                )
+        if not done:
+            raise OutputError(
+                f"could not get under {max_mb:g} MB (the last try was {last_size / 1e6:.2f} MB)",
+                path=out,
+                hint="trim the video first (evidence video trim)",
+            )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    size = out.stat().st_size
+    notes.append(
+        f"{size / 1e6:.2f} MB (limit {max_mb:g} MB): H.264 {video_kbps} kbit/s at {side}p long side"
+        + (f", AAC {audio_kbps} kbit/s" if has_audio else "")
+    )
+    result = VideoResult(
+        source=source, output=out, operation="transcoded", start=0.0, end=length,
+        first_frame_time=first_frame_time(info, 0.0), notes=notes, size_bytes=size,
+    )  # fmt: skip
+    if record:
+        record_result(
+            result,
+            {
+                "max_mb": max_mb,
+                "video_kbps": video_kbps,
+                "audio_kbps": audio_kbps,
+                "long_side": side,
+                "two_pass": True,
+                "keep_gps": keep_gps,
+            },
+        )
+    return result

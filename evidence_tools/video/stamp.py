@@ -1,0 +1,170 @@
+"""``evidence video stamp``: burn the wall-clock capture time (and a caption) into every frame,
+trimming in the same encode; ``redact`` boxes are filled black first."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from evidence_tools.errors import UsageError
+from evidence_tools.ffmpeg import jobs
+from evidence_tools.fsutil import atomic_output
+from evidence_tools.images import fit_font, font_path
+from evidence_tools.rules import RedactBox, redact_boxes
+from evidence_tools.timecode import format_timecode
+from evidence_tools.video.clock import StampClock, optional_clock, stamp_clock
+from evidence_tools.video.common import (
+    Progress,
+    VideoResult,
+    clamp_range,
+    default_output,
+    load_video,
+    metadata_args,
+    record_result,
+)
+
+POSITIONS = ("bottom-left", "bottom-right", "top-left", "top-right")
+
+
+def _xy(position: str, pad: int, line: int, lines: int, line_h: int) -> tuple[str, str]:
+    """drawtext x/y for line ``line`` (0 = the clock) of ``lines``, in a corner."""
+    x = f"{pad}" if position.endswith("left") else f"w-text_w-{pad}"
+    if position.startswith("bottom"):
+        y = f"h-{pad}-{(line + 1) * line_h}"
+    else:
+        y = f"{pad + (lines - 1 - line) * line_h}"
+    return x, y
+
+
+class _Overlay:
+    """The text drawn on the frames: sizes from the picture, lines in a corner."""
+
+    def __init__(self, width: int, height: int, clock: StampClock | None, caption: str) -> None:
+        short = min(width, height)
+        self.pad = max(8, round(short * 0.03))
+        size = max(14, round(short * 0.045))
+        room = width - 2 * self.pad - size
+        sample = clock.text_at(0) if clock else "2026-01-01 00:00:00 +00:00"
+        self.clock_size = fit_font(sample, room, size).size
+        self.caption_size = fit_font(caption, room, size).size if caption else 0
+        self.line_h = round(max(self.clock_size, self.caption_size) * 1.6)
+        self.border = max(4, round(self.clock_size * 0.3))
+
+    def filters(
+        self, workdir: Path, position: str, clock: StampClock | None, caption: str
+    ) -> list[str]:
+        """drawtext filters, their text in files in ``workdir`` (no escaping to get wrong)."""
+        lines = (1 if clock else 0) + (1 if caption else 0)
+        out = []
+        if clock is not None:
+            (workdir / "clock.txt").write_text(clock.drawtext_text(), encoding="utf-8")
+            x, y = _xy(position, self.pad, 0, lines, self.line_h)
+            out.append(jobs.drawtext_filter("clock.txt", self.clock_size, x, y, self.border,
+                                            expand=True))  # fmt: skip
+        if caption:
+            (workdir / "caption.txt").write_text(caption.replace("\n", " "), encoding="utf-8")
+            x, y = _xy(position, self.pad, lines - 1, lines, self.line_h)
+            out.append(jobs.drawtext_filter("caption.txt", self.caption_size, x, y, self.border,
+                                            expand=False))  # fmt: skip
+        return out
+
+
+def _notes(clock: StampClock | None, shown: bool, s: float, regions: list[RedactBox]) -> list[str]:
+    notes = []
+    if shown and clock is not None:
+        notes.append(
+            f"burned in {clock.text_at(0)} at the first frame ({format_timecode(s)} in the "
+            f"source), from {clock.source}"
+        )
+    if regions:
+        timed = sum(1 for r in regions if r.start is not None or r.end is not None)
+        notes.append(
+            f"covered {len(regions)} region(s) with solid black"
+            + (f" ({timed} only for part of the video)" if timed else " in every frame")
+        )
+    return notes
+
+
+def stamp(
+    src: str | Path,
+    output: str | Path | None = None,
+    *,
+    start: float | None = None,
+    end: float | None = None,
+    start_time: dt.datetime | None = None,
+    zone: dt.tzinfo | None = None,
+    zone_name: str = "",
+    caption: str = "",
+    position: str = "bottom-left",
+    keep_gps: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+    record: bool = True,
+    redact: Sequence[Any] = (),
+    show_clock: bool = True,
+) -> VideoResult:
+    """Burn the wall-clock capture time into every frame (and trim in the same encode).
+
+    ``redact`` boxes are filled black first; with ``show_clock`` off only they (and the
+    caption) are drawn, e.g. to cover an address label in an unboxing video.
+    """
+    if position not in POSITIONS:
+        raise UsageError(f"unknown position {position!r}", hint="one of " + ", ".join(POSITIONS))
+    regions = redact_boxes(redact)
+    if not show_clock and not regions and not caption:
+        raise UsageError("nothing to draw: no clock, no caption, no redaction")
+    source = Path(src)
+    info = load_video(source)
+    s, e, notes = clamp_range(info, start, end)
+    clock: StampClock | None
+    if show_clock:
+        clock = stamp_clock(info, s, start_time=start_time, zone=zone, zone_name=zone_name)
+    else:
+        clock = optional_clock(info, zone, zone_name)
+        if clock is not None:
+            clock.first_frame += dt.timedelta(seconds=s)
+    notes = (clock.notes if clock else []) + notes
+    out = Path(output) if output is not None else default_output(
+        source, "stamped" if show_clock else "redacted", ".mp4"
+    )  # fmt: skip
+    overlay = _Overlay(info.width or 1280, info.height or 720, clock, caption)
+    given = clock.first_frame if (clock and start_time is not None) else None
+    meta = metadata_args(info, s, keep_gps=keep_gps, first_frame=given)
+    import shutil
+    import tempfile
+
+    workdir = Path(tempfile.mkdtemp(prefix="evidence-stamp-"))
+    try:
+        shutil.copy(font_path(bold=True), workdir / "font.ttf")
+        drawn = overlay.filters(workdir, position, clock if show_clock else None, caption)
+        filters = jobs.redact_filters(regions, offset=s) + drawn
+        with atomic_output(out, force=force, sources=[source]) as tmp:
+            jobs.burn_in(source, tmp, s, e - s, filters, meta, workdir=workdir, progress=progress)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    notes += _notes(clock, show_clock, s, regions)
+    result = VideoResult(
+        source=source, output=out, operation="redacted" if regions else "drawing", start=s,
+        end=e, requested_start=start, requested_end=end,
+        first_frame_time=clock.first_frame if clock else None, notes=notes,
+        size_bytes=out.stat().st_size,
+    )  # fmt: skip
+    if record:
+        record_result(
+            result,
+            {
+                "start": round(s, 6),
+                "end": round(e, 6),
+                "first_frame_time": clock.first_frame.isoformat() if clock else None,
+                "clock_text_at_start": clock.text_at(0) if (clock and show_clock) else None,
+                "time_source": clock.source if clock else None,
+                "caption": caption,
+                "position": position,
+                "redact": [r.spec() for r in regions],
+                "keep_gps": keep_gps,
+                "encoder": "libx264 crf 20 veryfast, aac 128k",
+            },
+        )
+    return result

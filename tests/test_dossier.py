@@ -118,7 +118,7 @@ def test_portrait_photo_is_placed_portrait(built) -> None:
 def test_jpeg_bytes_go_into_the_pdf_verbatim(sample_case: Path, monkeypatch) -> None:
     """Like img2pdf's tests: every JPEG we prepared is in the PDF byte for byte (passed through
     as DCT, not re-encoded, no ASCII85), and each was made upright."""
-    from evidence_tools.dossier import pdf as pdf_module
+    from evidence_tools.dossier import sections as pdf_module
 
     made: list[tuple[bytes, float, float]] = []
     real = pdf_module.prepare_image

@@ -346,8 +346,9 @@ def _item_text(buf: bytes, item: Box) -> str | None:
     return buf[data.body + 8 : data.end].decode("utf-8", "replace")
 
 
-def _read_metadata(buf: bytes, root: Box) -> tuple[dict[str, str], bool]:
-    keys: dict[str, str] = {}
+def _keys_metadata(buf: bytes, root: Box, keys: dict[str, str]) -> bool:
+    """QuickTime Keys metadata (moov/meta and moov/udta/meta) into ``keys``; whether any item
+    holds a position."""
     location = False
     for meta in _meta_boxes(buf, root):
         names, ilst = keys_items(buf, meta)
@@ -359,15 +360,21 @@ def _read_metadata(buf: bytes, root: Box) -> tuple[dict[str, str], bool]:
                 text = _item_text(buf, item) if item.type == b"\xa9xyz" else None
                 if text:
                     keys.setdefault("location", text)
-            if not names:
-                continue
             (index,) = struct.unpack(">I", item.type)
-            if 1 <= index <= len(names):
-                text = _item_text(buf, item)
-                if text is not None:
-                    keys[names[index - 1]] = text
-                if "location" in names[index - 1].lower():
-                    location = True
+            if not 1 <= index <= len(names):
+                continue
+            text = _item_text(buf, item)
+            if text is not None:
+                keys[names[index - 1]] = text
+            if "location" in names[index - 1].lower():
+                location = True
+    return location
+
+
+def _udta_location(buf: bytes, root: Box, keys: dict[str, str]) -> bool:
+    """A position in moov/udta (QuickTime ``\xa9xyz`` text or a 3GPP ``loci`` box) into
+    ``keys``; whether there is one."""
+    location = False
     for udta in (b for b in iter_boxes(buf, root.body, root.end) if b.type == b"udta"):
         for box in iter_boxes(buf, udta.body, udta.end):
             if box.type in GPS_ITEMS:
@@ -380,7 +387,14 @@ def _read_metadata(buf: bytes, root: Box) -> tuple[dict[str, str], bool]:
                 text = loci_text(buf, box)
                 if text:
                     keys.setdefault("location", text)
-    return keys, location
+    return location
+
+
+def _read_metadata(buf: bytes, root: Box) -> tuple[dict[str, str], bool]:
+    keys: dict[str, str] = {}
+    in_keys = _keys_metadata(buf, root, keys)
+    in_udta = _udta_location(buf, root, keys)
+    return keys, in_keys or in_udta
 
 
 def loci_text(buf: bytes, box: Box) -> str | None:

@@ -19,15 +19,19 @@ def corpus() -> Path:
     return CORPUS
 
 
-@pytest.fixture
-def sample_case(tmp_path: Path) -> Path:
-    """A private copy of samples/case, so tests may write exports into it."""
-    dest = tmp_path / "case"
+def copy_sample(dest: Path) -> Path:
+    """A private copy of samples/case at ``dest``, originals read-only as ``add`` leaves them."""
     shutil.copytree(SAMPLE_CASE, dest, ignore=shutil.ignore_patterns("exports"))
     (dest / "exports").mkdir()
     for p in (dest / "originals").iterdir():
         p.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     return dest
+
+
+@pytest.fixture
+def sample_case(tmp_path: Path) -> Path:
+    """A private copy of samples/case, so tests may write exports into it."""
+    return copy_sample(tmp_path / "case")
 
 
 @pytest.fixture

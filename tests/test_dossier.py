@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -9,13 +10,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run
+from conftest import copy_sample, run
 from PIL import Image
 
 from evidence_tools.case.manifest import load_manifest
 from evidence_tools.dossier import text
 from evidence_tools.dossier.build import build_dossier
-from evidence_tools.errors import InputFileError
+from evidence_tools.errors import InputFileError, IntegrityError, OutputError
 
 TODAY = dt.date(2026, 11, 26)
 POPPLER = shutil.which("pdftotext") is not None
@@ -43,16 +44,26 @@ def set_caption(case: Path, index: int, caption: str) -> None:
     toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory):
+    """The sample case built once for the module (a build is most of these tests' time), with
+    captions that test escaping and Cyrillic. Tests that only read it share it."""
+    case = copy_sample(tmp_path_factory.mktemp("built") / "case")
+    set_caption(case, 1, "Label: AT&T box, size < 5 cm, <b>not bold</b>")
+    set_caption(case, 2, "Трещина по левому краю")
+    return case, build_dossier(case, today=TODAY)
+
+
 @pytest.fixture
-def built(sample_case: Path):
-    set_caption(sample_case, 1, "Label: AT&T box, size < 5 cm, <b>not bold</b>")
-    set_caption(sample_case, 2, "Трещина по левому краю")
-    result = build_dossier(sample_case, today=TODAY)
-    return sample_case, result
+def built(built_once, tmp_path: Path):
+    """A private copy of the built case, for tests that build it again."""
+    case, result = built_once
+    copy = Path(shutil.copytree(case, tmp_path / "case"))
+    return copy, dataclasses.replace(result, pdf=copy / result.pdf.relative_to(case))
 
 
-def test_first_build_makes_every_exhibit(built) -> None:
-    case, result = built
+def test_first_build_makes_every_exhibit(built_once) -> None:
+    case, result = built_once
     assert result.pdf == case / "exports" / "dossier.pdf"
     names = sorted(p.name for p in result.rebuilt)
     assert "unboxing_stamped.mp4" in names
@@ -69,8 +80,8 @@ def test_first_build_makes_every_exhibit(built) -> None:
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
-def test_pdf_text_round_trip(built) -> None:
-    case, result = built
+def test_pdf_text_round_trip(built_once) -> None:
+    case, result = built_once
     body = pdftext(result.pdf)
     flat = body.replace("\n", " ")
     assert "8123456789012345" in body
@@ -88,8 +99,8 @@ def test_pdf_text_round_trip(built) -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils not installed")
-def test_all_fonts_embedded(built) -> None:
-    _, result = built
+def test_all_fonts_embedded(built_once) -> None:
+    _, result = built_once
     out = subprocess.run(
         ["pdffonts", str(result.pdf)], capture_output=True, text=True, check=True
     ).stdout
@@ -100,8 +111,8 @@ def test_all_fonts_embedded(built) -> None:
 
 
 @pytest.mark.skipif(shutil.which("pdfimages") is None, reason="poppler-utils not installed")
-def test_portrait_photo_is_placed_portrait(built) -> None:
-    _, result = built
+def test_portrait_photo_is_placed_portrait(built_once) -> None:
+    _, result = built_once
     out = subprocess.run(
         ["pdfimages", "-list", str(result.pdf)], capture_output=True, text=True, check=True
     ).stdout
@@ -167,8 +178,8 @@ def test_changed_annotation_rebuilds_that_photo_only(built) -> None:
     assert [p.name for p in again.rebuilt] == ["case_back_annotated.jpg"]
 
 
-def test_message_within_limit_and_names_the_order(built) -> None:
-    case, result = built
+def test_message_within_limit_and_names_the_order(built_once) -> None:
+    case, result = built_once
     message = result.message.read_text()
     assert len(message) <= 1000
     assert "8123456789012345" in message
@@ -194,14 +205,15 @@ def test_changed_original_is_refused(sample_case: Path) -> None:
     data = bytearray(target.read_bytes())
     data[-10] ^= 0xFF
     target.write_bytes(bytes(data))
-    with pytest.raises(Exception, match="changed since it was added"):
+    with pytest.raises(IntegrityError, match="changed since it was added"):
         build_dossier(sample_case, today=TODAY)
 
 
 def test_foreign_file_in_exports_needs_force(sample_case: Path) -> None:
     (sample_case / "exports" / "dossier.pdf").write_bytes(b"%PDF-1.4 someone else's")
-    with pytest.raises(Exception, match="not made by evidence-tools"):
+    with pytest.raises(OutputError, match="not made by evidence-tools") as info:
         build_dossier(sample_case, today=TODAY)
+    assert info.value.exit_code == 4
     build_dossier(sample_case, today=TODAY, force=True)
 
 
@@ -266,8 +278,8 @@ def test_no_absolute_paths_in_the_pdf(sample_case: Path, monkeypatch) -> None:
     assert result.pdf == Path(sample_case.name) / "exports" / "dossier.pdf"
 
 
-def test_bookmarks_title_and_dates(built) -> None:
-    _, result = built
+def test_bookmarks_title_and_dates(built_once) -> None:
+    _, result = built_once
     pdf = result.pdf.read_bytes()
     titles = re.findall(rb"/Title \(((?:[^()\\]|\\.)*)\)", pdf)
     for wanted in (b"Statement", b"Time line", b"Exhibits", b"Appendix A", b"Appendix B"):

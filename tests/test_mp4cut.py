@@ -165,7 +165,9 @@ def test_rotation_and_location_readers() -> None:
     assert index.rotation((0, -0x10000, 0, 0x10000, 0, 0, 0, 0, 0x40000000)) == 90
     body = b"\0" * 4 + b"\x15\xc7" + b"Paris\0" + b"\0" + bytes.fromhex("00024b640030dbc000000000")
     box = boxes.make_box(b"loci", body + b"earth\0\0")
-    assert index.loci_text(box, next(boxes.iter_boxes(box, 0, len(box)))) == "+48.8584+002.2945/Paris"
+    assert (
+        index.loci_text(box, next(boxes.iter_boxes(box, 0, len(box)))) == "+48.8584+002.2945/Paris"
+    )
 
 
 @pytest.mark.skipif(shutil.which("exiftool") is None, reason="exiftool is not installed")

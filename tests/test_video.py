@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLE_CASE, run
 from PIL import Image, ImageChops, ImageStat
 
-from evidence_tools.errors import InputFileError, OutputError, OutputExistsError, UsageError
+from evidence_tools.errors import UsageError
 from evidence_tools.ffmpeg.jobs import redact_filters
 from evidence_tools.ffmpeg.runner import run_ffmpeg
 from evidence_tools.metadata.read import read_capture
@@ -134,9 +134,7 @@ def test_clock_zone_choices() -> None:
     plain = stamp_clock(utc_only, 0)
     assert plain.label == "UTC" and plain.text_at(0) == "2026-03-14 09:40:05 UTC"
     assert any("UTC" in n for n in plain.notes)
-    paris = stamp_clock(
-        utc_only, 0, zone=parse_zone("Europe/Paris"), zone_name="Europe/Paris"
-    )
+    paris = stamp_clock(utc_only, 0, zone=parse_zone("Europe/Paris"), zone_name="Europe/Paris")
     assert paris.text_at(0) == "2026-03-14 10:40:05 +01:00"
     none = CaptureInfo(file="b.webm", kind="video")
     with pytest.raises(UsageError, match="--start-time"):
@@ -276,9 +274,17 @@ def test_cli_in_case_records_manifest(sample_case: Path, runner) -> None:
     assert "ffmpeg" not in entry["tools"]
 
 
-def test_output_error_type() -> None:
-    assert issubclass(OutputExistsError, OutputError)
-    assert InputFileError("x").exit_code == 3
+def test_video_verbs_exit_codes(clip: Path, tmp_path: Path, runner) -> None:
+    taken = tmp_path / "cut.mp4"
+    taken.write_bytes(b"someone's file")
+    exists = run(runner, "video", "trim", str(clip), "--end", "1", "-o", str(taken))
+    assert exists.exit_code == 4 and "add --force" in exists.stderr
+    assert taken.read_bytes() == b"someone's file"
+    text = tmp_path / "notes.mp4"
+    text.write_text("not a video")
+    unreadable = run(runner, "video", "stamp", str(text), "-o", str(tmp_path / "s.mp4"))
+    assert unreadable.exit_code == 3 and "notes.mp4" in unreadable.stderr
+    assert run(runner, "video", "frames", str(clip), "--every", "0").exit_code == 2
 
 
 def dark(img: Image.Image, box: tuple[int, int, int, int]) -> bool:

@@ -17,8 +17,9 @@ from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import load_manifest, record_output
 from evidence_tools.case.model import Case
 from evidence_tools.dossier import text
+from evidence_tools.dossier.content import DossierContent, missing_glyphs
 from evidence_tools.dossier.exhibits import Builder, Exhibit, prepare_exhibits
-from evidence_tools.dossier.pdf import DossierContent, missing_glyphs, write_pdf
+from evidence_tools.dossier.pdf import write_pdf
 from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline
 from evidence_tools.errors import EvidenceError, OutputError, UsageError
 from evidence_tools.fsutil import atomic_output, write_text_atomic

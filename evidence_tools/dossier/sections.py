@@ -15,7 +15,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 
-from evidence_tools.dossier.pdf import FONT, DossierContent, ExhibitView, esc
+from evidence_tools.dossier.content import FONT, DossierContent, ExhibitView, esc
 from evidence_tools.images import open_upright
 
 GRID = [

@@ -7,8 +7,8 @@ import datetime as dt
 
 from evidence_tools.case.manifest import Manifest
 from evidence_tools.case.model import Case
+from evidence_tools.dossier.content import ExhibitView, TimelineRow
 from evidence_tools.dossier.exhibits import Exhibit
-from evidence_tools.dossier.pdf import ExhibitView, TimelineRow
 from evidence_tools.errors import EvidenceError
 from evidence_tools.metadata.model import CaptureInfo
 from evidence_tools.rules import time_problems

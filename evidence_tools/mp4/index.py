@@ -384,9 +384,9 @@ def _udta_location(buf: bytes, root: Box, keys: dict[str, str]) -> bool:
                 text = buf[box.body + 4 : box.body + 4 + n].decode("utf-8", "replace")
                 keys.setdefault("location", text)
             elif box.type == b"loci":
-                text = loci_text(buf, box)
-                if text:
-                    keys.setdefault("location", text)
+                place = loci_text(buf, box)
+                if place:
+                    keys.setdefault("location", place)
     return location
 
 

@@ -1,0 +1,129 @@
+"""What the dossier shows, as data (cover rows, statement, time line, exhibit views,
+appendices), and how its text looks: the embedded font and the paragraph styles.
+
+What reportlab does not do for us, done here and in ``sections``: every user string is
+escaped before it reaches a Paragraph (it would otherwise rewrite ``&`` and ``<``); DejaVu Sans
+is embedded so Latin, Cyrillic and Greek print as letters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from evidence_tools.images import font_path
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+
+
+def esc(text: str) -> str:
+    """Verbatim text for a reportlab Paragraph: AT&T, size < 5 cm and <b> print as typed."""
+    return escape(str(text)).replace("\n", "<br/>")
+
+
+@dataclass
+class TimelineRow:
+    when: str
+    what: str
+    source: str
+    flag: str = ""
+    sort_key: tuple[Any, ...] = ()
+
+
+@dataclass
+class ExhibitView:
+    number: int
+    title: str
+    kind: str
+    facts: list[str]  # plain text lines
+    images: list[tuple[Path, str]]  # (file, caption under it)
+    hashes: list[tuple[str, str, str]]  # (label, path, sha256)
+    notes: list[str] = field(default_factory=list)
+    left_out: str = ""
+
+
+@dataclass
+class DossierContent:
+    title: str
+    order_number: str
+    cover_rows: list[tuple[str, str]]
+    statement: list[str]
+    timeline: list[TimelineRow]
+    exhibits: list[ExhibitView]
+    integrity_rows: list[tuple[str, str, str, str, str]]  # file, role, size, sha, from
+    method: list[str]
+    versions: list[tuple[str, str]]
+    subject: str = ""
+    prepared: dt.date | None = None  # the PDF's creation date (the bytes stay reproducible)
+
+
+_REGISTERED = False
+
+
+def register_fonts() -> Any:
+    """Embed DejaVu Sans; returns the regular font so callers can check coverage."""
+    global _REGISTERED
+    from reportlab.lib.fonts import addMapping
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if not _REGISTERED:
+        pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
+        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path(bold=True))))
+        for bold, italic, name in (
+            (0, 0, FONT),
+            (1, 0, FONT_BOLD),
+            (0, 1, FONT),
+            (1, 1, FONT_BOLD),
+        ):
+            addMapping(FONT, bold, italic, name)
+        _REGISTERED = True
+    return pdfmetrics.getFont(FONT)
+
+
+def missing_glyphs(texts: Sequence[str]) -> set[str]:
+    """Characters the embedded font cannot draw (they would print as empty boxes)."""
+    face = register_fonts().face
+    cmap = face.charToGlyph
+    return {
+        ch
+        for text in texts
+        for ch in text
+        if ch.isprintable() and ch != " " and ord(ch) not in cmap
+    }
+
+
+def styles() -> dict[str, Any]:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+
+    base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, spaceAfter=6)
+    return {
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=26, leading=32,
+                                spaceAfter=4),
+        "subtitle": ParagraphStyle("subtitle", parent=base, fontSize=13, leading=17,
+                                   textColor=colors.HexColor("#444444"), spaceAfter=18),
+        "h1": ParagraphStyle("h1", parent=base, fontName=FONT_BOLD, fontSize=16, leading=20,
+                             spaceBefore=4, spaceAfter=10),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=13, leading=17,
+                             spaceBefore=2, spaceAfter=6),
+        "body": base,
+        "cell": ParagraphStyle("cell", parent=base, fontSize=9, leading=11.5, spaceAfter=0),
+        "cellb": ParagraphStyle("cellb", parent=base, fontName=FONT_BOLD, fontSize=9, leading=11.5,
+                                spaceAfter=0),
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10, spaceAfter=2,
+                                textColor=colors.HexColor("#333333")),
+        "hash": ParagraphStyle("hash", parent=base, fontSize=7.2, leading=9, spaceAfter=1,
+                               textColor=colors.HexColor("#333333")),
+        "caption": ParagraphStyle("caption", parent=base, fontSize=8.5, leading=10.5,
+                                  spaceAfter=0, textColor=colors.HexColor("#222222")),
+        "flag": ParagraphStyle("flag", parent=base, fontSize=9, leading=11.5, spaceAfter=0,
+                               textColor=colors.HexColor("#b00020")),
+        "note": ParagraphStyle("note", parent=base, fontSize=9, leading=12,
+                               textColor=colors.HexColor("#7a4b00")),
+    }  # fmt: skip

@@ -1,0 +1,105 @@
+"""``evidence check`` runs the validation ``evidence dossier`` runs: whatever the dossier would
+refuse, check reports first, in the same words and at the same case.toml line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import run
+from PIL import Image
+
+from evidence_tools.case.intake import add_files, init_case
+from evidence_tools.ffmpeg.runner import run_ffmpeg
+
+
+@pytest.fixture
+def case(tmp_path: Path) -> Path:
+    """A case with a 600x400 photo and a 4 s video, both taken after the order."""
+    root = tmp_path / "case"
+    init_case(root, platform="ebay", claim="damaged", order="77", timezone="Europe/Berlin")
+    staging = tmp_path / "in"
+    staging.mkdir()
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = "2026:11:20 18:00:00"
+    Image.new("RGB", (600, 400), "gray").save(staging / "crack.jpg", exif=exif.tobytes())
+    run_ffmpeg(
+        ["-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25:duration=4", "-c:v", "libx264",
+         "-preset", "ultrafast", "-y", str(staging / "box.mp4")],
+        outputs=[staging / "box.mp4"],
+    )  # fmt: skip
+    add_files(root, [staging / "crack.jpg", staging / "box.mp4"])
+    return root
+
+
+def set_key(root: Path, file: str, line: str) -> int:
+    """Add ``line`` to the [[evidence]] of ``file``; return its line number."""
+    toml = root / "case.toml"
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    at = lines.index(f'file = "originals/{file}"') + 1
+    lines.insert(at, line)
+    toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return at + 1
+
+
+def dossier_error(runner, root: Path) -> tuple[int, str]:
+    result = run(runner, "dossier", str(root))
+    return result.exit_code, result.stderr.strip()
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "words"),
+    [
+        ("crack.jpg", 'annotate = [{ box = ["500px", "10px", "200px", "50px"] }]',
+         "reaches past the picture's edge"),
+        ("box.mp4", 'trim = ["0:09", "0:12"]', "is past the end of the video"),
+        ("box.mp4", "stamp = true", "the video has no capture time to burn in"),
+    ],
+)  # fmt: skip
+def test_what_only_the_files_refute(runner, case: Path, file: str, line: str, words: str) -> None:
+    number = set_key(case, file, line)
+    checked = run(runner, "check", str(case))
+    assert checked.exit_code == 1
+    code, refused = dossier_error(runner, case)
+    assert code == 2
+    # check's line: "ERROR   case.toml:N: MESSAGE → FIX"; the dossier's: "...case.toml:N: MESSAGE (FIX)"
+    found = re.search(rf"^ERROR +case\.toml:{number}: (.+?)(?: \u2192 (.+))?$", checked.stdout, re.M)
+    assert found, checked.stdout
+    message, fix = found.groups()
+    assert words in message
+    tail = f" ({fix})" if fix else ""
+    assert refused == f"evidence: error: {case / 'case.toml'}:{number}: {message}{tail}"
+    assert not list((case / "exports").glob("*.pdf"))  # nothing half-made
+
+
+@pytest.mark.parametrize(
+    ("file", "line", "words"),
+    [
+        ("crack.jpg", "annotate = [{ box = [0.5, 0.5, -0.1, 0.2] }]", "is outside 0-1"),
+        ("crack.jpg", "annotate = [{ box = [0.9, 0.1, 0.3, 0.2] }]", "past the picture's edge"),
+        ("crack.jpg", "annotate = [{ magnify = [0.1, 0.1, 0.5, 0.5] }]", "too large to enlarge"),
+        ("crack.jpg", 'annotate = [{ box = [0.1, 0.1, 0.2, 0.2], color = "nope" }]',
+         "unknown colour"),
+        ("box.mp4", 'start_time = "yesterday"', "is not a date-time"),
+        ("box.mp4", "redact = [[0.8, 0.1, 0.3, 0.1]]", "stay inside the picture"),
+    ],
+)  # fmt: skip
+def test_what_the_text_refutes(runner, case: Path, file: str, line: str, words: str) -> None:
+    number = set_key(case, file, line)
+    checked = run(runner, "check", str(case))
+    code, refused = dossier_error(runner, case)
+    assert checked.exit_code == code == 2
+    assert checked.stderr.strip() == refused
+    assert f"case.toml:{number}:" in refused and words in refused
+
+
+def test_a_file_outside_the_case(runner, case: Path, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere.jpg").write_bytes((case / "originals" / "crack.jpg").read_bytes())
+    toml = case / "case.toml"
+    toml.write_text(toml.read_text() + '\n[[evidence]]\nfile = "../elsewhere.jpg"\n')
+    checked = run(runner, "check", str(case))
+    code, refused = dossier_error(runner, case)
+    assert checked.exit_code == code == 2
+    assert checked.stderr.strip() == refused
+    assert "'../elsewhere.jpg' is outside the case folder" in refused

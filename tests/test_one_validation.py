@@ -64,7 +64,9 @@ def test_what_only_the_files_refute(runner, case: Path, file: str, line: str, wo
     code, refused = dossier_error(runner, case)
     assert code == 2
     # check's line: "ERROR   case.toml:N: MESSAGE → FIX"; the dossier's: "...case.toml:N: MESSAGE (FIX)"
-    found = re.search(rf"^ERROR +case\.toml:{number}: (.+?)(?: \u2192 (.+))?$", checked.stdout, re.M)
+    found = re.search(
+        rf"^ERROR +case\.toml:{number}: (.+?)(?: \u2192 (.+))?$", checked.stdout, re.M
+    )
     assert found, checked.stdout
     message, fix = found.groups()
     assert words in message

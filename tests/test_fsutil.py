@@ -61,13 +61,19 @@ def test_missing_output_folder(tmp_path: Path) -> None:
         write_text_atomic(tmp_path / "nope" / "x.txt", "x")
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
 def test_unwritable_folder(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
-    with pytest.raises(OutputError):
+    if os.geteuid() == 0:  # root writes anywhere a mode forbids, but not into /proc (CI is root)
+        folder = Path("/proc")
+        if not (folder / "self").is_dir():
+            pytest.skip("running as root without /proc")
+    else:
+        folder = tmp_path / "ro"
+        folder.mkdir()
+        folder.chmod(0o500)
+    with pytest.raises(OutputError, match="cannot write here") as info:
         write_text_atomic(folder / "x.txt", "x")
+    assert info.value.exit_code == 4
+    assert not (folder / "x.txt").exists()
 
 
 def test_sha256(tmp_path: Path) -> None:

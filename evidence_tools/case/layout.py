@@ -1,7 +1,7 @@
 """The case folder's layout: its file names and where a verb's output goes.
 
-Kept apart from ``case`` (which parses case.toml) so that a verb run on a plain file, such
-as a lossless trim, does not pay for importing the case model to learn it is in no case.
+Kept apart from ``case.loader`` (which parses case.toml) so that a verb run on a plain file,
+such as a lossless trim, does not pay for importing the case model to learn it is in no case.
 """
 
 from __future__ import annotations

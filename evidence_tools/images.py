@@ -108,7 +108,8 @@ def _turned(image: Any) -> bool:
 
 def open_upright(path: Path, *, fit: tuple[int, int] | None = None) -> tuple[Any, dict[str, Any]]:
     """The picture turned upright (EXIF orientation applied) in RGB (transparency on white),
-    and what a writer needs of the original: ``exif``, ``icc_profile``, ``format``.
+    and what a writer needs of the original: ``exif``, ``icc_profile``, ``format``, and its
+    upright ``size`` at full resolution.
 
     ``fit`` (pixels) gives the largest size needed: a JPEG is then decoded in draft mode
     (DCT scaling), so a 12 MP photo placed a few inches wide is never decoded at full size,
@@ -119,8 +120,10 @@ def open_upright(path: Path, *, fit: tuple[int, int] | None = None) -> tuple[Any
     if not path.exists():
         raise InputFileError("file not found", path=path, hint="check the name")
     image = _open(path)
+    turned = _turned(image)
+    full = (image.height, image.width) if turned else image.size  # before any draft
     if fit is not None and image.format == "JPEG":
-        box = (fit[1], fit[0]) if _turned(image) else fit
+        box = (fit[1], fit[0]) if turned else fit
         scale = min(box[0] / image.width, box[1] / image.height)
         if scale < 1:
             image.draft(
@@ -131,6 +134,7 @@ def open_upright(path: Path, *, fit: tuple[int, int] | None = None) -> tuple[Any
         "exif": image.getexif(),
         "icc_profile": image.info.get("icc_profile"),
         "format": image.format,
+        "size": full,  # upright, at full resolution
     }
     upright = image if image.format in ("HEIF", "AVIF") else ImageOps.exif_transpose(image)
     upright = _as_rgb(upright)
@@ -149,17 +153,11 @@ def _as_rgb(image: Any) -> Any:
     return image if image.mode == "RGB" else image.convert("RGB")
 
 
-def _copy_ifd(source: Any, dest: Any, ifd: int, tags: tuple[int, ...] | None) -> None:
+def _source_ifd(source: Any, ifd: int) -> dict[int, Any]:
     try:
-        src = source.get_ifd(ifd)
+        return dict(source.get_ifd(ifd))
     except (KeyError, ValueError, TypeError):
-        return
-    if not src:
-        return
-    out = dest.get_ifd(ifd)
-    for tag, value in src.items():
-        if tags is None or tag in tags:
-            out[tag] = value
+        return {}
 
 
 def output_exif(source_exif: Any, *, keep_gps: bool) -> bytes:
@@ -172,9 +170,13 @@ def output_exif(source_exif: Any, *, keep_gps: bool) -> bytes:
             out[tag] = source_exif[tag]
     out[0x0112] = 1
     out[0x0131] = f"evidence-tools {__version__}"
-    _copy_ifd(source_exif, out, 0x8769, KEEP_EXIF)
-    if keep_gps:
-        _copy_ifd(source_exif, out, 0x8825, None)
+    sub = out.get_ifd(0x8769)  # always written, empty or not: outputs stay byte-for-byte stable
+    for tag, value in _source_ifd(source_exif, 0x8769).items():
+        if tag in KEEP_EXIF:
+            sub[tag] = value
+    gps = _source_ifd(source_exif, 0x8825) if keep_gps else {}
+    if gps:
+        out.get_ifd(0x8825).update(gps)
     return bytes(out.tobytes())
 
 

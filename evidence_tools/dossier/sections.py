@@ -42,12 +42,13 @@ def prepare_image(
     size it is placed at in points (``images.open_upright`` decodes a JPEG in draft mode, so
     a 12 MP photo is never decoded at full size to be placed a few inches wide)."""
     box = (max(1, int(max_w / 72 * dpi)), max(1, int(max_h / 72 * dpi)))
-    upright, _ = open_upright(path, fit=box)
-    scale = min(max_w / upright.width, max_h / upright.height)
+    upright, info = open_upright(path, fit=box)
+    w, h = info["size"]
+    scale = min(max_w / w, max_h / h)
     buf = io.BytesIO()
     upright.save(buf, "JPEG", quality=85, optimize=True)
     buf.seek(0)
-    return buf, upright.width * scale, upright.height * scale
+    return buf, w * scale, h * scale
 
 
 def _bookmark(title: str, key: str, level: int = 0) -> Any:

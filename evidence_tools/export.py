@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PIL import Image
+
 from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import record_output
 from evidence_tools.dossier.build import build_dossier
@@ -57,8 +59,6 @@ def shrink_photo(src: Path, dest: Path, max_bytes: int, *, force: bool = True) -
 
     GPS is dropped; the capture time stays. Returns the size written.
     """
-    from PIL import Image
-
     image, info = open_upright(src)
     exif = output_exif(info["exif"], keep_gps=False)
     icc = info["icc_profile"]

@@ -2,8 +2,8 @@
 bundled fonts with the one way to fit text to a width.
 
 Every verb that shows a photo (annotate, export, the dossier) opens it here, so all of them
-turn it the same way. Pillow is imported inside the functions: the PDF and the video verbs
-need the fonts without paying for Pillow.
+turn it the same way. pillow-heif registers itself on first use (``pillow``): reading a JPEG
+does not pay for it.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ import functools
 import warnings
 from pathlib import Path
 from typing import Any
+
+import PIL
+from PIL import Image, ImageFont, ImageOps
 
 from evidence_tools import __version__
 from evidence_tools.errors import InputFileError, OutputError
@@ -31,8 +34,6 @@ def font_path(bold: bool = False) -> Path:
 @functools.lru_cache(maxsize=64)
 def font(size: int, bold: bool = True) -> Any:
     """The bundled font at ``size`` pixels, as Pillow draws it."""
-    from PIL import ImageFont
-
     return ImageFont.truetype(str(font_path(bold=bold)), size)
 
 
@@ -50,8 +51,6 @@ def fit_font(
 @functools.lru_cache(maxsize=1)
 def pillow() -> Any:
     """Pillow's Image module with the HEIC/HEIF opener registered."""
-    from PIL import Image
-
     try:
         import pillow_heif
 
@@ -115,8 +114,6 @@ def open_upright(path: Path, *, fit: tuple[int, int] | None = None) -> tuple[Any
     (DCT scaling), so a 12 MP photo placed a few inches wide is never decoded at full size,
     and the result is scaled down to fit.
     """
-    from PIL import ImageOps
-
     if not path.exists():
         raise InputFileError("file not found", path=path, hint="check the name")
     image = _open(path)
@@ -200,8 +197,6 @@ def save_image(image: Any, tmp: Path, out: Path, *, exif: bytes, icc: bytes | No
 
 def tool_versions() -> dict[str, str]:
     """The tools entry of a file Pillow made, for the manifest."""
-    import PIL
-
     versions = {"pillow": PIL.__version__}
     try:
         import pillow_heif

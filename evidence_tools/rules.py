@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from evidence_tools.errors import UsageError
-from evidence_tools.timecode import long_date, parse_timecode
+from evidence_tools.timecode import format_timecode, long_date, parse_timecode
 
 # --------------------------------------------------------------------------- zones and times
 
@@ -141,8 +141,6 @@ def clock_start(
 def video_range(length: float, start: float | None, end: float | None) -> tuple[float, float, bool]:
     """[start, end) checked against a video ``length`` seconds long: (start, end, whether the
     end was moved back to the video's end)."""
-    from evidence_tools.timecode import format_timecode
-
     s = 0.0 if start is None else start
     e = length if end is None else end
     if s < 0 or e < 0:
@@ -327,7 +325,7 @@ def shape_from_spec(spec: Any, number: int) -> Shape:
 
 def check_colour(color: str, where: str) -> tuple[int, int, int]:
     """The colour as RGB; a name Pillow does not know is a usage error."""
-    from PIL import ImageColor
+    from PIL import ImageColor  # here: the rules are on the lossless trim's path, Pillow not
 
     try:
         value = ImageColor.getrgb(color)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from evidence_tools import __version__
-from evidence_tools.case.layout import EXPORTS, ORIGINALS
+from evidence_tools.case.layout import EXPORTS, ORIGINALS, find_case_root
 from evidence_tools.errors import CaseError
 from evidence_tools.fsutil import sha256_file, write_text_atomic
 
@@ -41,8 +42,6 @@ def now_utc() -> str:
 
 
 def base_tools() -> dict[str, str]:
-    import sys
-
     return {"evidence-tools": __version__, "python": sys.version.split()[0]}
 
 
@@ -173,8 +172,6 @@ def record_output(
     Verbs work on plain files too; outside a case there is no manifest to write. ``tools``
     may be a function, so that asking a tool for its version is only paid inside a case.
     """
-    from evidence_tools.case.layout import find_case_root
-
     root = find_case_root(Path(output).parent)
     if root is None:
         return None

@@ -8,9 +8,15 @@ limit (``fit_to_size``), and the record of both files in the manifest (``record`
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import exifread
+import PIL
+import pillow_heif
+import reportlab
 
 from evidence_tools import __version__
 from evidence_tools.case.loader import load_case
@@ -22,6 +28,7 @@ from evidence_tools.dossier.exhibits import Builder, Exhibit, prepare_exhibits
 from evidence_tools.dossier.pdf import write_pdf
 from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline
 from evidence_tools.errors import EvidenceError, OutputError, UsageError
+from evidence_tools.ffmpeg.runner import ffmpeg_version
 from evidence_tools.fsutil import atomic_output, write_text_atomic
 from evidence_tools.platforms import platform
 from evidence_tools.timecode import long_date
@@ -62,14 +69,6 @@ class DossierResult:
 
 
 def _versions() -> list[tuple[str, str]]:
-    import sys
-
-    import exifread
-    import PIL
-    import reportlab
-
-    from evidence_tools.ffmpeg.runner import ffmpeg_version
-
     out = [("evidence-tools", __version__), ("Python", sys.version.split()[0])]
     try:
         out.append(("ffmpeg (imageio-ffmpeg)", ffmpeg_version()))
@@ -77,13 +76,7 @@ def _versions() -> list[tuple[str, str]]:
         out.append(("ffmpeg", "not available"))
     out += [("Pillow", PIL.__version__), ("exifread", getattr(exifread, "__version__", "?")),
             ("reportlab", reportlab.Version)]  # fmt: skip
-    try:
-        import pillow_heif
-
-        out.append(("pillow-heif", pillow_heif.__version__))
-    except ImportError:  # pragma: no cover
-        pass
-    return out
+    return out + [("pillow-heif", pillow_heif.__version__)]
 
 
 def _cover(case: Case, exhibits: int, today: dt.date) -> list[tuple[str, str]]:

@@ -15,6 +15,12 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
+from reportlab.lib.fonts import addMapping
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
 from evidence_tools.images import font_path
 
 FONT = "DejaVuSans"
@@ -68,10 +74,6 @@ _REGISTERED = False
 def register_fonts() -> Any:
     """Embed DejaVu Sans; returns the regular font so callers can check coverage."""
     global _REGISTERED
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     if not _REGISTERED:
         pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path(bold=True))))
@@ -99,9 +101,6 @@ def missing_glyphs(texts: Sequence[str]) -> set[str]:
 
 
 def styles() -> dict[str, Any]:
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle
-
     base = ParagraphStyle("body", fontName=FONT, fontSize=10.5, leading=14.5, spaceAfter=6)
     return {
         "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=26, leading=32,

@@ -12,15 +12,19 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
 from evidence_tools import __version__
 from evidence_tools.dossier import sections
 from evidence_tools.dossier.content import FONT, DossierContent, register_fonts, styles
 
 
 def _numbered_canvas(footer_left: str, prepared: dt.date | None = None) -> type:
-    from reportlab.lib import colors
-    from reportlab.pdfgen import canvas
-
     class NumberedCanvas(canvas.Canvas):
         """Defers pages so each can say 'Page X of Y'."""
 
@@ -58,17 +62,11 @@ def write_pdf(
     dpi: int = 150,
 ) -> int:
     """Lay the dossier out into ``out``; returns the number of pages."""
-    from reportlab import rl_config
-
     rl_config.useA85 = 0  # ASCII85 made a 20-photo PDF take 15 s instead of 0.35 s
     return _write_pdf(out, content, paper=paper, dpi=dpi)
 
 
 def _write_pdf(out: Path, content: DossierContent, *, paper: str, dpi: int) -> int:
-    from reportlab.lib.pagesizes import A4, LETTER
-    from reportlab.lib.units import mm
-    from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
-
     register_fonts()
     pagesize = LETTER if paper == "letter" else A4
     margin = 18 * mm

@@ -13,7 +13,8 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from evidence_tools.dossier.content import FONT, DossierContent, ExhibitView, esc
 from evidence_tools.images import open_upright
@@ -53,7 +54,6 @@ def prepare_image(
 
 def _bookmark(title: str, key: str, level: int = 0) -> Any:
     """A zero-size flowable that adds a PDF outline entry where it lands."""
-    from reportlab.platypus import Flowable
 
     class Bookmark(Flowable):
         def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -82,9 +82,6 @@ def _picture(buf: io.BytesIO, width: float, height: float) -> Any:
     pixels, and keeps the pixels (10 MB a photo, so memory grew with the number of photos).
     Here the JPEG's own bytes name it, and reportlab passes the JPEG through undecoded.
     """
-    from reportlab.lib.utils import ImageReader
-    from reportlab.platypus import Flowable
-
     data = buf.getvalue()
 
     class PassThroughJPEG(ImageReader):

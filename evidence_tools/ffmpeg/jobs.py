@@ -8,6 +8,7 @@ what to do; these functions only know how ffmpeg is told to do it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -110,8 +111,6 @@ def stream_copy(
 
 def written_length(log: str) -> float | None:
     """The output length ffmpeg reported in its last progress line of ``log``."""
-    import re
-
     found = re.findall(r"time=\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)", log)
     if not found:
         return None

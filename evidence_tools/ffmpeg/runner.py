@@ -113,7 +113,7 @@ def _spawn(
     import threading
 
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *[str(a) for a in args]]
-    logs.debug(__name__, "running: %s", _shell_line(cmd))
+    logs.debug(__name__, "running: %s", _ShellLine(cmd))
     try:
         proc = subprocess.Popen(
             cmd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, cwd=cwd
@@ -140,10 +140,16 @@ def _spawn(
         proc.wait()
 
 
-def _shell_line(cmd: Sequence[str]) -> str:
-    import shlex
+class _ShellLine:
+    """A command line as a shell would take it, spelled out only when a log line is shown."""
 
-    return shlex.join(cmd)
+    def __init__(self, cmd: Sequence[str]) -> None:
+        self.cmd = cmd
+
+    def __str__(self) -> str:
+        import shlex
+
+        return shlex.join(self.cmd)
 
 
 def run_ffmpeg(

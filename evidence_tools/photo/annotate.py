@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from PIL import Image, ImageDraw
+
 from evidence_tools.case.layout import derived_path
 from evidence_tools.case.manifest import record_output
 from evidence_tools.errors import OutputError
@@ -80,8 +82,6 @@ def annotate_photo(
 
 def _grid_overlay(size: tuple[int, int], style: Style, step: float) -> Any:
     """Transparent lines every ``step`` with their fractions written beside them."""
-    from PIL import Image, ImageDraw
-
     w, h = size
     overlay = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(overlay)
@@ -115,8 +115,6 @@ def grid_photo(
     src: str | Path, output: str | Path | None = None, *, force: bool = False, step: float = 0.1
 ) -> Path:
     """The photo with a labelled grid (every ``step``) to read annotation coordinates off."""
-    from PIL import Image, ImageDraw
-
     source = Path(src)
     out = Path(output) if output is not None else default_output(source, "grid")
     image, _ = open_upright(source)

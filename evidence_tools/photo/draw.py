@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from PIL import Image, ImageColor, ImageDraw
+
 from evidence_tools.images import font as bundled_font
 from evidence_tools.rules import Shape, check_colour, magnify_scale, shape_pixels
 
@@ -29,8 +31,6 @@ class Style:
 
     @classmethod
     def for_size(cls, width: int, height: int, color: str) -> Style:
-        from PIL import ImageColor
-
         # the geometric mean of the sides: a panorama's short side alone gave tiny labels
         short = min(int((width * height) ** 0.5), min(width, height) * 2)
         rgb = ImageColor.getrgb(color)[:3]
@@ -156,8 +156,6 @@ def _magnify(
     image: Any, draw: Any, region: list[float], style: Style, label: str, crop: Any
 ) -> None:
     """Paste ``crop`` (the region, cut before any mark was drawn) enlarged in a free corner."""
-    from PIL import Image
-
     w, h = image.size
     rx, ry, rw, rh = region
     scale = magnify_scale(w, h, rw, rh)  # shape_pixels refused a scale below 1.5
@@ -224,8 +222,6 @@ def _outline(draw: Any, shape: Shape, pts: list[float], style: Style, marker_no:
 
 def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> Any:
     """Draw ``shapes`` on an upright RGB image (modified in place and returned)."""
-    from PIL import ImageDraw
-
     w, h = image.size
     base_rgb = check_colour(color, "--color")
     resolved = [(s, shape_pixels(s, w, h)) for s in shapes]

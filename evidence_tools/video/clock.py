@@ -3,6 +3,7 @@ sheet's labels say, in which zone, and why."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 from dataclasses import dataclass, field
@@ -25,8 +26,6 @@ class StampClock:
     @property
     def base_epoch(self) -> float:
         """Seconds such that gmtime(base + t) reads as the local wall clock at output time t."""
-        import calendar
-
         local = self.first_frame.replace(tzinfo=None)
         return calendar.timegm(local.timetuple()) + local.microsecond / 1e6
 

@@ -23,6 +23,7 @@ from evidence_tools.ffmpeg import jobs
 from evidence_tools.ffmpeg.runner import ffmpeg_version
 from evidence_tools.metadata.model import CaptureInfo, video_problem
 from evidence_tools.metadata.read import read_capture
+from evidence_tools.metadata.video import info_from_probe, scan_packets
 from evidence_tools.rules import video_range
 from evidence_tools.timecode import format_timecode
 
@@ -78,12 +79,7 @@ def load_video(path: str | Path, probe: Any = None) -> CaptureInfo:
     it and the file is not read again.
     """
     p = Path(path)
-    if probe is not None:
-        from evidence_tools.metadata.video import info_from_probe
-
-        info = info_from_probe(p, probe)
-    else:
-        info = read_capture(p)
+    info = info_from_probe(p, probe) if probe is not None else read_capture(p)
     problem = video_problem(info)
     if problem:
         raise InputFileError(problem, path=p)
@@ -99,8 +95,6 @@ def usable_duration(info: CaptureInfo) -> float:
 
 def keyframe_times(path: str | Path) -> list[float]:
     """Presentation times of all the video's keyframes (packets copied, never decoded)."""
-    from evidence_tools.metadata.video import scan_packets
-
     _, packets = scan_packets(Path(path))
     return sorted({p.pts for p in packets if p.key})
 
@@ -173,7 +167,7 @@ def record_result(
     result.parameters = parameters
     if find_case_root(result.output.parent) is None:
         return  # a plain file: no manifest to write (and no need to load its code)
-    from evidence_tools.case.manifest import record_output
+    from evidence_tools.case.manifest import record_output  # not on a trim's path: test_startup
 
     result.recorded_in = record_output(
         result.output,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from pathlib import Path
 
 from evidence_tools.errors import OutputError, UsageError
@@ -83,9 +85,6 @@ def fit(
     scale = f"scale={side}:-2" if landscape else f"scale=-2:{side}"
     meta = metadata_args(info, 0.0, keep_gps=keep_gps)
     notes: list[str] = []
-    import shutil
-    import tempfile
-
     workdir = Path(tempfile.mkdtemp(prefix="evidence-fit-"))
     last_size = 0
     done = False

@@ -4,6 +4,8 @@ trimming in the same encode; ``redact`` boxes are filled black first."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -132,9 +134,6 @@ def stamp(
     overlay = _Overlay(info.width or 1280, info.height or 720, clock, caption)
     given = clock.first_frame if (clock and start_time is not None) else None
     meta = metadata_args(info, s, keep_gps=keep_gps, first_frame=given)
-    import shutil
-    import tempfile
-
     workdir = Path(tempfile.mkdtemp(prefix="evidence-stamp-"))
     try:
         shutil.copy(font_path(bold=True), workdir / "font.ttf")

@@ -4,10 +4,13 @@ wall-clock time, with an optional caption bar; and contact sheets for the dossie
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from PIL import Image, ImageDraw
 
 from evidence_tools.case.layout import output_folder
 from evidence_tools.case.manifest import record_output
@@ -59,8 +62,6 @@ def _grab(
 
 def _caption_image(path: Path, lines: list[str]) -> None:
     """Caption bars (wall-clock time, note) at the top of a still, clear of a burned-in clock."""
-    from PIL import Image, ImageDraw
-
     with Image.open(path) as img:
         image = img.convert("RGB")
     draw = ImageDraw.Draw(image)
@@ -153,8 +154,6 @@ def frames(
 
 def _sheet(tiles: list[Any], times: list[float], cols: int, rows: int, clock: Any) -> Any:
     """The tiles in a grid on white, each labelled with its position and wall-clock time."""
-    from PIL import Image, ImageDraw
-
     tw = max(t.width for t in tiles)
     th = max(t.height for t in tiles)
     label_h, gap = 44, 8
@@ -186,8 +185,6 @@ def contact_sheet(
     redact: Sequence[Any] = (),
 ) -> Path:
     """A grid of evenly spaced stills, each labelled with its position and wall-clock time."""
-    from PIL import Image
-
     regions = redact_boxes(redact)
     if not (1 <= cols <= 10 and 1 <= rows <= 10):
         raise UsageError("--sheet takes COLSxROWS from 1x1 to 10x10, e.g. 4x3")
@@ -201,8 +198,6 @@ def contact_sheet(
     )  # fmt: skip
     tile_w = 480 if (info.width or 16) >= (info.height or 9) else 270
     tiles = []
-    import tempfile
-
     with tempfile.TemporaryDirectory(prefix="evidence-sheet-") as tmp_name:
         for i, t in enumerate(times):
             dest = Path(tmp_name) / f"{i:03d}.jpg"

@@ -22,6 +22,9 @@ from evidence_tools import logs
 from evidence_tools.errors import OutputError
 from evidence_tools.ffmpeg import jobs
 from evidence_tools.fsutil import atomic_output
+from evidence_tools.metadata.video import probe_from_movie, scan_packets
+from evidence_tools.mp4 import cutter, index
+from evidence_tools.mp4.boxes import Unsupported
 from evidence_tools.timecode import format_timecode
 from evidence_tools.video.common import (
     Progress,
@@ -89,10 +92,6 @@ class IndexCutter:
     method = INDEX_COPY
 
     def cut(self, job: TrimJob) -> VideoResult:
-        from evidence_tools.metadata.video import probe_from_movie
-        from evidence_tools.mp4 import cutter, index
-        from evidence_tools.mp4.boxes import Unsupported
-
         try:
             movie = index.read_movie(job.source)
         except Unsupported as exc:
@@ -146,8 +145,6 @@ class StreamCopy:
         return keyframe_at_or_before(keys, s)
 
     def cut(self, job: TrimJob) -> VideoResult:
-        from evidence_tools.metadata.video import scan_packets
-
         want = job.start or 0.0
         # one short read gives the header and the keyframe at or before the start (ffmpeg's
         # seek lands on it, so the listing starts there)

@@ -165,12 +165,7 @@ class _Placer:
         self.builder, self.folder, self.plat = builder, folder, plat
 
     def target(self, name: str) -> Path:
-        path = self.folder / name
-        if path.exists() and not self.builder.may_replace(path):
-            raise OutputError(
-                "exists and was not made by evidence-tools", path=path, hint="add --force"
-            )
-        return path
+        return self.builder.claim(self.folder / name)
 
     def copy(self, source: Path, dest: Path) -> int:
         with atomic_output(dest, force=True, sources=[source]) as tmp:

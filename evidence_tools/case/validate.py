@@ -11,7 +11,7 @@ from __future__ import annotations
 from evidence_tools.case.loader import evidence_error
 from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.errors import EvidenceError, InputFileError, UsageError
-from evidence_tools.metadata.model import CaptureInfo, video_problem
+from evidence_tools.metadata.model import CaptureInfo, usable_duration, video_problem
 from evidence_tools.rules import clock_start, shape_pixels, video_range
 
 
@@ -32,7 +32,7 @@ def exhibit_problems(case: Case, item: EvidenceItem, info: CaptureInfo) -> list[
     if problem:
         found.append(InputFileError(problem, path=case.root / item.file))
         return found
-    length = info.decodable_duration or info.duration or 0.0
+    length = usable_duration(info)
     if item.trim:
         try:
             video_range(length, *item.trim)

@@ -27,7 +27,7 @@ from evidence_tools.dossier.content import DossierContent, missing_glyphs
 from evidence_tools.dossier.exhibits import Builder, Exhibit, prepare_exhibits
 from evidence_tools.dossier.pdf import write_pdf
 from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline
-from evidence_tools.errors import EvidenceError, OutputError, UsageError
+from evidence_tools.errors import EvidenceError, UsageError
 from evidence_tools.ffmpeg.runner import ffmpeg_version
 from evidence_tools.fsutil import atomic_output, write_text_atomic
 from evidence_tools.platforms import platform
@@ -233,12 +233,7 @@ def build_dossier(
     exhibits = prepare_exhibits(case, force=force, skip_broken=skip_broken, progress=progress)
     builder = Builder(case, force=force)
     for target in (pdf_path, msg_path):
-        if target.exists() and not builder.may_replace(target):
-            raise OutputError(
-                "exists and was not made by evidence-tools from this case",
-                path=target,
-                hint="move it away or add --force",
-            )
+        builder.claim(target)
     content, warnings = assemble(case, exhibits, today)
     pages, notes, size_warnings = fit_to_size(pdf_path, content, paper, max_mb)
     message = text.message(case, exhibit_facts(exhibits))

@@ -27,14 +27,13 @@ from evidence_tools.errors import (
     OutputError,
 )
 from evidence_tools.fsutil import sha256_file
-from evidence_tools.metadata.model import CaptureInfo, kind_for
+from evidence_tools.metadata.model import CaptureInfo, kind_for, usable_duration
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.photo.annotate import annotate_photo
 from evidence_tools.video.clock import StampClock, optional_clock
-from evidence_tools.video.common import usable_duration
 from evidence_tools.video.stamp import stamp
 from evidence_tools.video.stills import contact_sheet, frames, still_name
-from evidence_tools.video.trim import trim
+from evidence_tools.video.trim import cut_extension, trim
 
 RECIPE_VERSION = 1
 
@@ -97,6 +96,17 @@ class Builder:
     def may_replace(self, path: Path) -> bool:
         return self.force or not path.exists() or self.owned(path)
 
+    def claim(self, path: Path) -> Path:
+        """``path``, once it is known to be ours to write: new, made by us and unchanged, or
+        --force; anything else in exports/ is someone's file (exit 4)."""
+        if not self.may_replace(path):
+            raise OutputError(
+                "exists and was not made by evidence-tools from this case",
+                path=path,
+                hint="move it away or add --force",
+            )
+        return path
+
     def fresh(self, out: Path, source: Path, recipe: dict[str, Any]) -> bool:
         manifest = self.manifest()
         entry = manifest.files.get(manifest.rel(out))
@@ -129,12 +139,7 @@ class Builder:
         exhibit.derived.append(out)
         if self.fresh(out, source, recipe):
             return None
-        if not self.may_replace(out):
-            raise OutputError(
-                "exists and was not made by evidence-tools from this case",
-                path=out,
-                hint="move it away or run with --force",
-            )
+        self.claim(out)
         result = action(True)
         self.stamp_recipe(out, recipe)
         exhibit.rebuilt.append(out)
@@ -215,8 +220,8 @@ class _VideoPlan:
             ), exhibit)  # fmt: skip
         elif item.trim:
             assert exhibit.info is not None
-            hevc_mov = src.suffix.lower() == ".mov" and exhibit.info.video_codec == "hevc"
-            out = self.builder.exports / f"{src.stem}_trim{'.mov' if hevc_mov else '.mp4'}"
+            ext = cut_extension(src, exhibit.info.video_codec)
+            out = self.builder.exports / f"{src.stem}_trim{ext}"
             recipe = {"op": "trim", "start": self.start, "end": self.end}
             self.builder.make(
                 out, src, recipe,

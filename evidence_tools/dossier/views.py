@@ -10,7 +10,7 @@ from evidence_tools.case.model import Case
 from evidence_tools.dossier.content import ExhibitView, TimelineRow
 from evidence_tools.dossier.exhibits import Exhibit
 from evidence_tools.errors import EvidenceError
-from evidence_tools.metadata.model import CaptureInfo
+from evidence_tools.metadata.model import CaptureInfo, usable_duration
 from evidence_tools.rules import time_problems
 from evidence_tools.timecode import format_timecode, long_date
 
@@ -56,7 +56,7 @@ def _device(info: CaptureInfo | None) -> str:
 def _video_facts(ex: Exhibit, info: CaptureInfo, rel: str) -> list[str]:
     """How long the video is, the part used, and what the viewing copy adds or covers."""
     facts = []
-    length = info.decodable_duration or info.duration or 0.0
+    length = usable_duration(info)
     line = f"Video {rel}: {format_timecode(length)} long"
     if info.width and info.height:
         line += f", {info.width}x{info.height}"

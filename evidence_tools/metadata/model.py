@@ -158,3 +158,10 @@ def video_problem(info: CaptureInfo) -> str | None:
     if not info.duration and not info.decodable_duration:
         return "its duration cannot be read"
     return None
+
+
+def usable_duration(info: CaptureInfo) -> float:
+    """How long the video really is: the header's duration, or less when it is truncated."""
+    if info.decodable_duration is not None:
+        return info.decodable_duration
+    return float(info.duration or 0.0)

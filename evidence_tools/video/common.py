@@ -21,7 +21,7 @@ from evidence_tools.case.layout import derived_path, find_case_root
 from evidence_tools.errors import InputFileError
 from evidence_tools.ffmpeg import jobs
 from evidence_tools.ffmpeg.runner import ffmpeg_version
-from evidence_tools.metadata.model import CaptureInfo, video_problem
+from evidence_tools.metadata.model import CaptureInfo, usable_duration, video_problem
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.metadata.video import info_from_probe, scan_packets
 from evidence_tools.rules import video_range
@@ -84,13 +84,6 @@ def load_video(path: str | Path, probe: Any = None) -> CaptureInfo:
     if problem:
         raise InputFileError(problem, path=p)
     return info
-
-
-def usable_duration(info: CaptureInfo) -> float:
-    """How long the video really is: the header's duration, or less when it is truncated."""
-    if info.decodable_duration is not None:
-        return info.decodable_duration
-    return float(info.duration or 0.0)
 
 
 def keyframe_times(path: str | Path) -> list[float]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from evidence_tools.errors import OutputError, UsageError
 from evidence_tools.ffmpeg import jobs
 from evidence_tools.fsutil import atomic_output
+from evidence_tools.metadata.model import usable_duration
 from evidence_tools.video.common import (
     Progress,
     VideoResult,
@@ -17,7 +18,6 @@ from evidence_tools.video.common import (
     load_video,
     metadata_args,
     record_result,
-    usable_duration,
 )
 
 # (long side, minimum video kbit/s at which that size still reads well)

@@ -18,6 +18,7 @@ from evidence_tools.errors import InputFileError, OutputError, UsageError
 from evidence_tools.ffmpeg import jobs
 from evidence_tools.fsutil import atomic_output
 from evidence_tools.images import fit_font, font
+from evidence_tools.metadata.model import usable_duration
 from evidence_tools.rules import RedactBox, redact_boxes
 from evidence_tools.timecode import format_timecode
 from evidence_tools.video.clock import optional_clock
@@ -26,7 +27,6 @@ from evidence_tools.video.common import (
     default_output,
     ffmpeg_tools,
     load_video,
-    usable_duration,
 )
 
 

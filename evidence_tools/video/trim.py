@@ -46,6 +46,12 @@ STREAM_COPY = "ffmpeg stream copy"
 ENCODE = "ffmpeg re-encode"
 
 
+def cut_extension(source: Path, video_codec: str) -> str:
+    """A lossless cut's container: .mov for HEVC from a .MOV (Apple's own container for it,
+    which the index cutter keeps), else .mp4."""
+    return ".mov" if source.suffix.lower() == ".mov" and video_codec == "hevc" else ".mp4"
+
+
 class CannotCut(Exception):
     """This engine cannot cut this file; the reason says why, and the next engine tries."""
 
@@ -67,13 +73,11 @@ class TrimJob:
         self.source, self.start, self.end, self.output = source, start, end, output
         self.keep_gps, self.force, self.progress = keep_gps, force, progress
 
-    def output_for(self, hevc: bool) -> Path:
-        """``-o``, else NAME_trim.mov for HEVC in a .MOV (Apple's own container for it), else
-        NAME_trim.mp4."""
+    def output_for(self, video_codec: str) -> Path:
+        """``-o``, else NAME_trim with the extension ``cut_extension`` picks."""
         if self.output is not None:
             return Path(self.output)
-        ext = ".mov" if self.source.suffix.lower() == ".mov" and hevc else ".mp4"
-        return default_output(self.source, "trim", ext)
+        return default_output(self.source, "trim", cut_extension(self.source, video_codec))
 
 
 def _keyframe_note(requested: float, real: float) -> str | None:
@@ -104,7 +108,7 @@ class IndexCutter:
             cut = cutter.plan(movie, s, e)
         except Unsupported as exc:
             raise CannotCut(str(exc)) from exc
-        out = job.output_for(info.video_codec == "hevc")
+        out = job.output_for(info.video_codec)
         family = ".mov" if movie.ftyp[8:12] in (b"qt  ", b"") else ".mp4"
         if out.suffix.lower() not in ((".mov", ".qt") if family == ".mov" else (".mp4", ".m4v")):
             raise CannotCut(f"the output is {out.suffix or 'unnamed'}, the source {family}")
@@ -159,7 +163,7 @@ class StreamCopy:
             notes.insert(0, note)
         out = Path(job.output) if job.output is not None else (
             default_output(job.source, "trim", ".mp4") if self.exact
-            else job.output_for(info.video_codec == "hevc")
+            else job.output_for(info.video_codec)
         )  # fmt: skip
         length = e - real_start
         notes.append(shift_note(info, real_start))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from evidence_tools.errors import OutputError, UsageError
@@ -58,6 +59,47 @@ class _TooBig(Exception):
         self.size = size
 
 
+def _encode_under(
+    source: Path,
+    out: Path,
+    length: float,
+    max_bytes: int,
+    video_kbps: int,
+    notes: list[str],
+    *,
+    force: bool,
+    encode: Callable[[Path, int, Path], None],
+) -> int:
+    """Encode with ``encode(tmp, kbit/s, workdir)`` until the file lands under ``max_bytes``
+    (three tries, each at the bitrate the last one's size calls for); the bitrate used."""
+    workdir = Path(tempfile.mkdtemp(prefix="evidence-fit-"))
+    last_size = 0
+    try:
+        for _attempt in range(3):
+            try:
+                with atomic_output(out, force=force, sources=[source]) as tmp:
+                    encode(tmp, video_kbps, workdir)
+                    last_size = tmp.stat().st_size
+                    if last_size > max_bytes:
+                        raise _TooBig(last_size)
+                return video_kbps
+            except _TooBig:
+                video_kbps = int(video_kbps * max_bytes / last_size * 0.92)
+                if video_kbps < 100:
+                    break
+                notes.append(
+                    f"a try came out at {last_size / 1e6:.2f} MB; "
+                    f"encoding again at {video_kbps} kbit/s"
+                )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    raise OutputError(
+        f"could not get under {max_bytes / 1e6:g} MB (the last try was {last_size / 1e6:.2f} MB)",
+        path=out,
+        hint="trim the video first (evidence video trim)",
+    )
+
+
 def fit(
     src: str | Path,
     max_mb: float,
@@ -85,38 +127,11 @@ def fit(
     scale = f"scale={side}:-2" if landscape else f"scale=-2:{side}"
     meta = metadata_args(info, 0.0, keep_gps=keep_gps)
     notes: list[str] = []
-    workdir = Path(tempfile.mkdtemp(prefix="evidence-fit-"))
-    last_size = 0
-    done = False
-    try:
-        for _attempt in range(3):
-            try:
-                with atomic_output(out, force=force, sources=[source]) as tmp:
-                    jobs.two_pass_h264(
-                        source, tmp, length, scale=scale, video_kbps=video_kbps,
-                        audio_kbps=audio_kbps, meta=meta, workdir=workdir, progress=progress,
-                    )  # fmt: skip
-                    last_size = tmp.stat().st_size
-                    if last_size > max_bytes:
-                        raise _TooBig(last_size)
-                done = True
-                break
-            except _TooBig:
-                video_kbps = int(video_kbps * max_bytes / last_size * 0.92)
-                if video_kbps < 100:
-                    break
-                notes.append(
-                    f"a try came out at {last_size / 1e6:.2f} MB; "
-                    f"encoding again at {video_kbps} kbit/s"
-                )
-        if not done:
-            raise OutputError(
-                f"could not get under {max_mb:g} MB (the last try was {last_size / 1e6:.2f} MB)",
-                path=out,
-                hint="trim the video first (evidence video trim)",
-            )
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    video_kbps = _encode_under(source, out, length, max_bytes, video_kbps, notes, force=force,
+                               encode=lambda tmp, kbps, workdir: jobs.two_pass_h264(
+                                   source, tmp, length, scale=scale, video_kbps=kbps,
+                                   audio_kbps=audio_kbps, meta=meta, workdir=workdir,
+                                   progress=progress))  # fmt: skip
     size = out.stat().st_size
     notes.append(
         f"{size / 1e6:.2f} MB (limit {max_mb:g} MB): H.264 {video_kbps} kbit/s at {side}p long side"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import shutil
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -43,3 +44,9 @@ def run(runner: CliRunner, *args: str):
     from evidence_tools.cli import cli
 
     return runner.invoke(cli, list(args), catch_exceptions=False)
+
+
+def pixels(img: Any) -> list[Any]:
+    """Every pixel of a Pillow image (Pillow 13 renamed getdata; both majors are supported)."""
+    flat = getattr(img, "get_flattened_data", None)
+    return list(flat() if flat is not None else img.getdata())

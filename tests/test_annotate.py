@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_CASE, run
+from conftest import SAMPLE_CASE, pixels, run
 from PIL import Image, ImageChops, ImageStat
 
 from evidence_tools.errors import InputFileError, OutputExistsError, UsageError
@@ -80,12 +80,12 @@ def test_redaction_is_solid(tmp_path: Path) -> None:
     out = tmp_path / "out.png"
     annotate_photo(src, [shape_from_arg("redact", "0.25,0.25,0.5,0.5", 1)], out, record=False)
     img = Image.open(out).convert("RGB")
-    assert set(img.crop((100, 75, 300, 225)).getdata()) == {REDACT_FILL}
+    assert set(pixels(img.crop((100, 75, 300, 225)))) == {REDACT_FILL}
     assert img.getpixel((99, 74)) != REDACT_FILL or img.getpixel((98, 70)) != REDACT_FILL
     jpeg = tmp_path / "out.jpg"
     annotate_photo(src, [shape_from_arg("redact", "0.25,0.25,0.5,0.5", 1)], jpeg, record=False)
     inner = Image.open(jpeg).convert("RGB").crop((110, 85, 290, 215))
-    assert max(max(p) for p in inner.getdata()) < 12  # JPEG keeps it black, bar ringing
+    assert max(max(p) for p in pixels(inner)) < 12  # JPEG keeps it black, bar ringing
 
 
 def test_magnified_inset_is_cut_from_the_redacted_picture(tmp_path: Path) -> None:
@@ -99,9 +99,9 @@ def test_magnified_inset_is_cut_from_the_redacted_picture(tmp_path: Path) -> Non
     annotate_photo(src, shapes, out, record=False)
     img = Image.open(out).convert("RGB")
     # the inset (a 3x enlargement, 120x90) shows black, and the green picture stays green
-    blacks = sum(1 for p in img.getdata() if p == REDACT_FILL)
+    blacks = sum(1 for p in pixels(img) if p == REDACT_FILL)
     assert blacks > 200 * 150 + 0.5 * 120 * 90
-    assert not any(p[1] > 150 and p[0] < 50 for p in img.crop((100, 75, 300, 225)).getdata())
+    assert not any(p[1] > 150 and p[0] < 50 for p in pixels(img.crop((100, 75, 300, 225))))
 
 
 def test_gps_removed_capture_time_kept(corpus: Path, tmp_path: Path) -> None:
@@ -317,5 +317,5 @@ def test_inset_shows_the_photo_not_the_marks_drawn_on_it(tmp_path: Path) -> None
     # the 2.1x inset sits in the bottom-right corner (223,165)-(391,291); inside its frame the
     # enlarged region is plain white: the ellipse drawn on the photo is not copied into it
     inside = img.crop((232, 174, 382, 282))
-    assert min(min(p) for p in inside.getdata()) > 240
+    assert min(min(p) for p in pixels(inside)) > 240
     assert near(img.getpixel((40, 60)), RED)  # the ellipse is still on the photo

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_CASE, run
+from conftest import SAMPLE_CASE, pixels, run
 from PIL import Image, ImageChops, ImageStat
 
 from evidence_tools.errors import UsageError
@@ -288,7 +288,7 @@ def test_video_verbs_exit_codes(clip: Path, tmp_path: Path, runner) -> None:
 
 
 def dark(img: Image.Image, box: tuple[int, int, int, int]) -> bool:
-    return max(max(p) for p in img.crop(box).getdata()) < 24
+    return max(max(p) for p in pixels(img.crop(box))) < 24
 
 
 def test_video_redaction_whole_and_timed(clip: Path, tmp_path: Path, runner) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +14,7 @@ from conftest import CORPUS
 
 from evidence_tools.metadata.photo import parse_exif_datetime
 from evidence_tools.metadata.read import read_capture, read_capture_safe
+from evidence_tools.rules import parse_offset
 
 PHOTO_EXPECTED = CORPUS / "photos" / "expected-exiftool.json"
 
@@ -39,7 +44,13 @@ def test_photo_agrees_with_exiftool(corpus: Path, name: str) -> None:
         assert any("GPS" in w for w in info.warnings)
     else:
         assert info.gps is None
-    # the capture time: DateTimeOriginal, else CreateDate, else ModifyDate (labelled so)
+    # the capture time: DateTimeOriginal, else CreateDate, else ModifyDate (labelled so); the
+    # expected readings list EXIF only, so a time from XMP or IPTC must rank above what EXIF
+    # offers (a creation time over a modification time), or stand where EXIF has none
+    if info.time_source.startswith(("XMP", "IPTC")):
+        assert "DateTimeOriginal" not in expected and "CreateDate" not in expected
+        assert not info.is_modification_time or "ModifyDate" not in expected
+        return
     for key, source in (
         ("DateTimeOriginal", "EXIF DateTimeOriginal"),
         ("CreateDate", "EXIF CreateDate"),
@@ -59,7 +70,10 @@ def test_photo_agrees_with_exiftool(corpus: Path, name: str) -> None:
             break
     else:
         assert info.captured_at is None
-        assert "no capture time in the file" in info.warnings
+        # no camera and no time: screenshot-like, no alarm; a camera but no time: an alarm
+        no_camera = not expected.get("Make") and not expected.get("Model")
+        assert info.screenshot == no_camera
+        assert ("no capture time in the file" in info.warnings) == (not no_camera)
     offset = expected.get("OffsetTimeOriginal")
     if offset and info.time_source.startswith("EXIF DateTimeOriginal"):
         assert info.time_source == "EXIF DateTimeOriginal + OffsetTimeOriginal"
@@ -166,3 +180,85 @@ def test_mvhd_time_shown_in_given_zone(corpus: Path) -> None:
     assert info.captured_at.isoformat() == "2026-03-14T10:40:05+01:00"
     assert info.zone_assumed is False  # the instant was known; only the display zone is ours
     assert info.zone == "Europe/Paris"
+
+
+REALWORLD_EXPECTED = CORPUS / "realworld" / "expected-exiftool.json"
+# ExifTool's capture time, as its composite DateTimeOriginal picks it, and our label for each
+EXIFTOOL_TIMES = (
+    ("ExifIFD:DateTimeOriginal", "EXIF DateTimeOriginal"),
+    ("Composite:DateTimeOriginal", ""),  # from XMP or IPTC: any of their labels
+    ("XMP-exif:DateTimeOriginal", "XMP exif:DateTimeOriginal"),
+    ("XMP-photoshop:DateCreated", "XMP photoshop:DateCreated"),
+    ("ExifIFD:CreateDate", "EXIF CreateDate"),
+    ("XMP-xmp:CreateDate", "XMP xmp:CreateDate"),
+    ("IFD0:ModifyDate", "EXIF ModifyDate"),
+)
+
+
+def realworld_cases() -> list[str]:
+    if not REALWORLD_EXPECTED.exists():
+        return []
+    return sorted(e["SourceFile"] for e in json.loads(REALWORLD_EXPECTED.read_text()))
+
+
+def exiftool_time(text: str) -> tuple[dt.datetime, dt.timezone | None]:
+    """ExifTool's ``2009:06:16 14:57:56Z`` or ``...+10:00`` as (naive time, offset or None)."""
+    match = re.fullmatch(
+        r"(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})(Z|[+-]\d{2}:\d{2})?", text
+    )
+    assert match, text
+    when = dt.datetime(*(int(g) for g in match.groups()[:6]))
+    return when, parse_offset(match[7]) if match[7] else None
+
+
+@pytest.mark.parametrize("name", realworld_cases() or ["(corpus absent)"])
+def test_real_world_file_agrees_with_exiftool(corpus: Path, name: str) -> None:
+    expected = next(
+        e for e in json.loads(REALWORLD_EXPECTED.read_text()) if e["SourceFile"] == name
+    )
+    info = read_capture(corpus / "realworld" / name)
+    assert info.error is None
+    assert info.make == expected.get("IFD0:Make", "")
+    assert info.model == expected.get("IFD0:Model", "")
+    assert info.orientation == expected.get("IFD0:Orientation", info.orientation)
+    width = next(v for k, v in expected.items() if k.endswith(":ImageWidth"))
+    height = next(v for k, v in expected.items() if k.endswith(":ImageHeight"))
+    assert (info.stored_width, info.stored_height) == (width, height)
+    if "Composite:GPSLatitude" in expected:
+        assert info.gps is not None
+        assert info.gps.lat == pytest.approx(expected["Composite:GPSLatitude"], abs=1e-5)
+        assert info.gps.lon == pytest.approx(expected["Composite:GPSLongitude"], abs=1e-5)
+    else:
+        assert info.gps is None
+    found = next(((k, label) for k, label in EXIFTOOL_TIMES if k in expected), None)
+    if found is None:
+        assert info.captured_at is None
+        return
+    key, label = found
+    want, offset = exiftool_time(expected[key])
+    assert info.captured_at is not None
+    assert info.captured_at.replace(tzinfo=None, microsecond=0) == want
+    assert info.time_source.startswith(label)
+    zone = offset or parse_offset(expected.get("ExifIFD:OffsetTimeOriginal"))
+    assert info.captured_at.utcoffset() == (zone.utcoffset(None) if zone else None)
+
+
+def test_screenshot_without_a_time_is_no_alarm(corpus: Path) -> None:
+    info = read_capture(corpus / "realworld" / "screenshot_like_no_metadata.png")
+    assert info.screenshot and info.captured_at is None
+    assert info.warnings == []
+    # the PNG's "Creation Time" is when software wrote it: kept, never taken for the capture
+    assert info.other_times == {"PNG Creation Time": "2007-02-13T06:34:38"}
+
+
+def test_meta_prints_only_its_own_lines(corpus: Path) -> None:
+    """exifread logs "PNG file does not have exif data." and "Possibly corrupted field ...";
+    none of it may reach the terminal."""
+    folders = [corpus / "realworld", corpus / "photos", corpus / "photos" / "broken"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "evidence_tools", "meta", "--json", *map(str, folders)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert proc.stderr == ""
+    rows = json.loads(proc.stdout)
+    assert len(rows) >= 20

@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, NamedTuple
 
-PHOTO_SUFFIXES = {".jpg", ".jpeg", ".heic", ".heif", ".png", ".webp", ".tif", ".tiff"}
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".heic", ".heif", ".avif", ".png", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mov", ".mp4", ".m4v", ".3gp", ".3g2", ".webm", ".mkv"}
 
 EDITORS = (
@@ -60,6 +60,7 @@ class CaptureInfo:
         self.zone_assumed = False
         self.zone = ""  # the zone named when assumed, or the offset when it came with the time
         self.is_modification_time = False
+        self.screenshot = False  # a screen capture (said so, or no camera and no time at all)
         self.utc_only = False  # the file gives the instant in UTC but not the local zone
         self.make = ""
         self.model = ""
@@ -120,6 +121,7 @@ class CaptureInfo:
             "video_codec": self.video_codec or None,
             "audio_codec": self.audio_codec or None,
             "other_times": self.other_times,
+            "screenshot": self.screenshot,
             "warnings": list(self.warnings),
             "error": self.error,
         }

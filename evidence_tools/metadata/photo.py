@@ -10,11 +10,22 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from evidence_tools import logs
 from evidence_tools.errors import InputFileError
 from evidence_tools.images import pillow
+from evidence_tools.metadata.embedded import (
+    FoundTime,
+    cut_off,
+    iptc_time,
+    png_time,
+    says_screenshot,
+    xmp_times,
+    xmp_values,
+)
 from evidence_tools.metadata.model import GPS, CaptureInfo, editor_in
 from evidence_tools.rules import parse_offset
 
@@ -69,8 +80,9 @@ def read_with_exifread(path: Path) -> dict[str, Any]:
         tags = exifread.process_file(fh, details=False, extract_thumbnail=False)
     out: dict[str, Any] = {}
     for full_name, tag in tags.items():
-        _, _, name = full_name.partition(" ")
-        if name not in WANTED:
+        group, _, name = full_name.partition(" ")
+        # "Image" is IFD0; "Thumbnail" (IFD1) describes the thumbnail, never the picture
+        if group not in ("Image", "EXIF", "GPS") or name not in WANTED:
             continue
         values = getattr(tag, "values", None)
         if isinstance(values, (str, bytes)):
@@ -190,9 +202,57 @@ _TIME_FIELDS = (
     ("DateTimeDigitized", "OffsetTimeDigitized", "SubSecTimeDigitized", "EXIF CreateDate", False),
     ("DateTime", "OffsetTime", "SubSecTime", "EXIF ModifyDate", True),
 )
+# Which source wins, after ExifTool's composite DateTimeOriginal: the capture times first,
+# then the creation times, then the times a file was last saved (marked as such). A PNG's
+# "Creation Time" text is when software wrote the file: kept among the other times, never
+# taken for the capture (ExifTool does not either).
+TIME_ORDER = (
+    "EXIF DateTimeOriginal",
+    "XMP exif:DateTimeOriginal",
+    "XMP photoshop:DateCreated",
+    "IPTC DateCreated+TimeCreated",
+    "EXIF CreateDate",
+    "XMP xmp:CreateDate",
+    "EXIF ModifyDate",
+    "XMP xmp:ModifyDate",
+)
+MODIFICATION_TIMES = ("EXIF ModifyDate", "XMP xmp:ModifyDate")
 
 
-def interpret(info: CaptureInfo, raw: dict[str, Any]) -> None:
+class _Time:
+    def __init__(self, label: str, when: dt.datetime, source: str) -> None:
+        self.label, self.when, self.source = label, when, source
+
+
+def _exif_times(info: CaptureInfo, raw: dict[str, Any]) -> list[_Time]:
+    out = []
+    for date_tag, offset_tag, subsec_tag, label, _ in _TIME_FIELDS:
+        when = parse_exif_datetime(raw.get(date_tag), raw.get(subsec_tag))
+        if when is None:
+            if raw.get(date_tag):
+                info.warnings.append(f"{label} is not a valid date: {raw.get(date_tag)!r}")
+            continue
+        tz = parse_offset(raw.get(offset_tag))
+        source = label + (f" + {offset_tag}" if tz else "")
+        out.append(_Time(label, when.replace(tzinfo=tz) if tz else when, source))
+    return out
+
+
+def _choose_time(info: CaptureInfo, times: list[_Time]) -> None:
+    for found in times:
+        info.other_times[found.label] = found.when.isoformat()
+    ranked = sorted(
+        (t for t in times if t.label in TIME_ORDER), key=lambda t: TIME_ORDER.index(t.label)
+    )
+    if ranked:
+        best = ranked[0]
+        info.captured_at, info.time_source = best.when, best.source
+        info.is_modification_time = best.label in MODIFICATION_TIMES
+
+
+def interpret(info: CaptureInfo, raw: dict[str, Any], more: Sequence[FoundTime] = ()) -> None:
+    """Fill ``info`` from raw EXIF values and the times found elsewhere in the file (XMP,
+    IPTC, PNG text), with the warnings a reader should see."""
     info.make = str(raw.get("Make", "") or "")
     info.model = str(raw.get("Model", "") or "")
     info.software = str(raw.get("Software", "") or "")
@@ -201,27 +261,16 @@ def interpret(info: CaptureInfo, raw: dict[str, Any]) -> None:
     if orientation is not None and info.orientation is None:
         info.warnings.append(f"Orientation has an invalid value ({orientation}); shown as stored")
     info.gps = parse_gps(raw)
-    for date_tag, offset_tag, subsec_tag, label, is_modification in _TIME_FIELDS:
-        when = parse_exif_datetime(raw.get(date_tag), raw.get(subsec_tag))
-        if when is None:
-            if raw.get(date_tag):
-                info.warnings.append(f"{label} is not a valid date: {raw.get(date_tag)!r}")
-            continue
-        info.other_times[label] = when.isoformat()
-        if info.captured_at is not None:
-            continue
-        tz = parse_offset(raw.get(offset_tag))
-        source = label + (f" + {offset_tag}" if tz else "")
-        info.captured_at = when.replace(tzinfo=tz) if tz else when
-        info.time_source = source
-        info.is_modification_time = is_modification
+    _choose_time(info, _exif_times(info, raw) + [_Time(t.label, t.when, t.label) for t in more])
     original = parse_exif_datetime(raw.get("DateTimeOriginal"))
     modified = parse_exif_datetime(raw.get("DateTime"))
-    if info.captured_at is None:
+    if info.captured_at is None and info.screenshot:
+        pass  # a screenshot records no capture time; that is no alarm (see read_photo)
+    elif info.captured_at is None:
         info.warnings.append("no capture time in the file")
     elif info.is_modification_time:
         info.warnings.append(
-            "the only time in the file is when it was last modified (EXIF ModifyDate), "
+            f"the only time in the file is when it was last modified ({info.time_source}), "
             "not when it was taken"
         )
     if original and modified and (modified - original).total_seconds() > 2:
@@ -236,52 +285,90 @@ def interpret(info: CaptureInfo, raw: dict[str, Any]) -> None:
         info.warnings.append("GPS position present (privacy: it is removed from shared copies)")
 
 
+def _sizes(info: CaptureInfo, image: Any) -> None:
+    """Stored and displayed size; how a format reports its size differs."""
+    width, height = image.size
+    turned = info.orientation in (5, 6, 7, 8)
+    if info.format in ("HEIF", "AVIF"):
+        # libheif already applied the container's rotation: Pillow's size is as displayed
+        info.width, info.height = width, height
+        info.stored_width, info.stored_height = (height, width) if turned else (width, height)
+    elif info.format == "TIFF" and hasattr(image, "tag_v2") and 256 in image.tag_v2:
+        # Pillow may report a TIFF's size already turned; the tags hold the stored size
+        info.stored_width, info.stored_height = int(image.tag_v2[256]), int(image.tag_v2[257])
+        sw, sh = info.stored_width, info.stored_height
+        info.width, info.height = (sh, sw) if turned else (sw, sh)
+    else:
+        info.stored_width, info.stored_height = width, height
+        info.width, info.height = (height, width) if turned else (width, height)
+
+
+def _from_picture(info: CaptureInfo, image: Any, raw: dict[str, Any]) -> list[FoundTime]:
+    """What the opened picture adds: its format, EXIF where exifread found none, and the
+    times in XMP, IPTC and PNG text."""
+    info.format = str(image.format or "")
+    if not raw:
+        try:
+            raw.update(read_with_pillow(image))
+            if image.info.get("original_orientation"):
+                # pillow-heif reports 1 once it has applied the rotation itself
+                raw["Orientation"] = image.info["original_orientation"]
+        except Exception as exc:  # Pillow's EXIF parser on malformed data
+            log.debug("Pillow EXIF failed on %s: %r", info.file, exc)
+            info.warnings.append("the EXIF block is damaged and could not be read")
+    values = xmp_values(image.info)
+    more = xmp_times(values)
+    for extra in (iptc_time(image), png_time(image.info)):
+        if extra is not None:
+            more.append(extra)
+    no_camera = not (raw.get("Make") or raw.get("Model"))
+    times = any(raw.get(tag) for tag, *_ in _TIME_FIELDS) or any(
+        t.label in TIME_ORDER for t in more
+    )
+    info.screenshot = says_screenshot(values) or (no_camera and not times)
+    return more
+
+
+def _library_warnings(info: CaptureInfo, messages: list[str]) -> None:
+    """What exifread or Pillow logged that a reader should know, in our words."""
+    damaged = sorted({m.split("field ", 1)[1].split(" in ")[0] for m in messages
+                      if "corrupted field" in m.lower() and "field " in m})  # fmt: skip
+    if damaged:
+        info.warnings.append(f"the EXIF block is damaged in places ({', '.join(damaged)})")
+
+
 def read_photo(path: Path) -> CaptureInfo:
     info = CaptureInfo(file=str(path), kind="photo")
     raw: dict[str, Any] = {}
-    try:
-        raw = read_with_exifread(path)
-    except Exception as exc:  # exifread raises AssertionError, IndexError, ... on odd files
-        log.debug("exifread failed on %s: %r", path, exc)
+    more: list[FoundTime] = []
     Image = pillow()
-    try:
-        image = Image.open(path)
-    except Image.DecompressionBombError as exc:
-        raise InputFileError("image is too large to open safely", path=path) from exc
-    except (OSError, ValueError, SyntaxError) as exc:
-        if not raw:
-            raise InputFileError(
-                "not a readable image (the file is damaged or not a photo)", path=path
-            ) from exc
-        info.warnings.append("the picture itself cannot be read; only its metadata was")
-        image = None
-    if image is not None:
-        with image:
-            info.format = str(image.format or "")
+    with logs.silenced("exifread", "PIL", "pillow_heif") as library_said:
+        try:
+            raw = read_with_exifread(path)
+        except Exception as exc:  # exifread raises AssertionError, IndexError, ... on odd files
+            log.debug("exifread failed on %s: %r", path, exc)
+        try:
+            image = Image.open(path)
+        except Image.DecompressionBombError as exc:
+            raise InputFileError("image is too large to open safely", path=path) from exc
+        except (OSError, ValueError, SyntaxError) as exc:
             if not raw:
-                try:
-                    raw = read_with_pillow(image)
-                    if image.info.get("original_orientation"):
-                        # pillow-heif reports 1 once it has applied the rotation itself
-                        raw["Orientation"] = image.info["original_orientation"]
-                except Exception as exc:  # Pillow's EXIF parser on malformed data
-                    log.debug("Pillow EXIF failed on %s: %r", path, exc)
-                    info.warnings.append("the EXIF block is damaged and could not be read")
-            width, height = image.size
-        interpret(info, raw)
-        turned = info.orientation in (5, 6, 7, 8)
-        if info.format in ("HEIF", "AVIF"):
-            # libheif already applied the container's rotation: Pillow's size is as displayed
-            info.width, info.height = width, height
-            info.stored_width, info.stored_height = (height, width) if turned else (width, height)
-        elif info.format == "TIFF" and hasattr(image, "tag_v2") and 256 in image.tag_v2:
-            # Pillow may report a TIFF's size already turned; the tags hold the stored size
-            info.stored_width, info.stored_height = int(image.tag_v2[256]), int(image.tag_v2[257])
-            sw, sh = info.stored_width, info.stored_height
-            info.width, info.height = (sh, sw) if turned else (sw, sh)
+                raise InputFileError(
+                    "not a readable image (the file is damaged or not a photo)", path=path
+                ) from exc
+            info.warnings.append("the picture itself cannot be read; only its metadata was")
+            image = None
+        if image is not None:
+            with image:
+                more = _from_picture(info, image, raw)
+                interpret(info, raw, more)
+                _sizes(info, image)
         else:
-            info.stored_width, info.stored_height = width, height
-            info.width, info.height = (height, width) if turned else (width, height)
-    else:
-        interpret(info, raw)
+            interpret(info, raw)
+    _library_warnings(info, library_said)
+    if info.format and cut_off(path, info.format):
+        info.warnings.append(
+            "the picture is cut off: the file ends before its image data does "
+            "(copy it again from the phone)"
+        )
     return info

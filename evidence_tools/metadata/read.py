@@ -64,7 +64,7 @@ def read_capture(
         raise InputFileError(
             f"unsupported file type {p.suffix or '(none)'}",
             path=p,
-            hint="photos: JPEG, HEIC, PNG, WebP, TIFF; videos: MP4, MOV, M4V, 3GP, WebM, MKV",
+            hint="photos: JPEG, HEIC, AVIF, PNG, WebP, TIFF; videos: MP4, MOV, M4V, 3GP, WebM, MKV",
         )
     if p.stat().st_size == 0:
         raise InputFileError("file is empty (0 bytes)", path=p)

@@ -301,3 +301,19 @@ def test_a_scan_that_times_out_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ExternalToolError, match="took longer") as info:
         video.scan_packets(SAMPLE_CASE / "originals" / "unboxing.mov", timeout=0.001)
     assert "unboxing.mov" in info.value.one_line()
+
+
+@pytest.mark.parametrize(
+    ("keys", "warned"),
+    [
+        ("10:26:36+0100", False),  # mvhd 17 s later: the phone closed the file after 62.5 s
+        ("10:25:51+0100", False),  # 62 s later: still within the recording's length
+        ("10:25:00+0100", True),  # 113 s later: longer than the recording could last
+        ("10:26:56+0100", True),  # mvhd 3 s before the recording started
+    ],
+)
+def test_mvhd_may_trail_creationdate_by_the_recording(keys: str, warned: bool) -> None:
+    text = PROBE_NEW.replace("10:26:53+0100", keys)
+    info = CaptureInfo(file="x.mov", kind="video")
+    video.interpret(info, video.parse_probe(text))
+    assert any("disagree" in w for w in info.warnings) == warned

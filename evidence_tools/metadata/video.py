@@ -228,6 +228,25 @@ def _device(info: CaptureInfo, meta: dict[str, str]) -> None:
     info.gps = parse_iso6709(location) if location else None
 
 
+MVHD_SLACK = 5.0  # seconds a phone may take to close the file after the recording ends
+
+
+def _keys_and_mvhd(info: CaptureInfo, keys: dt.datetime, mvhd: dt.datetime, length: float) -> None:
+    """Phones write CreationDate when the recording starts and the mvhd time when they close
+    the file, so mvhd trailing by up to the recording's length is normal (a real iPhone clip
+    measured 17 s). An mvhd before CreationDate, or later than the recording could last,
+    points at a re-saved file or a wrong clock."""
+    gap = (mvhd - keys).total_seconds()
+    if -2 <= gap <= length + MVHD_SLACK:
+        return
+    info.warnings.append(
+        f"QuickTime Keys CreationDate and the mvhd creation time disagree by {abs(gap):.0f} s "
+        f"(the mvhd time is {'before' if gap < 0 else 'after'} it"
+        + ("" if gap < 0 else f", longer than the {length:.0f} s recording")
+        + "; the file may have been re-saved or its clock set wrongly)"
+    )
+
+
 def _times(info: CaptureInfo, probe: ProbeResult) -> None:
     meta, video = probe.metadata, probe.first("video")
     keys_time = parse_iso_datetime(meta.get(KEYS_CREATIONDATE, ""))
@@ -251,12 +270,7 @@ def _times(info: CaptureInfo, probe: ProbeResult) -> None:
             info.time_source = "QuickTime CreateDate (mvhd, UTC by the spec)"
             info.utc_only = True
         elif keys_time is not None and keys_time.tzinfo is not None:
-            gap = abs((keys_time - mvhd).total_seconds())
-            if gap > 2:
-                info.warnings.append(
-                    f"QuickTime Keys CreationDate and the mvhd creation time disagree by "
-                    f"{gap:.0f} s (the file may have been re-saved or its clock set wrongly)"
-                )
+            _keys_and_mvhd(info, keys_time, mvhd, probe.duration or 0.0)
     if info.captured_at is None:
         info.warnings.append("no capture time in the file (a screen recording or re-encode?)")
 

@@ -187,24 +187,49 @@ def test_frames_and_sheet(tmp_path: Path) -> None:
     src = SAMPLE_CASE / "originals" / "unboxing.mov"
     stills = frames(
         src, at=[2.0, 8.0], notes=["Label", "Crack"], outdir=tmp_path, caption=True, record=False
-    )
+    ).stills
     assert [s.path.name for s in stills] == [
         "unboxing_0-02.000_2026-11-21T18-38-02.jpg",
         "unboxing_0-08.000_2026-11-21T18-38-08.jpg",
     ]
     assert Image.open(stills[0].path).size == (360, 640)  # upright portrait
-    sheet = contact_sheet(src, 3, 2, tmp_path / "sheet.jpg", record=False)
+    sheet = contact_sheet(src, 3, 2, tmp_path / "sheet.jpg", record=False).path
     assert Image.open(sheet).width > Image.open(sheet).height * 0.5
     (tmp_path / "every").mkdir()
-    every = frames(src, every=4.0, outdir=tmp_path / "every", record=False)
+    every = frames(src, every=4.0, outdir=tmp_path / "every", record=False).stills
     assert [round(s.at) for s in every] == [0, 4, 8]
 
 
 def test_truncated_video_is_clamped(corpus: Path, tmp_path: Path) -> None:
     src = corpus / "videos" / "truncated.mp4"
     result = trim(src, 0.0, 6.0, tmp_path / "t.mp4", record=False)
-    assert any("data stops at 0:03" in n for n in result.notes)
+    assert any("data stops at 0:03" in w and "truncated.mp4" in w for w in result.warnings)
     assert result.end < 4.5
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["trim", "--end", "5"],
+        ["stamp", "--start-time", "2026-11-20T17:03:11+03:00"],
+        ["frames", "--at", "1"],
+        ["frames", "--sheet", "2x1"],
+        ["fit", "--max-mb", "5"],
+    ],
+    ids=["trim", "stamp", "frames", "sheet", "fit"],
+)
+def test_every_video_verb_names_a_truncated_file(
+    corpus: Path, tmp_path: Path, runner, args: list[str]
+) -> None:
+    src = corpus / "videos" / "truncated.mp4"
+    out = tmp_path / ("out.jpg" if "--sheet" in args else "out" if args[0] == "frames" else "o.mp4")
+    if args[0] == "frames" and "--sheet" not in args:
+        out.mkdir()
+    result = run(runner, "video", args[0], str(src), *args[1:], "-o", str(out))
+    assert result.exit_code == 0, result.output
+    warnings = [ln for ln in result.stderr.splitlines() if ln.startswith("evidence: warning:")]
+    assert len(warnings) == 1, result.stderr
+    assert "truncated.mp4" in warnings[0] and "incomplete copy" in warnings[0]
 
 
 @pytest.mark.parametrize("verb", ["trim", "stamp", "fit"])
@@ -326,7 +351,7 @@ def test_stills_redact_only_while_the_box_is_active(clip: Path, tmp_path: Path) 
         outdir=tmp_path,
         record=False,
         redact=[(0.25, 0.25, 0.5, 0.5, 1.0, 2.0)],
-    )
+    ).stills
     first, second = (Image.open(s.path).convert("RGB") for s in stills)
     assert not dark(first, (100, 75, 220, 165))
     assert dark(second, (100, 75, 220, 165))

@@ -88,6 +88,8 @@ def _zone(src: Path, tz: str | None) -> tuple[dt.tzinfo | None, str]:
 def _report(result: Any, as_json: bool) -> None:
     for note in result.notes:
         say(note)
+    for warning in result.warnings:
+        warn(warning)
     if result.recorded_in is not None:
         say(f"Recorded in {result.recorded_in / 'manifest.json'} as '{result.operation}'.")
     if as_json:
@@ -105,6 +107,7 @@ def _report(result: Any, as_json: bool) -> None:
                     else None,
                     "size_bytes": result.size_bytes,
                     "notes": result.notes,
+                    "warnings": result.warnings,
                 },
                 indent=2,
             )
@@ -288,19 +291,23 @@ def frames_cmd(
         match = re.fullmatch(r"(\d+)x(\d+)", sheet.strip().lower())
         if not match:
             raise click.BadParameter("write it as COLSxROWS, e.g. 4x3", param_hint="--sheet")
-        path = contact_sheet(
+        made = contact_sheet(
             source, int(match.group(1)), int(match.group(2)), output, force=force, zone=zone,
             zone_name=zone_name, redact=redact,
         )  # fmt: skip
-        click.echo(str(path))
+        for warning in made.warnings:
+            warn(warning)
+        click.echo(str(made.path))
         return
     if notes and len(notes) != len(at):
         warn("there are not as many --note as --at; the extra ones are left out")
-    stills = frames(
+    result = frames(
         source, at=at, every=every, notes=notes, outdir=output, caption=caption, force=force,
         zone=zone, zone_name=zone_name, redact=redact,
     )  # fmt: skip
-    for still in stills:
+    for warning in result.warnings:
+        warn(warning)
+    for still in result.stills:
         click.echo(str(still.path))
 
 

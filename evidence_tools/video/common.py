@@ -45,6 +45,7 @@ class VideoResult:
         requested_end: float | None = None,
         first_frame_time: dt.datetime | None = None,
         notes: list[str] | None = None,
+        warnings: list[str] | None = None,
         size_bytes: int = 0,
         recorded_in: Path | None = None,
         parameters: dict[str, Any] | None = None,
@@ -54,6 +55,7 @@ class VideoResult:
         self.requested_start, self.requested_end = requested_start, requested_end
         self.first_frame_time = first_frame_time
         self.notes: list[str] = [] if notes is None else notes
+        self.warnings: list[str] = [] if warnings is None else warnings  # said even with -q
         self.size_bytes = size_bytes
         self.recorded_in = recorded_in
         self.parameters: dict[str, Any] = {} if parameters is None else parameters
@@ -84,6 +86,18 @@ def load_video(path: str | Path, probe: Any = None) -> CaptureInfo:
     if problem:
         raise InputFileError(problem, path=p)
     return info
+
+
+def truncation_warnings(info: CaptureInfo) -> list[str]:
+    """One line naming a video whose data stops before its header says it ends, and what
+    can be read: every video verb says it, since the output shows only that part."""
+    if info.decodable_duration is None:
+        return []
+    return [
+        f"{info.file}: only {format_timecode(info.decodable_duration)} of "
+        f"{format_timecode(info.duration or 0.0)} can be read (an incomplete copy?); the "
+        "output covers what can be read"
+    ]
 
 
 def keyframe_times(path: str | Path) -> list[float]:

@@ -19,6 +19,7 @@ from evidence_tools.video.common import (
     load_video,
     metadata_args,
     record_result,
+    truncation_warnings,
 )
 
 # (long side, minimum video kbit/s at which that size still reads well)
@@ -139,7 +140,8 @@ def fit(
     )
     result = VideoResult(
         source=source, output=out, operation="transcoded", start=0.0, end=length,
-        first_frame_time=first_frame_time(info, 0.0), notes=notes, size_bytes=size,
+        first_frame_time=first_frame_time(info, 0.0), notes=notes,
+        warnings=truncation_warnings(info), size_bytes=size,
     )  # fmt: skip
     if record:
         record_result(

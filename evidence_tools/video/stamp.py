@@ -25,6 +25,7 @@ from evidence_tools.video.common import (
     load_video,
     metadata_args,
     record_result,
+    truncation_warnings,
 )
 
 POSITIONS = ("bottom-left", "bottom-right", "top-left", "top-right")
@@ -148,7 +149,7 @@ def stamp(
         source=source, output=out, operation="redacted" if regions else "drawing", start=s,
         end=e, requested_start=start, requested_end=end,
         first_frame_time=clock.first_frame if clock else None, notes=notes,
-        size_bytes=out.stat().st_size,
+        warnings=truncation_warnings(info), size_bytes=out.stat().st_size,
     )  # fmt: skip
     if record:
         record_result(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from evidence_tools.video.common import (
     default_output,
     ffmpeg_tools,
     load_video,
+    truncation_warnings,
 )
 
 
@@ -36,6 +37,18 @@ class Still:
     at: float
     wall_clock: dt.datetime | None
     note: str = ""
+
+
+@dataclass
+class StillsResult:
+    stills: list[Still]
+    warnings: list[str] = field(default_factory=list)  # e.g. an incomplete copy
+
+
+@dataclass
+class SheetResult:
+    path: Path
+    warnings: list[str] = field(default_factory=list)
 
 
 def still_name(stem: str, at: float, when: dt.datetime | None) -> str:
@@ -112,7 +125,7 @@ def frames(
     zone_name: str = "",
     record: bool = True,
     redact: Sequence[Any] = (),
-) -> list[Still]:
+) -> StillsResult:
     """Upright JPEG stills at the given times (or every N seconds), named by position and
     wall-clock time; ``redact`` boxes are filled black."""
     regions = redact_boxes(redact)
@@ -149,7 +162,7 @@ def frames(
                 },
                 tools=ffmpeg_tools,
             )
-    return stills
+    return StillsResult(stills, truncation_warnings(info))
 
 
 def _sheet(tiles: list[Any], times: list[float], cols: int, rows: int, clock: Any) -> Any:
@@ -183,7 +196,7 @@ def contact_sheet(
     end: float | None = None,
     record: bool = True,
     redact: Sequence[Any] = (),
-) -> Path:
+) -> SheetResult:
     """A grid of evenly spaced stills, each labelled with its position and wall-clock time."""
     regions = redact_boxes(redact)
     if not (1 <= cols <= 10 and 1 <= rows <= 10):
@@ -221,4 +234,4 @@ def contact_sheet(
             },
             tools=ffmpeg_tools,
         )
-    return out
+    return SheetResult(out, truncation_warnings(info))

@@ -39,6 +39,7 @@ from evidence_tools.video.common import (
     metadata_args,
     record_result,
     shift_note,
+    truncation_warnings,
 )
 
 INDEX_COPY = "samples copied byte for byte under a new index"
@@ -181,17 +182,19 @@ class StreamCopy:
                     packets=length * packets_per_s, progress=job.progress,
                 )  # fmt: skip
         written = jobs.written_length(log)
+        warnings = truncation_warnings(info)
         if written is not None and written < length - 0.5:
-            notes.append(
-                f"the source's data stops at {format_timecode(real_start + written)} although "
-                "it says it lasts longer: it is probably an incomplete copy"
-            )
+            warnings = [
+                f"{job.source}: the data stops at {format_timecode(real_start + written)} "
+                "although the file says it lasts longer (an incomplete copy?); the cut ends there"
+            ]
             e = real_start + written
         return VideoResult(
             source=job.source, output=out, operation="transcoded" if self.exact else "trimmed",
             start=real_start, end=e, requested_start=job.start, requested_end=job.end,
             first_frame_time=first_frame_time(info, real_start), notes=notes,
-            size_bytes=out.stat().st_size, parameters={"method": self.method},
+            warnings=warnings, size_bytes=out.stat().st_size,
+            parameters={"method": self.method},
         )  # fmt: skip
 
 

@@ -278,7 +278,12 @@ def _ready_video(source: Path, exhibit: Exhibit, limit: int) -> bool:
     if source == exhibit.original:
         return False  # an original keeps its GPS position: make a copy without it
     info = read_capture(source)
-    return info.video_codec == "h264" and info.audio_codec in ("aac", "") and info.gps is None
+    return (
+        info.video_codec == "h264"
+        and info.audio_codec in ("aac", "")
+        and info.gps is None
+        and not info.hdr  # an HDR file plays washed out where the platform shows it
+    )
 
 
 def _check_limits(result: ExportResult, plat: Platform, file_limit: int, video_limit: int) -> None:

@@ -207,6 +207,11 @@ Examples:
 )
 @_redact
 @click.option("--no-clock", is_flag=True, help="Draw no clock (e.g. only --redact).")
+@click.option(
+    "--full-size",
+    is_flag=True,
+    help="Keep the full picture size (default: at most 1080 pixels on the short side).",
+)
 @_output
 @_keep_gps
 @_force
@@ -221,19 +226,21 @@ def stamp_cmd(
     position: str,
     redact: tuple[Any, ...],
     no_clock: bool,
+    full_size: bool,
     output: Path | None,
     keep_gps: bool,
     force: bool,
     as_json: bool,
 ) -> None:
     """Burn the capture date and time of every frame into the picture (H.264 MP4, upright,
-    audio kept). With --start/--end it trims in the same encode.
+    audio kept, at most 1080 pixels on the short side, HDR converted to standard range). With
+    --start/--end it trims in the same encode.
 
     The time comes from the video's metadata (QuickTime Keys CreationDate carries the zone);
     without a zone it is shown in --tz or the case's zone, else in UTC, and says so.
     """
     from evidence_tools.rules import start_time as parse_start_time
-    from evidence_tools.video.stamp import stamp
+    from evidence_tools.video.stamp import VIEWING_SHORT_SIDE, stamp
 
     begin = parse_start_time(start_time) if start_time else None
     zone, zone_name = _zone(source, tz)
@@ -242,6 +249,7 @@ def stamp_cmd(
             source, output, start=start, end=end, start_time=begin, zone=zone,
             zone_name=zone_name, caption=caption, position=position, keep_gps=keep_gps,
             force=force, progress=update, redact=redact, show_clock=not no_clock,
+            short_side=None if full_size else VIEWING_SHORT_SIDE,
         )  # fmt: skip
     _report(result, as_json)
 

@@ -49,6 +49,10 @@ METHOD = [
     "Time zones: a time that carries no offset is shown as local time with the zone unknown, "
     "or in the case's declared time zone, and then marked \u201czone assumed\u201d. The "
     "preparing computer's own time zone is never used.",
+    "HDR video (HLG or PQ, as phones record by default) is converted to standard range "
+    "(BT.709) for the copy for viewing, the stills and the contact sheets, so colours show as "
+    "recorded on an ordinary screen; the copy for viewing is at most 1080 pixels on its short "
+    "side. The original keeps its full range and size.",
     "Derived files: annotated photos are new files (the original is untouched); redaction is a "
     "solid fill. Lossless video cuts copy the streams without re-encoding and start on a "
     "keyframe; the creation time of a cut is moved to its first frame. Every original and "

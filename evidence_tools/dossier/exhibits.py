@@ -31,7 +31,7 @@ from evidence_tools.metadata.model import CaptureInfo, kind_for, usable_duration
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.photo.annotate import annotate_photo
 from evidence_tools.video.clock import StampClock, optional_clock
-from evidence_tools.video.stamp import stamp
+from evidence_tools.video.stamp import VIEWING_SHORT_SIDE, stamp
 from evidence_tools.video.stills import contact_sheet, frames, still_name
 from evidence_tools.video.trim import cut_extension, trim
 
@@ -212,7 +212,7 @@ class _VideoPlan:
             start_time = item.start_time.isoformat() if item.start_time else ""
             recipe = {"op": "stamp", "start": self.start, "end": self.end, "caption": self.caption,
                       "zone": self.zone_name, "start_time": start_time, "clock": item.stamp,
-                      "redact": self.regions}  # fmt: skip
+                      "redact": self.regions, "short_side": VIEWING_SHORT_SIDE}  # fmt: skip
             self.builder.make(out, src, recipe, lambda force: stamp(
                 src, out, start=self.start, end=self.end, caption=self.caption, zone=self.zone,
                 zone_name=self.zone_name, force=force, start_time=item.start_time,

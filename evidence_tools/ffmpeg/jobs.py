@@ -23,6 +23,9 @@ Progress = Callable[[float], None]
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"]
 AAC = ["-c:a", "aac", "-b:a", "128k"]
 LOCATION_KEYS = ("location", "location-eng", "com.apple.quicktime.location.ISO6709")
+# Standard range, as every SDR player and the PDF expect (set where HDR was converted).
+SDR_TAGS = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+            "-color_range", "tv"]  # fmt: skip
 # the first video stream and any sound: phones add timecode and metadata tracks that an MP4
 # output cannot hold
 FIRST_VIDEO_AND_SOUND = ["-map", "0:v:0", "-map", "0:a?"]
@@ -127,6 +130,54 @@ def encode_range(
     return run_ffmpeg(args, outputs=[out], duration=length, progress=progress)
 
 
+# --------------------------------------------------------------------------- picture
+
+
+def to_sdr(hdr: str, *, full_range: bool = False) -> list[str]:
+    """Filters that turn an HLG or PQ picture into standard-range BT.709 (limited range for
+    video, ``full_range`` for a JPEG still), chosen by measuring against the SDR picture an
+    HDR test clip was made from (tests/test_hdr.py makes them with zscale):
+
+    - HLG: zscale's direct conversion. Mean error against the SDR source 1.8 levels of 255 on
+      a phone photo, about 4 on ffmpeg's saturated test pattern; saturation ratio 1.00 (the
+      unconverted still: 37 levels off, saturation 0.71; a "hable" tone map: 85 levels off).
+    - PQ: linear light with reference white at 203 cd/m² (BT.2408, where phones put it), then
+      Möbius with its knee at 0.9: what lies below reference white stays as it is, and the
+      highlights a phone records up to 1000 cd/m² are rolled off instead of clipped. 2.5
+      levels on the photo, 6.8 on the test pattern (the default knee 0.3: 5.7 and 22; "hable":
+      39 and 50; unconverted: 39 levels, saturation 0.48).
+    """
+    levels = "pc" if full_range else "tv"
+    if hdr == "HLG":
+        return [f"zscale=t=bt709:m=bt709:p=bt709:r={levels}"]
+    if hdr == "PQ":
+        return ["zscale=t=linear:npl=203", "format=gbrpf32le", "zscale=p=bt709",
+                "tonemap=tonemap=mobius:param=0.9:desat=0",
+                f"zscale=t=bt709:m=bt709:r={levels}"]  # fmt: skip
+    return []
+
+
+def short_side_at_most(pixels: int | None) -> list[str]:
+    """Scale so the short side is at most ``pixels`` (never up), even sizes for the encoder;
+    placed first in a chain, so the colour conversion and the overlay work on fewer pixels
+    (a 4K clip's stamp went from 0.47x to about real time on 2 cores)."""
+    if not pixels:
+        return []
+    width = f"if(gt(iw,ih),-2,min({pixels},iw))"
+    height = f"if(gt(iw,ih),min({pixels},ih),-2)"
+    return [f"scale='{width}':'{height}'"]
+
+
+def fitted_size(width: int, height: int, pixels: int | None) -> tuple[int, int]:
+    """The size ``short_side_at_most`` gives a ``width`` x ``height`` picture."""
+    short = min(width, height)
+    if not pixels or short <= pixels:
+        return width, height
+    scale = pixels / short
+    long_side = int(round(max(width, height) * scale / 2)) * 2
+    return (long_side, pixels) if width > height else (pixels, long_side)
+
+
 # --------------------------------------------------------------------------- drawing
 
 
@@ -172,14 +223,17 @@ def burn_in(
     *,
     workdir: Path,
     progress: Progress | None,
+    hdr: str = "",
 ) -> None:
     """Re-encode [start, start + length) with ``filters`` drawn on every frame; the working
-    folder holds the font and the text files the filters name."""
+    folder holds the font and the text files the filters name. Where the source was ``hdr``,
+    the filters converted it and the output is tagged as the BT.709 it now is (an 8-bit copy
+    would otherwise keep the source's HDR tags)."""
     # ffmpeg turns frames upright before filters run (autorotate), so boxes and text land
     # where the viewer sees them; the output then needs no rotation flag
     args = ["-ss", f"{start:.6f}", "-i", str(source.resolve()), "-t", f"{length:.6f}"]
     args += FIRST_VIDEO_AND_SOUND + ["-vf", ",".join([*filters, "format=yuv420p"])]
-    args += X264 + AAC + meta + ["-y", str(out.resolve())]
+    args += X264 + AAC + (SDR_TAGS if hdr else []) + meta + ["-y", str(out.resolve())]
     run_ffmpeg(args, outputs=[out], duration=length, progress=progress, cwd=workdir)
 
 
@@ -190,10 +244,11 @@ def grab_frame(
     *,
     max_side: int | None = None,
     regions: Sequence[RedactBox] = (),
+    hdr: str = "",
 ) -> None:
     """One upright JPEG still at ``at`` seconds, redacted, at most ``max_side`` on its long
-    side."""
-    vf = [*redact_filters(regions), "format=yuvj420p"]  # full-range JPEG colours
+    side, in standard range where the video is ``hdr``."""
+    vf = [*to_sdr(hdr, full_range=True), *redact_filters(regions), "format=yuvj420p"]
     if max_side:  # scale first: the boxes are fractions, and a smaller frame draws faster
         long_side = f"min({max_side},iw)", f"min({max_side},ih)"
         vf.insert(0, f"scale='if(gt(iw,ih),{long_side[0]},-2)':'if(gt(iw,ih),-2,{long_side[1]})'")
@@ -217,12 +272,14 @@ def two_pass_h264(
     meta: list[str],
     workdir: Path,
     progress: Progress | None,
+    hdr: str = "",
 ) -> None:
     """H.264 at an average bitrate, in two passes: the first measures the picture, the second
     spends the bits where they show. The bitrate, not a quality, lands the size under a
     limit; maxrate/bufsize keep its peaks from stalling a player."""
     common = ["-i", str(source.resolve()), "-t", f"{length:.6f}", "-map", "0:v:0"]
-    vopts = ["-vf", f"{scale},format=yuv420p", "-c:v", "libx264", "-preset", "medium",
+    vf = ",".join([scale, *to_sdr(hdr), "format=yuv420p"])
+    vopts = ["-vf", vf, *(SDR_TAGS if hdr else []), "-c:v", "libx264", "-preset", "medium",
              "-b:v", f"{video_kbps}k", "-maxrate", f"{int(video_kbps * 1.5)}k",
              "-bufsize", f"{video_kbps * 2}k"]  # fmt: skip
     passlog = str(workdir / "pass")

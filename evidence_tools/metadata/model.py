@@ -76,6 +76,8 @@ class CaptureInfo:
         self.decodable_duration: float | None = None
         self.fps: float | None = None
         self.video_codec = ""
+        self.hdr = ""  # "HLG" or "PQ": high dynamic range, converted for people to view
+        self.dolby_vision = False
         self.audio_codec = ""
         self.format = ""
         self.other_times: dict[str, str] = {}
@@ -119,6 +121,8 @@ class CaptureInfo:
             "duration": self.duration,
             "fps": self.fps,
             "video_codec": self.video_codec or None,
+            "hdr": self.hdr or None,
+            "dolby_vision": self.dolby_vision,
             "audio_codec": self.audio_codec or None,
             "other_times": self.other_times,
             "screenshot": self.screenshot,

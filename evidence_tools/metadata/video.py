@@ -49,8 +49,11 @@ class StreamInfo:
         fps: float | None = None,
         rotation: float | None = None,
         metadata: dict[str, str] | None = None,
+        color: tuple[str, str, str] = ("", "", ""),
+        dolby_vision: bool = False,
     ) -> None:
         self.index, self.kind, self.codec = index, kind, codec
+        self.color, self.dolby_vision = color, dolby_vision  # (matrix, primaries, transfer)
         self.width, self.height, self.fps, self.rotation = width, height, fps, rotation
         self.metadata: dict[str, str] = {} if metadata is None else metadata
 
@@ -84,9 +87,25 @@ def _hms(h: str, m: str, s: str) -> float:
     return int(h) * 3600 + int(m) * 60 + float(s)
 
 
+def _color(detail: str) -> tuple[str, str, str]:
+    """(matrix, primaries, transfer) from ``yuv420p10le(tv, bt2020nc/bt2020/arib-std-b67)``;
+    ffmpeg prints one name where all three are the same, and leaves out what is unknown."""
+    found = re.search(r"\byuv\w*\(([^)]*)\)", detail)
+    if not found:
+        return ("", "", "")
+    for part in (p.strip() for p in found.group(1).split(",")):
+        if part.count("/") == 2:
+            matrix, primaries, transfer = (v if v != "unknown" else "" for v in part.split("/"))
+            return (matrix, primaries, transfer)
+        if part.startswith(("bt", "smpte")):
+            return (part, part, part)
+    return ("", "", "")
+
+
 def _stream(index: int, kind: str, detail: str) -> StreamInfo:
     """A stream line's typed facts: ``hevc (Main) (hvc1 / ...), yuv420p, 1920x1080, 29.97 fps``."""
     stream = StreamInfo(index, kind, codec=detail.split()[0].rstrip(",") if detail else "")
+    stream.color = _color(detail)
     size = re.search(_SIZE_RE, detail)
     if size:
         stream.width, stream.height = int(size.group(1)), int(size.group(2))
@@ -138,6 +157,8 @@ class _ProbeParser:
             angle = re.search(_MATRIX_RE, stripped, re.IGNORECASE)
             if angle and self.stream.rotation is None:
                 self.stream.rotation = float(angle.group(1))
+            if stripped.lower().startswith("dovi configuration"):
+                self.stream.dolby_vision = True
         elif self.section == "meta":
             self.metadata(line)
 
@@ -209,6 +230,8 @@ def _streams(info: CaptureInfo, probe: ProbeResult) -> None:
         info.stored_width, info.stored_height = video.width, video.height
         info.fps = video.fps
         info.rotation = int(round(-(video.rotation or 0.0))) % 360
+        info.hdr = hdr_kind(video.color[2])
+        info.dolby_vision = video.dolby_vision
         turned = info.rotation in (90, 270)
         if video.width is not None and video.height is not None:
             info.width, info.height = (
@@ -216,6 +239,12 @@ def _streams(info: CaptureInfo, probe: ProbeResult) -> None:
             )
     if audio is not None:
         info.audio_codec = audio.codec
+
+
+def hdr_kind(transfer: str) -> str:
+    """ "HLG" or "PQ" for a high-dynamic-range transfer, "" for standard range. Dolby Vision
+    8.4 (iPhone) is HLG underneath and 8.1 PQ, so the transfer decides for it too."""
+    return {"arib-std-b67": "HLG", "smpte2084": "PQ"}.get(transfer, "")
 
 
 def _device(info: CaptureInfo, meta: dict[str, str]) -> None:
@@ -413,7 +442,7 @@ def probe_from_movie(movie: Movie) -> ProbeResult:
     streams = [
         StreamInfo(0, "video", codec=codec_name(video.codec), width=video.width,
                    height=video.height, fps=fps, rotation=round(angle, 2) if angle is not None
-                   else None)
+                   else None, color=video.color, dolby_vision=video.dolby_vision)
     ]  # fmt: skip
     for n, audio in enumerate(movie.audio, start=1):
         streams.append(StreamInfo(n, "audio", codec=codec_name(audio.codec)))

@@ -61,8 +61,11 @@ class Track:
         sizes: list[int],
         offsets: list[int],
         matrix: tuple[int, ...] = (),
+        color: tuple[str, str, str] = ("", "", ""),
+        dolby_vision: bool = False,
     ) -> None:
         self.trak, self.track_id, self.handler = trak, track_id, handler
+        self.color, self.dolby_vision = color, dolby_vision  # (matrix, primaries, transfer)
         self.timescale, self.media_time, self.codec = timescale, media_time, codec
         self.width, self.height, self.matrix = width, height, matrix
         self.durations, self.cts, self.sync = durations, cts, sync
@@ -164,8 +167,10 @@ def read_track(buf: bytes, trak: Box, movie_timescale: int = 0) -> Track | None:
         raise Unsupported("several sample descriptions in one track")
     entry = next(iter_boxes(buf, stsd.body + 8, stsd.end))
     width, height = (0, 0)
+    color, dolby_vision = ("", "", ""), False
     if handler == b"vide":
         width, height = struct.unpack_from(">HH", buf, entry.body + 24)
+        color, dolby_vision = _colour(buf, entry)
     stsz = tables[b"stsz"]
     constant, count = struct.unpack_from(">II", buf, stsz.body + 4)
     if count > MAX_SAMPLES:
@@ -191,8 +196,32 @@ def read_track(buf: bytes, trak: Box, movie_timescale: int = 0) -> Track | None:
         trak=trak, track_id=track_id, handler=handler, timescale=timescale,
         media_time=media_time, codec=bytes(entry.type), width=width,
         height=height, durations=durations, cts=cts[:count], sync=sync, sizes=sizes,
-        offsets=offsets, matrix=matrix,
+        offsets=offsets, matrix=matrix, color=color, dolby_vision=dolby_vision,
     )  # fmt: skip
+
+
+# ISO/IEC 23091-2 code points, named as ffmpeg names them
+_MATRICES = {1: "bt709", 5: "bt470bg", 6: "smpte170m", 9: "bt2020nc", 10: "bt2020c"}
+_PRIMARIES = {1: "bt709", 5: "bt470bg", 6: "smpte170m", 9: "bt2020", 12: "smpte432"}
+_TRANSFERS = {1: "bt709", 6: "smpte170m", 13: "iec61966-2-1", 14: "bt2020-10",
+              15: "bt2020-12", 16: "smpte2084", 18: "arib-std-b67"}  # fmt: skip
+VISUAL_ENTRY = 78  # bytes of a visual sample entry before its child boxes
+
+
+def _colour(buf: bytes, entry: Box) -> tuple[tuple[str, str, str], bool]:
+    """(matrix, primaries, transfer) from the sample entry's ``colr`` box (nclx or
+    QuickTime's nclc), and whether a Dolby Vision configuration (dvcC/dvvC) is present."""
+    color, dolby_vision = ("", "", ""), entry.type in (b"dvh1", b"dvhe")
+    start = entry.body + VISUAL_ENTRY
+    if start >= entry.end:
+        return color, dolby_vision
+    for box in iter_boxes(buf, start, entry.end):
+        if box.type in (b"dvcC", b"dvvC"):
+            dolby_vision = True
+        elif box.type == b"colr" and buf[box.body : box.body + 4] in (b"nclx", b"nclc"):
+            prim, trans, mat = struct.unpack_from(">HHH", buf, box.body + 4)
+            color = (_MATRICES.get(mat, ""), _PRIMARIES.get(prim, ""), _TRANSFERS.get(trans, ""))
+    return color, dolby_vision
 
 
 def _sample_offsets(buf: bytes, tables: dict[bytes, Box], sizes: list[int]) -> list[int]:

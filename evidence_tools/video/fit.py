@@ -132,7 +132,7 @@ def fit(
                                encode=lambda tmp, kbps, workdir: jobs.two_pass_h264(
                                    source, tmp, length, scale=scale, video_kbps=kbps,
                                    audio_kbps=audio_kbps, meta=meta, workdir=workdir,
-                                   progress=progress))  # fmt: skip
+                                   progress=progress, hdr=info.hdr))  # fmt: skip
     size = out.stat().st_size
     notes.append(
         f"{size / 1e6:.2f} MB (limit {max_mb:g} MB): H.264 {video_kbps} kbit/s at {side}p long side"

@@ -65,10 +65,11 @@ def _grab(
     *,
     max_side: int | None = None,
     redact: Sequence[RedactBox] = (),
+    hdr: str = "",
 ) -> None:
     # the still's own time decides which boxes cover it
     boxes = [RedactBox(r.x, r.y, r.w, r.h) for r in redact if r.active_at(at)]
-    jobs.grab_frame(source, at, dest, max_side=max_side, regions=boxes)
+    jobs.grab_frame(source, at, dest, max_side=max_side, regions=boxes, hdr=hdr)
     if not dest.exists() or dest.stat().st_size == 0:
         raise InputFileError(f"no frame could be decoded at {format_timecode(at)}", path=source)
 
@@ -142,7 +143,7 @@ def frames(
         dest = folder / still_name(source.stem, t, when)
         note = notes[i] if i < len(notes) else ""
         with atomic_output(dest, force=force, sources=[source]) as tmp:
-            _grab(source, t, tmp, redact=regions)
+            _grab(source, t, tmp, redact=regions, hdr=info.hdr)
             if caption:
                 first = clock.text_at(t) if clock else format_timecode(t)
                 _caption_image(tmp, [first, note])
@@ -214,7 +215,7 @@ def contact_sheet(
     with tempfile.TemporaryDirectory(prefix="evidence-sheet-") as tmp_name:
         for i, t in enumerate(times):
             dest = Path(tmp_name) / f"{i:03d}.jpg"
-            _grab(source, t, dest, max_side=max(tile_w, 480), redact=regions)
+            _grab(source, t, dest, max_side=max(tile_w, 480), redact=regions, hdr=info.hdr)
             with Image.open(dest) as img:
                 tile = img.convert("RGB")
             tile.thumbnail((tile_w, tile_w * 2))

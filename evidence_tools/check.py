@@ -248,6 +248,18 @@ def _checklist(case: Case, report: CheckReport) -> None:
         )
 
 
+def _screenshot(report: CheckReport, item: EvidenceItem, info: CaptureInfo) -> None:
+    """A screenshot records no capture time, and needs none to show a listing, a chat or a
+    tracking page; otherwise say what it shows, so its place in the story is clear."""
+    if info.screenshot and not any(shows(item, w) for w in ("listing", "chat", "tracking")):
+        report.add(
+            "info",
+            "a screenshot without a capture time",
+            'say what it shows: shows = ["listing"] (or "chat", "tracking"), or in the caption',
+            item.file,
+        )
+
+
 def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today: dt.date) -> None:
     order = case.order
     zone = case.zone()
@@ -273,6 +285,7 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
                 report.add("warning", warning, "", item.file)
         when = info.captured_at
         if when is None:
+            _screenshot(report, item, info)
             continue
         if when.tzinfo is None and not case.timezone:
             report.add(

@@ -325,3 +325,32 @@ def test_dossier_time_line_flags_the_same_problems(tmp_path: Path) -> None:
     assert flags["Exhibit 1"] == "recorded before the order was placed"
     assert flags["Exhibit 2"] == "dated in the future"
     assert [r.what for r in rows][:2] == ["Exhibit 1: old.jpg", "Order placed"]  # in time order
+
+
+def test_a_screenshot_needs_no_capture_time(tmp_path: Path, runner) -> None:
+    """A screenshot of the listing has no camera and no capture time: that is no alarm in
+    check, and the dossier's time line says "screenshot", not a red flag."""
+    root = make_case(tmp_path, "not_as_described")
+    shot = tmp_path / "in" / "listing.png"
+    Image.new("RGB", (390, 844), "white").save(shot)
+    add_files(root, [shot])
+    toml = root / "case.toml"
+    toml.write_text(toml.read_text().replace('caption = ""', 'caption = "Screenshot"'))
+    report = check_case(root, today=TODAY)
+    assert not [m for m in messages(report) if "capture time" in m and "screenshot" not in m]
+    assert "a screenshot without a capture time" in messages(report, "info")
+    toml.write_text(toml.read_text() + 'shows = ["listing"]\n')
+    report = check_case(root, today=TODAY)
+    assert not [m for m in messages(report) if "capture time" in m]
+    from evidence_tools.dossier.build import build_dossier
+
+    result = build_dossier(root, today=TODAY)
+    (row,) = [r for r in timeline_rows(root, result) if "Exhibit 1" in r.what]
+    assert row.source == "screenshot, no capture time recorded" and row.flag == ""
+
+
+def timeline_rows(root: Path, result):
+    from evidence_tools.case.loader import load_case
+    from evidence_tools.dossier.views import timeline
+
+    return timeline(load_case(root), result.exhibits, TODAY)

@@ -8,6 +8,7 @@ HDR10/PQ (Android, reference white at 203 cd/m² as BT.2408 puts it) recording w
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,29 @@ def test_viewing_copy_is_at_most_1080_on_its_short_side(tmp_path: Path, runner) 
     full = tmp_path / "full.mp4"
     assert run(runner, "video", "stamp", str(tall), "--full-size", "-o", str(full)).exit_code == 0
     assert (read_capture(full).width, read_capture(full).height) == (1440, 2560)
+
+
+def test_display_p3_photo_is_placed_as_srgb(corpus: Path, tmp_path: Path) -> None:
+    """iPhone photos carry a Display P3 profile; the PDF shows pictures as sRGB, so a photo is
+    converted (placed as it is, its colours would look washed out)."""
+    from PIL import ImageCms
+
+    from evidence_tools.dossier.sections import prepare_image
+    from evidence_tools.images import open_upright
+
+    _, info = open_upright(corpus / "realworld" / "iphone_IMG_1034.heic", fit=(64, 64))
+    p3 = info["icc_profile"]
+    assert b"Display P3" in p3
+    src = tmp_path / "p3.jpg"
+    colour = (200, 90, 60)  # a P3 orange-red: more saturated in sRGB numbers
+    Image.new("RGB", (300, 200), colour).save(src, quality=98, icc_profile=p3)
+    buf, _, _ = prepare_image(src, 300 * 72 / 150, 200 * 72 / 150, 150)
+    placed = Image.open(buf).convert("RGB").getpixel((150, 100))
+    want = ImageCms.profileToProfile(
+        Image.new("RGB", (1, 1), colour),
+        ImageCms.ImageCmsProfile(io.BytesIO(p3)),
+        ImageCms.createProfile("sRGB"),
+        outputMode="RGB",
+    ).getpixel((0, 0))
+    assert max(abs(a - b) for a, b in zip(placed, want, strict=True)) <= 3, (placed, want)
+    assert max(abs(a - b) for a, b in zip(placed, colour, strict=True)) >= 10, placed

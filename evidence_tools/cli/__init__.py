@@ -157,6 +157,8 @@ def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
 
         level = logging.ERROR if quiet else logging.INFO if verbose == 1 else logging.DEBUG
         logging.basicConfig(level=level, format="evidence: %(message)s", stream=sys.stderr)
+        for library in ("PIL", "exifread", "pillow_heif"):  # their chatter is not ours to show
+            logging.getLogger(library).setLevel(logging.ERROR)
 
 
 def main(argv: list[str] | None = None) -> None:

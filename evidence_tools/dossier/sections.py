@@ -17,7 +17,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer, Table, TableStyle
 
 from evidence_tools.dossier.content import FONT, DossierContent, ExhibitView, esc
-from evidence_tools.images import open_upright
+from evidence_tools.images import open_upright, to_srgb
 
 GRID = [
     ("FONTNAME", (0, 0), (-1, -1), FONT),
@@ -44,6 +44,7 @@ def prepare_image(
     a 12 MP photo is never decoded at full size to be placed a few inches wide)."""
     box = (max(1, int(max_w / 72 * dpi)), max(1, int(max_h / 72 * dpi)))
     upright, info = open_upright(path, fit=box)
+    upright = to_srgb(upright, info["icc_profile"])  # the PDF places pictures as sRGB
     w, h = info["size"]
     scale = min(max_w / w, max_h / h)
     buf = io.BytesIO()

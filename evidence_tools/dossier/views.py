@@ -104,7 +104,12 @@ def exhibit_view(ex: Exhibit, manifest: Manifest) -> ExhibitView:
     device = _device(info)
     verb = "Recorded" if ex.kind == "video" else "Taken"
     if ex.kind in ("photo", "video"):
-        line = f"{verb} {when}" if info and info.captured_at else "No capture time in the file"
+        if info and info.captured_at:
+            line = f"{verb} {when}"
+        elif info and info.screenshot:
+            line = "A screenshot: no capture time recorded"
+        else:
+            line = "No capture time in the file"
         if device:
             line += f" on {device}"
         if info and info.captured_at:
@@ -157,9 +162,13 @@ def timeline(case: Case, exhibits: list[Exhibit], today: dt.date) -> list[Timeli
         label = f"Exhibit {ex.number}: {ex.caption}"
         if info is None or info.captured_at is None:
             if ex.kind in ("photo", "video"):
+                screenshot = info is not None and info.screenshot
                 rows.append(
-                    TimelineRow("unknown", label, "no capture time in the file",
-                                "no capture time", sort_key=(1, dt.datetime.max))
+                    TimelineRow("unknown", label,
+                                "screenshot, no capture time recorded" if screenshot
+                                else "no capture time in the file",
+                                "" if screenshot else "no capture time",
+                                sort_key=(1, dt.datetime.max))
                 )  # fmt: skip
             continue
         when, source = when_text(info)

@@ -19,6 +19,7 @@ from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.case.validate import exhibit_problems
 from evidence_tools.errors import CaseError
 from evidence_tools.metadata.model import CaptureInfo, kind_for
+from evidence_tools.metadata.photo import CUT_OFF
 from evidence_tools.metadata.read import read_capture_safe
 from evidence_tools.platforms import Platform, deadline, platform
 from evidence_tools.rules import time_problems
@@ -273,6 +274,8 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
             report.add("error", info.error, "replace it with a readable copy", item.file)
             continue
         for warning in info.warnings:
+            if info.cut_off and warning == CUT_OFF:
+                continue  # an error, reported with what the dossier refuses
             if "GPS position present" in warning:
                 report.add(
                     "info", "carries a GPS position; copies made for sharing drop it", "", item.file

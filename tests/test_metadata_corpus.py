@@ -255,6 +255,7 @@ def test_meta_prints_only_its_own_lines(corpus: Path) -> None:
     """exifread logs "PNG file does not have exif data." and "Possibly corrupted field ...";
     none of it may reach the terminal."""
     folders = [corpus / "realworld", corpus / "photos", corpus / "photos" / "broken"]
+    folders += [corpus / "videos", corpus / "c2pa"]
     proc = subprocess.run(
         [sys.executable, "-m", "evidence_tools", "meta", "--json", *map(str, folders)],
         capture_output=True, text=True,

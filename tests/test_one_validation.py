@@ -105,3 +105,21 @@ def test_a_file_outside_the_case(runner, case: Path, tmp_path: Path) -> None:
     assert checked.exit_code == code == 2
     assert checked.stderr.strip() == refused
     assert "'../elsewhere.jpg' is outside the case folder" in refused
+
+
+def test_a_cut_off_photo(runner, case: Path, tmp_path: Path) -> None:
+    """A transfer that stopped half way: check reports it as an error; the dossier refuses it,
+    or with --skip-broken leaves it out and says so."""
+    whole = tmp_path / "in" / "whole.jpg"
+    Image.effect_noise((800, 600), 50).convert("RGB").save(whole, quality=90)
+    cut = tmp_path / "in" / "cut.jpg"
+    cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    add_files(case, [cut])
+    checked = run(runner, "check", str(case))
+    assert checked.exit_code == 1
+    assert re.search(r"^ERROR +originals/cut\.jpg: the picture is cut off", checked.stdout, re.M)
+    code, refused = dossier_error(runner, case)
+    assert code == 3 and "cut.jpg: exhibit 3: the picture is cut off" in refused
+    skipped = run(runner, "dossier", str(case), "--skip-broken")
+    assert skipped.exit_code == 0, skipped.output
+    assert "exhibit 3 was left out" in skipped.stderr

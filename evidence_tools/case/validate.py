@@ -20,6 +20,15 @@ def exhibit_problems(case: Case, item: EvidenceItem, info: CaptureInfo) -> list[
     found: list[EvidenceError] = []
     if info.error:
         return found  # unreadable: the reader's own error says so
+    if info.cut_off:  # the dossier cannot place what cannot be decoded
+        found.append(
+            InputFileError(
+                "the picture is cut off: the file ends before its image data does",
+                path=case.root / item.file,
+                hint="copy it again from the phone",
+            )
+        )
+        return found
     if info.kind == "photo" and info.width and info.height:
         for shape in item.annotate:
             try:

@@ -61,6 +61,7 @@ class CaptureInfo:
         self.zone = ""  # the zone named when assumed, or the offset when it came with the time
         self.is_modification_time = False
         self.screenshot = False  # a screen capture (said so, or no camera and no time at all)
+        self.cut_off = False  # the file ends before its picture does
         self.utc_only = False  # the file gives the instant in UTC but not the local zone
         self.make = ""
         self.model = ""
@@ -126,6 +127,7 @@ class CaptureInfo:
             "audio_codec": self.audio_codec or None,
             "other_times": self.other_times,
             "screenshot": self.screenshot,
+            "cut_off": self.cut_off,
             "warnings": list(self.warnings),
             "error": self.error,
         }

@@ -217,6 +217,7 @@ TIME_ORDER = (
     "XMP xmp:ModifyDate",
 )
 MODIFICATION_TIMES = ("EXIF ModifyDate", "XMP xmp:ModifyDate")
+CUT_OFF = "the picture is cut off: the file ends before its image data does"
 
 
 class _Time:
@@ -367,8 +368,6 @@ def read_photo(path: Path) -> CaptureInfo:
             interpret(info, raw)
     _library_warnings(info, library_said)
     if info.format and cut_off(path, info.format):
-        info.warnings.append(
-            "the picture is cut off: the file ends before its image data does "
-            "(copy it again from the phone)"
-        )
+        info.cut_off = True
+        info.warnings.append(CUT_OFF)
     return info

@@ -20,9 +20,9 @@ from PIL import Image
 
 from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import record_output
-from evidence_tools.dossier.build import build_dossier
+from evidence_tools.dossier.build import build_dossier, exhibit_facts
 from evidence_tools.dossier.exhibits import Builder, Exhibit
-from evidence_tools.dossier.text import ExhibitFacts, message
+from evidence_tools.dossier.message import Attached, message
 from evidence_tools.errors import OutputError, UsageError
 from evidence_tools.fsutil import atomic_output, write_text_atomic
 from evidence_tools.images import open_upright, output_exif
@@ -259,12 +259,14 @@ def export_case(
         result.uploads.insert(0, Upload(pdf, "The evidence dossier (PDF)", size))
     else:
         result.aside.append(pdf)
-    facts = [
-        ExhibitFacts(ex.number, ex.kind, ex.item.caption, ex.item.defects,
-                     ex.info.captured_at if ex.info else None)
-        for ex in exhibits
-    ]  # fmt: skip
-    text = message(case, facts, limit=plat.message_limit)
+    attached = Attached(pdf="pdf" in plat.file_types)
+    for item in planned:  # what this folder holds, and nothing else
+        kind = {"photo": "photos", "still": "stills", "video": "video", "document": "documents"}
+        numbers = getattr(attached, kind[item.kind])
+        if item.exhibit.number not in numbers:
+            numbers.append(item.exhibit.number)
+    text = message(case, exhibit_facts(exhibits), attached, limit=plat.message_limit,
+                   platform_name=plat.name)  # fmt: skip
     placer.text("message.txt", text, {"limit": plat.message_limit}, case.toml_path)
     result.message_chars = len(text.strip())
     _check_limits(result, plat, file_limit, video_limit)

@@ -16,7 +16,9 @@ from PIL import Image
 from evidence_tools.case.manifest import load_manifest
 from evidence_tools.dossier import text
 from evidence_tools.dossier.build import build_dossier
-from evidence_tools.errors import InputFileError, IntegrityError, OutputError
+from evidence_tools.dossier.message import message
+from evidence_tools.errors import CaseError, InputFileError, IntegrityError, OutputError
+from evidence_tools.timecode import long_date
 
 TODAY = dt.date(2026, 11, 26)
 POPPLER = shutil.which("pdftotext") is not None
@@ -254,11 +256,15 @@ def test_statement_texts() -> None:
     assert "on 28 February 2026" in body
     assert "is the wrong colour (Exhibit 1) and is the wrong size (Exhibits 1 and 2)" in body
     assert "return the item at the seller's cost" in body
-    msg = text.message(case, ex, limit=120)
-    assert len(msg) <= 120
+    msg = message(case, ex, limit=160)
+    assert len(msg.strip()) <= 160
+    assert msg.startswith("Order 12-345 (Blue jacket). The item I received is not as described")
+    with pytest.raises(CaseError, match=r"over eBay's limit of 60") as info:
+        message(case, ex, limit=60)  # the claim cannot fit: an error that says by how much
+    assert info.value.exit_code == 2
     unknown = text.statement(case, [text.ExhibitFacts(1, "photo", "", ["squashed"])])
     assert any("not in the vocabulary" in w for w in unknown.warnings)
-    assert text.long_date(dt.date(2026, 11, 20)) == "20 November 2026"
+    assert long_date(dt.date(2026, 11, 20)) == "20 November 2026"
 
 
 def test_cjk_warns_instead_of_silent_boxes(sample_case: Path) -> None:

@@ -141,6 +141,7 @@ _EVIDENCE_KEYS = (
     "shows",
     "start_time",
     "redact",
+    "continuous",
 )
 
 
@@ -250,14 +251,16 @@ def _check_evidence(chk: _Checker, index: int, raw: Any) -> EvidenceItem:
         raise chk.fail("evidence", None, "expected a table", index)
     chk.unknown_keys("evidence", raw, _EVIDENCE_KEYS, index)
     item = _Item(chk, index, raw)
-    stamp = raw.get("stamp", False)
-    if not isinstance(stamp, bool):
-        raise item.fail("stamp", "expected true or false")
+    stamp, continuous = raw.get("stamp", False), raw.get("continuous", False)
+    for key, value in (("stamp", stamp), ("continuous", continuous)):
+        if not isinstance(value, bool):
+            raise item.fail(key, "expected true or false")
     return EvidenceItem(
         file=item.file(),
         caption=chk.string("evidence", raw, "caption", index),
         trim=item.trim(),
         stamp=stamp,
+        continuous=continuous,
         moments=item.moments(),
         defects=item.words("defects", '["cracked"]'),
         annotate=item.shapes(),
@@ -322,13 +325,17 @@ def load_case(folder: str | Path) -> Case:
 
 def _case_table(chk: _Checker, case: Case, table: dict[str, Any]) -> None:
     chk.unknown_keys(
-        "case", table, ("platform", "claim", "resolution", "amount", "timezone", "buyer")
+        "case",
+        table,
+        ("platform", "claim", "resolution", "amount", "timezone", "buyer", "own_words", "message"),
     )
     case.platform = chk.choice("case", table, "platform", PLATFORMS) or "other"
     case.claim = chk.choice("case", table, "claim", CLAIMS)
     case.resolution = chk.choice("case", table, "resolution", RESOLUTIONS)
     case.amount = chk.string("case", table, "amount")
     case.buyer = chk.string("case", table, "buyer")
+    case.own_words = chk.string("case", table, "own_words").strip()
+    case.message = chk.string("case", table, "message").strip()
     case.timezone = chk.string("case", table, "timezone")
     if case.timezone:
         try:

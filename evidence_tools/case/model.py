@@ -38,6 +38,7 @@ class EvidenceItem:
     caption: str = ""
     trim: tuple[float, float] | None = None
     stamp: bool = False
+    continuous: bool = False  # the buyer says: one uninterrupted recording from the sealed parcel
     moments: list[Moment] = field(default_factory=list)
     defects: list[str] = field(default_factory=list)
     annotate: list[Shape] = field(default_factory=list)
@@ -69,6 +70,8 @@ class Case:
     amount: str = ""
     timezone: str = ""
     buyer: str = ""
+    own_words: str = ""  # the buyer's own account, printed as written under its own heading
+    message: str = ""  # the buyer's own dispute message, used instead of the generated one
     order: Order = field(default_factory=Order)
     evidence: list[EvidenceItem] = field(default_factory=list)
     platform_overrides: dict[str, Any] = field(default_factory=dict)

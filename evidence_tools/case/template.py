@@ -58,6 +58,16 @@ resolution = {resolution}
 amount = ""
 # Your time zone, used where a photo or video does not carry one (e.g. "Europe/Moscow").
 timezone = {timezone}
+# What happened, in your own words (any language): printed as you write it, under its own
+# heading in the statement. English is best for the arbiter.
+# own_words = '''
+# The box was already open when the courier handed it over.
+# '''
+# Your own dispute message, used instead of the one evidence-tools writes for you
+# (it must fit the platform's limit: evidence check tells you).
+# message = '''
+# Order 8123456789012345: the case arrived cracked. Video and photos attached.
+# '''
 
 [order]
 number = {number}
@@ -74,6 +84,7 @@ tracking = ""
 # [[evidence]]
 # file = "originals/IMG_1234.MOV"
 # caption = "Unboxing of the sealed parcel"
+# continuous = true     # only if it is one uninterrupted recording from the sealed parcel
 # trim = ["0:45", "3:10"]
 # stamp = true
 # moments = [{{ at = "0:52", note = "Shipping label with the tracking number" }}]

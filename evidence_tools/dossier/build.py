@@ -25,11 +25,13 @@ from evidence_tools.case.model import Case
 from evidence_tools.dossier import text
 from evidence_tools.dossier.content import DossierContent, missing_glyphs
 from evidence_tools.dossier.exhibits import Builder, Exhibit, prepare_exhibits
+from evidence_tools.dossier.message import message as write_message
 from evidence_tools.dossier.pdf import write_pdf
-from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline
+from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline, used_files
 from evidence_tools.errors import EvidenceError, UsageError
 from evidence_tools.ffmpeg.runner import ffmpeg_version
 from evidence_tools.fsutil import atomic_output, write_text_atomic
+from evidence_tools.metadata.model import usable_duration
 from evidence_tools.platforms import platform
 from evidence_tools.timecode import long_date
 
@@ -114,6 +116,8 @@ def exhibit_facts(exhibits: list[Exhibit]) -> list[text.ExhibitFacts]:
             number=ex.number, kind=ex.kind, caption=ex.item.caption, defects=ex.item.defects,
             captured_at=ex.info.captured_at if ex.info else None,
             zone_label=ex.info.zone if ex.info else "",
+            continuous=ex.item.continuous, shown=ex.trim_range,
+            length=usable_duration(ex.info) if ex.info and ex.kind == "video" else None,
         )
         for ex in exhibits
         if not ex.error
@@ -133,8 +137,9 @@ def assemble(
     manifest = load_manifest(case.root)  # as the exhibits left it
     views = [exhibit_view(ex, manifest) for ex in exhibits]
     missing = missing_glyphs(
-        list(statement.paragraphs) + [v.title for v in views] + [c[1] for c in cover]
-    )
+        [*statement.paragraphs, statement.own_words, *(v.title for v in views),
+         *(c[1] for c in cover)]
+    )  # fmt: skip
     if missing:
         sample = "".join(sorted(missing))[:12]
         warnings.append(
@@ -151,9 +156,10 @@ def assemble(
         subject=" \u2014 ".join(x for x in subject if x),
         cover_rows=cover,
         statement=statement.paragraphs,
+        own_words=statement.own_words,
         timeline=timeline(case, exhibits, today),
         exhibits=views,
-        integrity_rows=integrity_rows(manifest),
+        integrity_rows=integrity_rows(manifest, used_files(manifest, exhibits)),
         method=METHOD,
         versions=_versions(),
         prepared=today,
@@ -240,7 +246,7 @@ def build_dossier(
         builder.claim(target)
     content, warnings = assemble(case, exhibits, today)
     pages, notes, size_warnings = fit_to_size(pdf_path, content, paper, max_mb)
-    message = text.message(case, exhibit_facts(exhibits))
+    message = write_message(case, exhibit_facts(exhibits))
     write_text_atomic(msg_path, message, force=True)
     record(case, exhibits, pdf_path, msg_path, pages, paper, today, message)
     rebuilt = [p for ex in exhibits for p in ex.rebuilt]

@@ -65,6 +65,7 @@ class DossierContent:
     method: list[str]
     versions: list[tuple[str, str]]
     subject: str = ""
+    own_words: str = ""  # the buyer's account, printed as written
     prepared: dt.date | None = None  # the PDF's creation date (the bytes stay reproducible)
 
 

@@ -111,12 +111,15 @@ def cover(page: Page, content: DossierContent) -> list[Any]:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]))  # fmt: skip
-    note = Paragraph(
-        "The originals are kept unmodified. Every file named here is identified by its "
-        "SHA-256 fingerprint (Appendix A); the method used to read capture times is in "
-        "Appendix B.",
-        st["small"],
-    )
+    if content.integrity_rows:
+        said = (
+            "The originals are kept unmodified. Every file named here is identified by its "
+            "SHA-256 fingerprint (Appendix A); the method used to read capture times is in "
+            "Appendix B."
+        )
+    else:  # no files: nothing to fingerprint, and no claim that there is
+        said = "The method used to prepare this dossier is in Appendix A."
+    note = Paragraph(said, st["small"])
     return [
         _bookmark("Cover", "cover"), Spacer(1, 30 * mm),
         Paragraph("Evidence dossier", st["title"]), Paragraph(esc(content.subject), st["subtitle"]),
@@ -127,7 +130,11 @@ def cover(page: Page, content: DossierContent) -> list[Any]:
 def statement(page: Page, content: DossierContent) -> list[Any]:
     st = page.st
     story = [_bookmark("Statement", "statement"), Paragraph("Statement", st["h1"])]
-    return story + [Paragraph(esc(p), st["body"]) for p in content.statement]
+    story += [Paragraph(esc(p), st["body"]) for p in content.statement]
+    if content.own_words:  # verbatim: every character as the buyer wrote it
+        story.append(Paragraph("In my own words", st["h2"]))
+        story += [Paragraph(esc(p), st["body"]) for p in content.own_words.split("\n\n")]
+    return story
 
 
 def timeline(page: Page, content: DossierContent) -> list[Any]:
@@ -215,6 +222,9 @@ def exhibits(page: Page, content: DossierContent) -> list[Any]:
 
 
 def appendix_integrity(page: Page, content: DossierContent) -> list[Any]:
+    """Appendix A: every file the dossier uses, with its fingerprint; none without files."""
+    if not content.integrity_rows:
+        return []
     st = page.st
     intro = Paragraph(
         "Every original and every file derived from it, with its SHA-256 fingerprint. "
@@ -247,7 +257,7 @@ def appendix_integrity(page: Page, content: DossierContent) -> list[Any]:
 
 def appendix_method(page: Page, content: DossierContent) -> list[Any]:
     st = page.st
-    title = "Appendix B \u2014 Method"
+    title = f"Appendix {'B' if content.integrity_rows else 'A'} \u2014 Method"
     story: list[Any] = [_bookmark(title, "appendix-b"), Paragraph(title, st["h1"])]
     story += [Paragraph(esc(p), st["body"]) for p in content.method]
     rows = [[Paragraph("Tool", st["cellb"]), Paragraph("Version", st["cellb"])]]

@@ -1,13 +1,13 @@
-"""The English statement and dispute message, written from the case's structured facts.
+"""The English statement, written from the case's structured facts.
 
 Buyers are often not native speakers: the sentences come from templates per claim and a
-defect vocabulary, never from the buyer's own prose (captions are quoted as given).
+defect vocabulary, each from a fact the case records; the buyer's own prose appears only as
+written (captions quoted, ``own_words`` under its own heading), never rewritten.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -64,11 +64,15 @@ class ExhibitFacts:
     defects: Sequence[str] = ()
     captured_at: dt.datetime | None = None
     zone_label: str = ""
+    continuous: bool = False  # the buyer says so in case.toml; never assumed
+    shown: tuple[float, float] | None = None  # the part of a video the exhibit shows
+    length: float | None = None  # how long the whole recording is
 
 
 @dataclass
 class Statement:
     paragraphs: list[str]
+    own_words: str = ""  # the buyer's account, verbatim, under its own heading
     warnings: list[str] = field(default_factory=list)
 
 
@@ -92,12 +96,26 @@ def join_words(items: Sequence[str]) -> str:
 
 
 def exhibit_ref(numbers: Sequence[int]) -> str:
+    """``(Exhibit 3)``, ``(Exhibits 1, 4 and 6)``, ``(Exhibits 1\u20133 and 7)``: runs of three
+    or more as a range, so sixty photos take a few characters, not sixty numbers."""
     nums = sorted(set(numbers))
     if not nums:
         return ""
     if len(nums) == 1:
         return f"(Exhibit {nums[0]})"
-    return f"(Exhibits {join_words([str(n) for n in nums])})"
+    runs: list[list[int]] = []
+    for n in nums:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{run[0]}\u2013{run[-1]}")
+        else:
+            parts += [str(n) for n in run]
+    return f"(Exhibits {join_words(parts)})"
 
 
 def non_english(text: str) -> str | None:
@@ -115,7 +133,7 @@ def defect_clause(word: str) -> str:
     return "has this problem: " + word.replace("_", " ")
 
 
-def _claim_paragraph(case: Case, exhibits: Sequence[ExhibitFacts]) -> list[str]:
+def claim_sentences(case: Case, exhibits: Sequence[ExhibitFacts]) -> list[str]:
     by_defect: dict[str, list[int]] = {}
     for ex in exhibits:
         for word in ex.defects:
@@ -165,18 +183,37 @@ def _claim_paragraph(case: Case, exhibits: Sequence[ExhibitFacts]) -> list[str]:
 
 
 def _unboxing_sentence(exhibits: Sequence[ExhibitFacts]) -> str:
+    """What the video shows, and only what the case says: "continuous" where the buyer
+    declared it (``continuous = true``), the part shown where it was trimmed."""
     videos = [e for e in exhibits if e.kind == "video"]
     if not videos:
         return ""
     first = videos[0]
     when = f" on {long_datetime(first.captured_at, first.zone_label)}" if first.captured_at else ""
-    return (
-        f"I recorded the opening of the parcel on video{when} {exhibit_ref([first.number])}, "
-        "in one continuous recording from the sealed parcel to the item."
+    text = f"I recorded the opening of the parcel on video{when} {exhibit_ref([first.number])}"
+    text += (
+        ", in one continuous recording from the sealed parcel to the item."
+        if first.continuous
+        else "."
     )
+    if first.shown and first.length:
+        a, b = first.shown
+        text += (
+            f" The exhibit shows the part from {_clock(a)} to {_clock(b)} of the "
+            f"{_clock(first.length)} recording; the whole recording is kept unchanged."
+        )
+    return text
 
 
-def _resolution_sentence(case: Case) -> str:
+def _clock(seconds: float) -> str:
+    """0:45 or 1:02:03: a position as a person reads it, whole seconds."""
+    whole = int(round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def resolution_sentence(case: Case) -> str:
     amount = f" of {case.amount}" if case.amount else ""
     return {
         "full_refund": f"I request a full refund{amount}.",
@@ -189,10 +226,9 @@ def _resolution_sentence(case: Case) -> str:
     }.get(case.resolution, "I request that this is resolved in my favour.")
 
 
-def statement(case: Case, exhibits: Sequence[ExhibitFacts]) -> Statement:
-    """The statement's paragraphs, each claim backed by "(Exhibit N)"."""
+def _ordered(case: Case) -> str:
+    """I ordered "ITEM" (order N) from SELLER on PLATFORM on DATE, paying AMOUNT."""
     order = case.order
-    warnings: list[str] = []
     where = platform(case.platform, case.platform_overrides).name
     first = "I ordered"
     first += f" \u201c{order.item}\u201d" if order.item else " an item"
@@ -205,33 +241,51 @@ def statement(case: Case, exhibits: Sequence[ExhibitFacts]) -> Statement:
         first += f" on {long_date(order.placed)}"
     if case.amount:
         first += f", paying {case.amount}"
-    first += "."
-    paragraphs = [first]
+    return first + "."
+
+
+def _delivered(case: Case) -> str:
+    order = case.order
+    delivered = "The parcel was delivered"
+    if order.delivered:
+        delivered += f" on {long_date(order.delivered)}"
+    if order.tracking:
+        delivered += f" (tracking number {order.tracking})"
+    return delivered + "."
+
+
+def statement(case: Case, exhibits: Sequence[ExhibitFacts]) -> Statement:
+    """The statement's paragraphs, each claim backed by "(Exhibit N)"."""
+    paragraphs = [_ordered(case)]
     if case.claim != "not_received":
-        delivered = "The parcel was delivered"
-        if order.delivered:
-            delivered += f" on {long_date(order.delivered)}"
-        if order.tracking:
-            delivered += f" (tracking number {order.tracking})"
-        paragraphs.append(delivered + ".")
+        paragraphs.append(_delivered(case))
         unboxing = _unboxing_sentence(exhibits)
         if unboxing:
             paragraphs.append(unboxing)
-    paragraphs += _claim_paragraph(case, exhibits)
+    paragraphs += claim_sentences(case, exhibits)
     captions = [e for e in exhibits if e.caption]
     if captions:
         described = "; ".join(
             f"Exhibit {e.number} shows: \u201c{e.caption}\u201d" for e in captions
         )
         paragraphs.append(described + ".")
-    paragraphs.append(
-        "The original files are kept unmodified; their SHA-256 fingerprints are listed in "
-        "Appendix A, so any copy can be checked against them."
-    )
-    paragraphs.append(_resolution_sentence(case))
+    if exhibits:  # with no files there is nothing to fingerprint
+        paragraphs.append(
+            "The original files are kept unmodified; their SHA-256 fingerprints are listed in "
+            "Appendix A, so any copy can be checked against them."
+        )
+    paragraphs.append(resolution_sentence(case))
+    return Statement(paragraphs, own_words=case.own_words, warnings=_warnings(case, exhibits))
+
+
+def _warnings(case: Case, exhibits: Sequence[ExhibitFacts]) -> list[str]:
+    """What the buyer should know about their own words: not English, not in the vocabulary."""
+    order = case.order
+    warnings: list[str] = []
     for field_name, value in (
         ("the item", order.item),
         ("the seller", order.seller),
+        ("your own words", case.own_words),
         *((f"the caption of exhibit {e.number}", e.caption) for e in exhibits),
     ):
         script = non_english(value)
@@ -247,37 +301,4 @@ def statement(case: Case, exhibits: Sequence[ExhibitFacts]) -> Statement:
                     f"exhibit {ex.number}: the defect {word!r} is not in the vocabulary; "
                     "it is written as is (known: " + ", ".join(sorted(DEFECTS)) + ")"
                 )
-    return Statement(paragraphs=paragraphs, warnings=warnings)
-
-
-def message(case: Case, exhibits: Sequence[ExhibitFacts], limit: int | None = None) -> str:
-    """The short text for the platform's dispute box, within its length limit."""
-    limit = limit or platform(case.platform, case.platform_overrides).message_limit
-    order = case.order
-    head = f"Order {order.number}" if order.number else "My order"
-    if order.item:
-        head += f" ({order.item})"
-    head += "."
-    problem = " ".join(_claim_paragraph(case, exhibits))
-    videos = [e.number for e in exhibits if e.kind == "video"]
-    photos = [e.number for e in exhibits if e.kind == "photo"]
-    parts = []
-    if videos:
-        parts.append(f"an unboxing video {exhibit_ref(videos)}")
-    if photos:
-        parts.append(f"photos {exhibit_ref(photos)}")
-    parts.append(
-        "a PDF dossier with the capture times and SHA-256 fingerprints of the original files"
-    )
-    evidence = f"Attached: {join_words(parts)}."
-    resolution = _resolution_sentence(case)
-    full = " ".join(p for p in (head, problem, evidence, resolution) if p)
-    if len(full) <= limit:
-        return full + "\n"
-    # too long: drop the per-defect detail first, then cut at a sentence
-    short = " ".join(p for p in (head, evidence, resolution) if p)
-    if len(short) <= limit:
-        return short + "\n"
-    cut = short[: limit - 1]
-    cut = cut[: cut.rfind(". ") + 1] or cut
-    return re.sub(r"\s+\S*$", "", cut) + "\n" if len(cut) >= limit else cut + "\n"
+    return warnings

@@ -185,12 +185,28 @@ def timeline(case: Case, exhibits: list[Exhibit], today: dt.date) -> list[Timeli
     return rows
 
 
-def integrity_rows(manifest: Manifest) -> list[tuple[str, str, str, str, str]]:
+def used_files(manifest: Manifest, exhibits: list[Exhibit]) -> set[str]:
+    """The manifest keys of what this dossier uses: each exhibit's original and the files made
+    from it that it shows or refers to. Upload folders made for one platform, grid previews
+    and files made by an earlier recipe (a moment since removed) are not this dossier's."""
+    paths = [ex.original for ex in exhibits] + [p for ex in exhibits for p in ex.derived]
+    keys = set()
+    for path in paths:
+        try:
+            keys.add(manifest.rel(path))
+        except EvidenceError:
+            continue
+    return keys
+
+
+def integrity_rows(
+    manifest: Manifest, used: set[str] | None = None
+) -> list[tuple[str, str, str, str, str]]:
     rows = []
     for key, entry in sorted(
         manifest.files.items(), key=lambda kv: (kv[1].get("role") != "original", kv[0])
     ):
-        if key.endswith(("dossier.pdf", "message.txt")):
+        if key.endswith(("dossier.pdf", "message.txt")) or (used is not None and key not in used):
             continue
         sources = entry.get("sources") or []
         made_from = ", ".join(s.get("path", "") for s in sources)

@@ -146,11 +146,18 @@ def _fields(case: Case, report: CheckReport) -> None:
 def _integrity(case: Case, report: CheckReport) -> None:
     result = verify_case(case.root)
     for check in result.checks:
-        if check.status == "changed":
+        if check.status == "changed" and check.role == "original":
             report.add(
                 "error",
                 "changed since it was recorded (fingerprint differs)",
                 "restore the file; run evidence verify",
+                check.path,
+            )
+        elif check.status == "changed":  # an output replaced by hand, not evidence
+            report.add(
+                "warning",
+                "changed since evidence-tools made it; the next build leaves it alone",
+                "move it away, or build with --force to make it again",
                 check.path,
             )
         elif check.status == "missing" and check.role == "original":

@@ -91,6 +91,18 @@ class ExternalToolError(EvidenceError):
     exit_code = ExitCode.EXTERNAL_TOOL
 
 
+class CheckFailedError(EvidenceError):
+    """``evidence check`` found errors, so the dossier was not built; ``findings`` are check's
+    own lines for them."""
+
+    exit_code = ExitCode.SOME_INPUTS_FAILED
+
+    def __init__(self, message: str, findings: list[str], *, path: str | Path | None = None,
+                 hint: str = "") -> None:  # fmt: skip
+        super().__init__(message, path=path, hint=hint)
+        self.findings = findings
+
+
 class IntegrityError(EvidenceError):
     """Verification found changed or missing files."""
 

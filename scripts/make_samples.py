@@ -52,9 +52,15 @@ item = "Shockproof case for iPhone 15"
 seller = "Example Official Store"
 tracking = "{TRACKING}"
 
+[platform]
+# The sample's dates are fixed, so AliExpress's 15 days would have run out by the time you
+# try it; a real case leaves this out and keeps the platform's own deadline.
+deadline_days = 3650
+
 [[evidence]]
 file = "originals/unboxing.mov"
 caption = "Unboxing of the sealed parcel, from the shipping label to the crack"
+continuous = true
 trim = ["0:01", "0:09"]
 stamp = true
 # the buyer's address on the label, covered in the copy for viewing and in the stills

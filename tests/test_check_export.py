@@ -196,12 +196,11 @@ def test_sample_case_checks_clean(runner) -> None:
 
     report = check_case(SAMPLE_CASE, today=TODAY)
     assert not report.errors, messages(report, "error")
-    assert report.deadline == dt.date(2026, 12, 6)
-    # the command line counts days from the real today: the sample's deadline may have passed
-    expected = 1 if check_case(SAMPLE_CASE).errors else 0
+    # the sample's [platform] sets a deadline that does not run out while people try it
+    assert report.deadline == dt.date(2036, 11, 18)
     result = run(runner, "check", str(SAMPLE_CASE))
-    assert result.exit_code == expected, result.output
-    assert "open the dispute by" in result.stdout or "the deadline was" in result.stdout
+    assert result.exit_code == 0, result.output
+    assert "open the dispute by" in result.stdout
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,13 @@ from evidence_tools.case.manifest import load_manifest
 from evidence_tools.dossier import text
 from evidence_tools.dossier.build import build_dossier
 from evidence_tools.dossier.message import message
-from evidence_tools.errors import CaseError, InputFileError, IntegrityError, OutputError
+from evidence_tools.errors import (
+    CaseError,
+    CheckFailedError,
+    InputFileError,
+    IntegrityError,
+    OutputError,
+)
 from evidence_tools.timecode import long_date
 
 TODAY = dt.date(2026, 11, 26)
@@ -193,8 +199,13 @@ def test_missing_evidence_file_fails_or_is_skipped(sample_case: Path) -> None:
     toml.write_text(
         toml.read_text() + '\n[[evidence]]\nfile = "originals/gone.jpg"\ncaption = "Gone"\n'
     )
-    with pytest.raises(InputFileError, match="exhibit 5: evidence file is missing"):
+    with pytest.raises(CheckFailedError) as info:  # check's error stops the build first
         build_dossier(sample_case, today=TODAY)
+    assert info.value.exit_code == 1
+    assert any("originals/gone.jpg: the evidence file does not exist" in f
+               for f in info.value.findings)  # fmt: skip
+    with pytest.raises(InputFileError, match="exhibit 5: evidence file is missing"):
+        build_dossier(sample_case, today=TODAY, despite_errors=True)
     assert not (sample_case / "exports" / "dossier.pdf").exists()
     result = build_dossier(sample_case, today=TODAY, skip_broken=True)
     assert result.exhibits[4].error and "missing" in result.exhibits[4].error
@@ -207,8 +218,11 @@ def test_changed_original_is_refused(sample_case: Path) -> None:
     data = bytearray(target.read_bytes())
     data[-10] ^= 0xFF
     target.write_bytes(bytes(data))
-    with pytest.raises(IntegrityError, match="changed since it was added"):
+    with pytest.raises(CheckFailedError) as info:
         build_dossier(sample_case, today=TODAY)
+    assert any("parcel_label.jpg: changed since it was recorded" in f for f in info.value.findings)
+    with pytest.raises(IntegrityError, match="changed since it was added"):
+        build_dossier(sample_case, today=TODAY, despite_errors=True)
 
 
 def test_foreign_file_in_exports_needs_force(sample_case: Path) -> None:

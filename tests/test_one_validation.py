@@ -61,17 +61,23 @@ def test_what_only_the_files_refute(runner, case: Path, file: str, line: str, wo
     number = set_key(case, file, line)
     checked = run(runner, "check", str(case))
     assert checked.exit_code == 1
-    code, refused = dossier_error(runner, case)
-    assert code == 2
-    # check's line: "ERROR   case.toml:N: MESSAGE → FIX"; the dossier's: "...case.toml:N: MESSAGE (FIX)"
+    # check's line: "ERROR   case.toml:N: MESSAGE → FIX"
     found = re.search(
         rf"^ERROR +case\.toml:{number}: (.+?)(?: \u2192 (.+))?$", checked.stdout, re.M
     )
     assert found, checked.stdout
     message, fix = found.groups()
     assert words in message
+    # the dossier runs the same check, prints the same line and stops (exit 1) ...
+    code, refused = dossier_error(runner, case)
+    assert code == 1 and found.group(0) in refused.splitlines()
+    # ... and built despite the errors, it refuses the same thing in the same words
+    forced = run(runner, "dossier", str(case), "--despite-errors")
     tail = f" ({fix})" if fix else ""
-    assert refused == f"evidence: error: {case / 'case.toml'}:{number}: {message}{tail}"
+    assert forced.exit_code == 2
+    assert (
+        forced.stderr.strip() == f"evidence: error: {case / 'case.toml'}:{number}: {message}{tail}"
+    )
     assert not list((case / "exports").glob("*.pdf"))  # nothing half-made
 
 
@@ -119,7 +125,9 @@ def test_a_cut_off_photo(runner, case: Path, tmp_path: Path) -> None:
     assert checked.exit_code == 1
     assert re.search(r"^ERROR +originals/cut\.jpg: the picture is cut off", checked.stdout, re.M)
     code, refused = dossier_error(runner, case)
-    assert code == 3 and "cut.jpg: exhibit 3: the picture is cut off" in refused
+    assert code == 1 and "originals/cut.jpg: the picture is cut off" in refused
+    forced = run(runner, "dossier", str(case), "--despite-errors")
+    assert forced.exit_code == 3 and "exhibit 3: the picture is cut off" in forced.stderr
     skipped = run(runner, "dossier", str(case), "--skip-broken")
     assert skipped.exit_code == 0, skipped.output
     assert "exhibit 3 was left out" in skipped.stderr

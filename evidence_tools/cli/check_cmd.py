@@ -44,7 +44,7 @@ def check_cmd(case_dir: Path | None, platform_key: str | None, as_json: bool) ->
             f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
         )
         if report.deadline is not None and report.days_left is not None and report.days_left >= 0:
-            from evidence_tools.dossier.text import long_date
+            from evidence_tools.timecode import long_date
 
             summary += f"; deadline {long_date(report.deadline)} ({report.days_left} days left)"
         click.echo(summary)

@@ -29,6 +29,11 @@ Examples:
     is_flag=True,
     help="Leave out an exhibit that fails (the dossier says so) instead of stopping.",
 )
+@click.option(
+    "--despite-errors",
+    is_flag=True,
+    help="Build even though evidence check finds errors; the dossier lists them on its cover.",
+)
 @click.option("--force", is_flag=True, help="Replace outputs that evidence-tools did not make.")
 def dossier_cmd(
     case_dir: Path | None,
@@ -36,6 +41,7 @@ def dossier_cmd(
     paper: str,
     max_mb: float,
     skip_broken: bool,
+    despite_errors: bool,
     force: bool,
 ) -> None:
     """Build the PDF evidence dossier and the short dispute message from a case folder.
@@ -47,14 +53,20 @@ def dossier_cmd(
     from evidence_tools.case.layout import find_case_root
     from evidence_tools.case.loader import load_case
     from evidence_tools.dossier.build import build_dossier
+    from evidence_tools.errors import CheckFailedError
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
     count = len(load_case(root).evidence)
-    with progress(count, "Exhibits") as update:
-        result = build_dossier(
-            root, output, paper=paper, max_mb=max_mb, force=force, skip_broken=skip_broken,
-            progress=lambda _n, _ex: update(1),
-        )  # fmt: skip
+    try:
+        with progress(count, "Exhibits") as update:
+            result = build_dossier(
+                root, output, paper=paper, max_mb=max_mb, force=force, skip_broken=skip_broken,
+                progress=lambda _n, _ex: update(1), despite_errors=despite_errors,
+            )  # fmt: skip
+    except CheckFailedError as exc:
+        for line in exc.findings:  # as evidence check prints them
+            click.echo(line, err=True)
+        raise
     for warning in result.warnings:
         warn(warning)
     for note in result.notes:

@@ -22,13 +22,14 @@ from evidence_tools import __version__
 from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import load_manifest, record_output
 from evidence_tools.case.model import Case
+from evidence_tools.check import check_case
 from evidence_tools.dossier import text
 from evidence_tools.dossier.content import DossierContent, missing_glyphs
 from evidence_tools.dossier.exhibits import Builder, Exhibit, prepare_exhibits
 from evidence_tools.dossier.message import message as write_message
 from evidence_tools.dossier.pdf import write_pdf
 from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline, used_files
-from evidence_tools.errors import EvidenceError, UsageError
+from evidence_tools.errors import CheckFailedError, EvidenceError, UsageError
 from evidence_tools.ffmpeg.runner import ffmpeg_version
 from evidence_tools.fsutil import atomic_output, write_text_atomic
 from evidence_tools.metadata.model import usable_duration
@@ -203,8 +204,26 @@ def fit_to_size(
     return pages, notes, warnings
 
 
+def _checked(case: Case, today: dt.date, despite_errors: bool, skip_broken: bool) -> list[str]:
+    """What ``evidence check`` calls errors: they stop the build, or with ``despite_errors``
+    are returned for the dossier to state. With ``skip_broken`` an error about one exhibit's
+    file leaves that exhibit out instead (the dossier says so)."""
+    report = check_case(case.root, today=today)
+    files = {item.file for item in case.evidence}
+    errors = [f.line() for f in report.errors if not (skip_broken and f.subject in files)]
+    if errors and not despite_errors:
+        raise CheckFailedError(
+            f"evidence check found {len(errors)} error(s); the dossier was not built",
+            errors,
+            path=case.root,
+            hint="fix them, or build with --despite-errors (the dossier then lists them)",
+        )
+    return [" ".join(line.split()[1:]) for line in errors]
+
+
 def record(case: Case, exhibits: list[Exhibit], pdf_path: Path, msg_path: Path,
-           pages: int, paper: str, today: dt.date, message: str) -> None:  # fmt: skip
+           pages: int, paper: str, today: dt.date, message: str,
+           problems: list[str]) -> None:  # fmt: skip
     """The PDF made from the originals and the pictures it shows; the message from case.toml."""
     plat = platform(case.platform, case.platform_overrides)
     shown = [img.path for ex in exhibits for img in ex.images if img.path.is_file()]
@@ -212,7 +231,12 @@ def record(case: Case, exhibits: list[Exhibit], pdf_path: Path, msg_path: Path,
         pdf_path,
         sources=[ex.original for ex in exhibits if ex.original.is_file()] + shown,
         operation="placed",
-        parameters={"paper": paper, "pages": pages, "prepared": today.isoformat()},
+        parameters={
+            "paper": paper,
+            "pages": pages,
+            "prepared": today.isoformat(),
+            **({"despite_errors": problems} if problems else {}),
+        },  # fmt: skip
     )
     record_output(msg_path, sources=[case.toml_path], operation="created",
                   parameters={"limit": plat.message_limit, "characters": len(message)})  # fmt: skip
@@ -228,10 +252,13 @@ def build_dossier(
     skip_broken: bool = False,
     today: dt.date | None = None,
     progress: Callable[[int, Exhibit], None] | None = None,
+    despite_errors: bool = False,
 ) -> DossierResult:
-    """Build exports/dossier.pdf and exports/message.txt from the case folder."""
+    """Build exports/dossier.pdf and exports/message.txt from the case folder, once
+    ``evidence check`` finds no error (or ``despite_errors``, which the dossier then says)."""
     case = load_case(case_dir)
     today = today or dt.date.today()
+    problems = _checked(case, today, despite_errors, skip_broken)
     if paper not in ("a4", "letter"):
         raise UsageError(f"unknown paper size {paper!r}", hint="a4 or letter")
     pdf_path = Path(output) if output is not None else case.exports / "dossier.pdf"
@@ -245,10 +272,11 @@ def build_dossier(
     for target in (pdf_path, msg_path):
         builder.claim(target)
     content, warnings = assemble(case, exhibits, today)
+    content.problems = problems
     pages, notes, size_warnings = fit_to_size(pdf_path, content, paper, max_mb)
     message = write_message(case, exhibit_facts(exhibits))
     write_text_atomic(msg_path, message, force=True)
-    record(case, exhibits, pdf_path, msg_path, pages, paper, today, message)
+    record(case, exhibits, pdf_path, msg_path, pages, paper, today, message, problems)
     rebuilt = [p for ex in exhibits for p in ex.rebuilt]
     return DossierResult(pdf_path, msg_path, pages, pdf_path.stat().st_size, exhibits, rebuilt,
                          warnings + size_warnings, notes)  # fmt: skip

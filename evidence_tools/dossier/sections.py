@@ -104,6 +104,10 @@ def cover(page: Page, content: DossierContent) -> list[Any]:
     st = page.st
     rows = [[Paragraph(esc(k), st["cellb"]), Paragraph(esc(v), st["cell"])]
             for k, v in content.cover_rows]  # fmt: skip
+    if content.problems:
+        rows.append([Paragraph("Checks", st["cellb"]), Paragraph(esc(
+            f"built despite {len(content.problems)} error(s) found by evidence check: "
+            + "; ".join(content.problems)), st["flag"])])  # fmt: skip
     table = Table(rows, colWidths=[45 * mm, page.width - 45 * mm])
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), FONT),

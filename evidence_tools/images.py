@@ -27,8 +27,11 @@ KEEP_IFD0 = (0x010F, 0x0110, 0x0132)  # Make, Model, DateTime
 KEEP_EXIF = (0x9003, 0x9004, 0x9010, 0x9011, 0x9012, 0x9290, 0x9291, 0x9292)  # times, offsets
 
 
-def font_path(bold: bool = False) -> Path:
-    """DejaVu Sans: Latin, Cyrillic and Greek, so names like 'Дмитрий' render as letters."""
+def font_path(bold: bool = False, *, cjk: bool = False) -> Path:
+    """DejaVu Sans: Latin, Cyrillic and Greek, so names like 'Дмитрий' render as letters;
+    ``cjk``: Droid Sans Fallback, for Chinese and Japanese (Apache 2.0, in fonts/)."""
+    if cjk:
+        return _FONTS / "DroidSansFallbackFull.ttf"
     return _FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")
 
 

@@ -281,10 +281,51 @@ def test_statement_texts() -> None:
     assert long_date(dt.date(2026, 11, 20)) == "20 November 2026"
 
 
-def test_cjk_warns_instead_of_silent_boxes(sample_case: Path) -> None:
-    set_caption(sample_case, 1, "破损的包装")
+@pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")
+def test_any_script_on_the_page(sample_case: Path) -> None:
+    """A Chinese seller name and own words with markup and Cyrillic print as written, with
+    every font embedded; an emoji no font has is reported once, naming its field."""
+    toml = sample_case / "case.toml"
+    words = "Коробка была вскрыта <b>до</b> доставки & the seller 深圳市华强北 did not reply."
+    text_ = toml.read_text(encoding="utf-8")
+    text_ = text_.replace('seller = "Example Official Store"', 'seller = "深圳市华强北电子商行"')
+    text_ = text_.replace(
+        'timezone = "Europe/Moscow"', f'timezone = "Europe/Moscow"\nown_words = """{words}"""'
+    )
+    toml.write_text(text_, encoding="utf-8")
+    set_caption(sample_case, 1, "Label 📦")
     result = build_dossier(sample_case, today=TODAY)
-    assert any("empty boxes" in w for w in result.warnings)
+    page_text = pdftext(result.pdf)
+    assert "深圳市华强北电子商行" in page_text
+    assert "In my own words" in page_text
+    assert " ".join(words.split()) in " ".join(page_text.split())
+    fonts = subprocess.run(["pdffonts", str(result.pdf)], capture_output=True, text=True).stdout
+    rows = [ln.split() for ln in fonts.splitlines()[2:] if ln.strip()]
+    assert rows and all(r[-5] == "yes" for r in rows), fonts  # emb column: every font embedded
+    assert any("DroidSansFallback" in r[0] for r in rows)
+    boxes = [w for w in result.warnings if "empty boxes" in w]
+    assert len(boxes) == 1 and boxes[0].startswith("the caption of exhibit 2"), boxes
+
+
+def test_continuous_only_where_the_case_says_so(sample_case: Path) -> None:
+    said = build_dossier(sample_case, today=TODAY)
+    body = pdftext(said.pdf) if POPPLER else ""
+    from evidence_tools.case.loader import load_case
+    from evidence_tools.dossier.build import exhibit_facts
+
+    case = load_case(sample_case)
+    statement = " ".join(text.statement(case, exhibit_facts(said.exhibits)).paragraphs)
+    assert "in one continuous recording from the sealed parcel" in statement
+    assert "shows the part from 0:01 to 0:09 of the 0:10 recording" in statement
+    toml = sample_case / "case.toml"
+    toml.write_text(toml.read_text().replace("continuous = true\n", ""))
+    case = load_case(sample_case)
+    again = build_dossier(sample_case, today=TODAY)
+    statement = " ".join(text.statement(case, exhibit_facts(again.exhibits)).paragraphs)
+    assert "continuous" not in statement
+    assert "I recorded the opening of the parcel on video" in statement
+    if POPPLER:
+        assert "continuous" in body and "continuous" not in pdftext(again.pdf)
 
 
 @pytest.mark.skipif(not POPPLER, reason="poppler-utils not installed")

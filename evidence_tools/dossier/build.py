@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import exifread
 import PIL
@@ -125,6 +126,25 @@ def exhibit_facts(exhibits: list[Exhibit]) -> list[text.ExhibitFacts]:
     ]  # fmt: skip
 
 
+def _unprintable(case: Case, statement: text.Statement, views: list[Any]) -> list[str]:
+    """Characters no embedded font draws (emoji, Korean), said once for each field that has
+    them: they would print as empty boxes."""
+    order = case.order
+    fields = [("the item's name", order.item), ("the seller's name", order.seller),
+              ("your own words", case.own_words), ("the amount", case.amount),
+              *((f"the caption of exhibit {v.number}", v.title) for v in views),
+              *((f"a note on exhibit {v.number}", " ".join(v.notes)) for v in views)]  # fmt: skip
+    out = []
+    for name, value in fields:
+        missing = missing_glyphs([value])
+        if missing:
+            out.append(
+                f"{name} has characters no embedded font can draw "
+                f"({''.join(sorted(missing))[:12]!r}): they print as empty boxes"
+            )
+    return out
+
+
 def assemble(
     case: Case, exhibits: list[Exhibit], today: dt.date
 ) -> tuple[DossierContent, list[str]]:
@@ -137,16 +157,7 @@ def assemble(
     cover = _cover(case, len(exhibits), today)
     manifest = load_manifest(case.root)  # as the exhibits left it
     views = [exhibit_view(ex, manifest) for ex in exhibits]
-    missing = missing_glyphs(
-        [*statement.paragraphs, statement.own_words, *(v.title for v in views),
-         *(c[1] for c in cover)]
-    )  # fmt: skip
-    if missing:
-        sample = "".join(sorted(missing))[:12]
-        warnings.append(
-            f"the embedded font has no letters for {sample!r} (e.g. Chinese, Japanese or Korean): "
-            "they print as empty boxes; write those fields in English or Latin letters"
-        )
+    warnings += _unprintable(case, statement, views)
     subject = (text.CLAIM_TITLES.get(case.claim, ""),
                f"order {order.number}" if order.number else "",
                plat.name if case.platform != "other" else "")  # fmt: skip

@@ -9,6 +9,7 @@ is embedded so Latin, Cyrillic and Greek print as letters.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,11 +26,29 @@ from evidence_tools.images import font_path
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
+FONT_CJK = "DroidSansFallback"
 
 
 def esc(text: str) -> str:
-    """Verbatim text for a reportlab Paragraph: AT&T, size < 5 cm and <b> print as typed."""
-    return escape(str(text)).replace("\n", "<br/>")
+    """Verbatim text for a reportlab Paragraph: AT&T, size < 5 cm and <b> print as typed, and
+    letters DejaVu Sans lacks (Chinese, Japanese) set in the embedded CJK font."""
+    text = str(text)
+    if text.isascii():
+        return escape(text).replace("\n", "<br/>")
+    out: list[str] = []
+    run: list[str] = []
+    latin = _cmap(FONT)
+    for ch in text:
+        if ord(ch) in latin or not ch.isprintable():
+            if run:
+                out.append(f'<font face="{FONT_CJK}">{escape("".join(run))}</font>')
+                run = []
+            out.append(escape(ch))
+        else:
+            run.append(ch)
+    if run:
+        out.append(f'<font face="{FONT_CJK}">{escape("".join(run))}</font>')
+    return "".join(out).replace("\n", "<br/>")
 
 
 @dataclass
@@ -74,11 +93,14 @@ _REGISTERED = False
 
 
 def register_fonts() -> Any:
-    """Embed DejaVu Sans; returns the regular font so callers can check coverage."""
+    """Embed DejaVu Sans (Latin, Cyrillic, Greek) and Droid Sans Fallback (Chinese, Japanese):
+    TrueType outlines both, which reportlab embeds as subsets (it cannot embed the CFF
+    outlines of fonts such as Noto CJK). Returns the regular font."""
     global _REGISTERED
     if not _REGISTERED:
         pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path(bold=True))))
+        pdfmetrics.registerFont(TTFont(FONT_CJK, str(font_path(cjk=True))))
         for bold, italic, name in (
             (0, 0, FONT),
             (1, 0, FONT_BOLD),
@@ -90,15 +112,21 @@ def register_fonts() -> Any:
     return pdfmetrics.getFont(FONT)
 
 
+@functools.lru_cache(maxsize=4)
+def _cmap(name: str) -> frozenset[int]:
+    register_fonts()
+    return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
+
+
 def missing_glyphs(texts: Sequence[str]) -> set[str]:
-    """Characters the embedded font cannot draw (they would print as empty boxes)."""
-    face = register_fonts().face
-    cmap = face.charToGlyph
+    """Characters no embedded font can draw (they would print as empty boxes): emoji, and
+    scripts neither DejaVu nor Droid covers (Korean Hangul, for one)."""
+    covered = _cmap(FONT) | _cmap(FONT_CJK)
     return {
         ch
         for text in texts
         for ch in text
-        if ch.isprintable() and ch != " " and ord(ch) not in cmap
+        if ch.isprintable() and ch != " " and ord(ch) not in covered
     }
 
 

@@ -17,6 +17,8 @@ from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import verify_case
 from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.case.validate import exhibit_problems
+from evidence_tools.dossier.message import message
+from evidence_tools.dossier.text import ExhibitFacts, non_english
 from evidence_tools.errors import CaseError
 from evidence_tools.metadata.model import CaptureInfo, kind_for
 from evidence_tools.metadata.photo import CUT_OFF
@@ -339,6 +341,27 @@ def _against_files(case: Case, report: CheckReport, infos: dict[str, CaptureInfo
             report.add("error", problem.message, problem.hint, subject)
 
 
+def _texts(case: Case, plat: Platform, report: CheckReport) -> None:
+    """The buyer's own words and the dispute message, against the platform's limit."""
+    script = non_english(case.own_words)
+    if script:
+        report.add(
+            "warning",
+            f"your own words are not in English ({script.lower()} letters): they are printed "
+            "as written, and the arbiter may not read them",
+            "add an English version to own_words",
+            "case.toml",
+        )
+    facts = [
+        ExhibitFacts(n, kind_for(Path(item.file)) or "document", item.caption, item.defects)
+        for n, item in enumerate(case.evidence, start=1)
+    ]
+    try:
+        message(case, facts, limit=plat.message_limit, platform_name=plat.name)
+    except CaseError as exc:
+        report.add("error", exc.message, exc.hint, "case.toml")
+
+
 def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -> None:
     order = case.order
     last, counted_from = deadline(
@@ -450,6 +473,7 @@ def check_case(
             infos[item.file] = read_capture_safe(path, zone=case.zone(), zone_name=case.timezone)
     _times(case, report, infos, today)
     _against_files(case, report, infos)
+    _texts(case, plat, report)
     _deadline(case, plat, report, today)
     _uploads(case, plat, report)
     order = {"error": 0, "warning": 1, "info": 2}

@@ -163,6 +163,7 @@ class _Placer:
 
     def __init__(self, builder: Builder, folder: Path, plat: Platform) -> None:
         self.builder, self.folder, self.plat = builder, folder, plat
+        self.warnings: list[str] = []
 
     def target(self, name: str) -> Path:
         return self.builder.claim(self.folder / name)
@@ -188,7 +189,13 @@ class _Placer:
         return fit(source, limit / 1_000_000, dest, force=True).size_bytes
 
     def text(self, name: str, text: str, parameters: dict[str, Any], case_toml: Path) -> Path:
-        path = self.target(name)
+        path = self.folder / name
+        if name == "message.txt":
+            kept = self.builder.claim_message(path)
+            if kept:
+                self.warnings.append(kept)
+        else:
+            self.target(name)
         write_text_atomic(path, text, force=True)
         record_output(path, sources=[case_toml], operation="created",
                       parameters={"platform": self.plat.key, **parameters})  # fmt: skip
@@ -271,6 +278,7 @@ def export_case(
     result.message_chars = len(text.strip())
     _check_limits(result, plat, file_limit, video_limit)
     placer.text("UPLOAD.txt", upload_text(result, case.order.number), {}, case.toml_path)
+    result.warnings += placer.warnings
     return result
 
 

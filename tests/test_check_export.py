@@ -353,3 +353,33 @@ def timeline_rows(root: Path, result):
     from evidence_tools.dossier.views import timeline
 
     return timeline(load_case(root), result.exhibits, TODAY)
+
+
+def test_each_upload_folder_says_only_what_it_holds(sample_case: Path) -> None:
+    """PayPal takes no video and eBay no PDF here: each folder's message names what that
+    folder holds, and the dossier names neither folder nor a grid preview."""
+    from evidence_tools.photo.annotate import grid_photo
+
+    grid_photo(sample_case / "originals" / "crack_closeup.jpg")
+    paypal = export_case(sample_case, "paypal", today=TODAY)
+    aliexpress = export_case(sample_case, "aliexpress", today=TODAY)
+    for result in (paypal, aliexpress):
+        text = (result.folder / "message.txt").read_text()
+        names = [u.path.name for u in result.uploads]
+        video = text.count("the unboxing video (") - text.count("from the unboxing video (")
+        assert (video > 0) == any(n.endswith(".mp4") for n in names), text
+        assert ("stills from the unboxing video" in text) == (not result.platform.takes_video)
+        assert ("PDF dossier" in text) == ("dossier.pdf" in names), (text, names)
+    from evidence_tools.dossier.build import build_dossier
+
+    dossier = build_dossier(sample_case, today=TODAY)
+    manifest_keys = json.loads((sample_case / "manifest.json").read_text())["files"]
+    assert any(k.startswith("exports/upload-paypal/") for k in manifest_keys)
+    assert any(k.endswith("_grid.jpg") for k in manifest_keys)
+    from evidence_tools.case.manifest import load_manifest
+    from evidence_tools.dossier.views import integrity_rows, used_files
+
+    manifest = load_manifest(sample_case)
+    listed = [row[0] for row in integrity_rows(manifest, used_files(manifest, dossier.exhibits))]
+    assert listed and not [k for k in listed if "upload-" in k or k.endswith("_grid.jpg")]
+    assert "originals/unboxing.mov" in listed and "exports/unboxing_stamped.mp4" in listed

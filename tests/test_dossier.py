@@ -411,3 +411,22 @@ def test_long_datetime_zones() -> None:
     assert text.long_datetime(when, "UTC") == "21 November 2026 at 18:38 UTC"
     assert text.long_datetime(when, "Europe/Paris") == "21 November 2026 at 18:38 Europe/Paris time"
     assert text.long_datetime(when) == "21 November 2026 at 18:38"
+
+
+def test_a_hand_edited_message_is_never_lost(built) -> None:
+    case, _ = built
+    msg = case / "exports" / "message.txt"
+    msg.write_text("My own better words.\n")
+    with pytest.raises(OutputError, match="changed by hand") as info:
+        build_dossier(case, today=TODAY)
+    assert "message = '''...'''" in info.value.hint
+    assert msg.read_text() == "My own better words.\n"
+    forced = build_dossier(case, today=TODAY, force=True)
+    assert (case / "exports" / "message.edited.txt").read_text() == "My own better words.\n"
+    assert any("kept as message.edited.txt" in w for w in forced.warnings)
+    toml = case / "case.toml"
+    toml.write_text(toml.read_text().replace(
+        'timezone = "Europe/Moscow"', "timezone = \"Europe/Moscow\"\nmessage = '''My own better words.'''"
+    ))  # fmt: skip
+    build_dossier(case, today=TODAY)
+    assert msg.read_text() == "My own better words.\n"

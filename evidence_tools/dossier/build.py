@@ -280,9 +280,10 @@ def build_dossier(
     )
     exhibits = prepare_exhibits(case, force=force, skip_broken=skip_broken, progress=progress)
     builder = Builder(case, force=force)
-    for target in (pdf_path, msg_path):
-        builder.claim(target)
+    builder.claim(pdf_path)
+    kept = builder.claim_message(msg_path)
     content, warnings = assemble(case, exhibits, today)
+    warnings += [kept] if kept else []
     content.problems = problems
     pages, notes, size_warnings = fit_to_size(pdf_path, content, paper, max_mb)
     message = write_message(case, exhibit_facts(exhibits))

@@ -96,6 +96,25 @@ class Builder:
     def may_replace(self, path: Path) -> bool:
         return self.force or not path.exists() or self.owned(path)
 
+    def claim_message(self, path: Path) -> str | None:
+        """Like ``claim`` for a message.txt, which buyers do edit by hand: an edited one is
+        never silently lost. Without --force the build stops and says how to keep the text;
+        with --force the edited text is moved to message.edited.txt first (said in the
+        warning returned)."""
+        if not path.exists() or self.owned(path):
+            return None
+        if not self.force:
+            raise OutputError(
+                "was changed by hand since evidence-tools wrote it",
+                path=path,
+                hint="to keep your text, put it in case.toml as message = '''...''' in [case] "
+                "(used as written from then on); or add --force (your text is then kept as "
+                "message.edited.txt)",
+            )
+        kept = path.with_name("message.edited.txt")
+        path.replace(kept)
+        return f"your edited {path.name} was kept as {kept.name}; the new one replaces it"
+
     def claim(self, path: Path) -> Path:
         """``path``, once it is known to be ours to write: new, made by us and unchanged, or
         --force; anything else in exports/ is someone's file (exit 4)."""

@@ -430,3 +430,25 @@ def test_a_hand_edited_message_is_never_lost(built) -> None:
     ))  # fmt: skip
     build_dossier(case, today=TODAY)
     assert msg.read_text() == "My own better words.\n"
+
+
+def test_a_3000_character_caption_fits_the_pdf(sample_case: Path) -> None:
+    """The time line and the page heading shorten it (saying where it is in full); the page
+    prints it whole, across pages, and the photo keeps a real size."""
+    caption = ("Scratch along the whole back of the case, " * 80)[:3000]
+    set_caption(sample_case, 2, caption)
+    result = build_dossier(sample_case, today=TODAY)
+    view = next(v for v in result_views(sample_case, result) if v.number == 3)
+    assert len(view.title) < 200 and view.title.endswith("(in full below)")
+    assert any(f == f"Caption: {caption}" for f in view.facts)
+    if POPPLER:
+        words = " ".join(pdftext(result.pdf).split())
+        assert words.count("Scratch along the whole back of the case") >= 70
+
+
+def result_views(case: Path, result):
+    from evidence_tools.case.manifest import load_manifest
+    from evidence_tools.dossier.views import exhibit_view
+
+    manifest = load_manifest(case)
+    return [exhibit_view(ex, manifest) for ex in result.exhibits]

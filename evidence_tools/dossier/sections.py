@@ -163,7 +163,9 @@ def _photo(page: Page, ex: ExhibitView, text_h: float) -> list[Any]:
     path, caption = ex.images[0]
     under = [Paragraph(esc(caption), page.st["caption"])] if caption else []
     room = page.height - text_h - _height(under, page.width)
-    buf, w, h = prepare_image(path, page.width, max(120.0, room), page.dpi)
+    # a long caption must not shrink the photo to a stamp: it keeps at least 45 % of the page,
+    # and the text flows on to the next
+    buf, w, h = prepare_image(path, page.width, max(page.height * 0.45, room), page.dpi)
     return [_picture(buf, w, h), Spacer(1, 4), *under]
 
 
@@ -177,7 +179,7 @@ def _picture_grid(page: Page, ex: ExhibitView, text_h: float) -> list[Any]:
     rows_n = -(-len(ex.images) // cols)
     captions = [Paragraph(esc(c), page.st["caption"]) for _, c in ex.images]
     cap_h = max(_height([c], cell_w) for c in captions)
-    cell_h = max(90.0, (page.height - text_h) / rows_n - cap_h - 10)
+    cell_h = max(page.height * 0.3 / rows_n, (page.height - text_h) / rows_n - cap_h - 10)
     cells: list[Any] = []
     for (path, _), cap in zip(ex.images, captions, strict=True):
         buf, w, h = prepare_image(path, cell_w, cell_h, page.dpi)

@@ -14,6 +14,18 @@ from evidence_tools.metadata.model import CaptureInfo, usable_duration
 from evidence_tools.rules import time_problems
 from evidence_tools.timecode import format_timecode, long_date
 
+TIMELINE_CAPTION = 140  # characters of a caption in a time-line cell
+TITLE_CAPTION = 120  # and in an exhibit page's heading; the page prints it whole below
+
+
+def shortened(caption: str, limit: int, where: str) -> str:
+    """``caption`` cut at a word to about ``limit`` characters, saying where the rest is."""
+    if len(caption) <= limit:
+        return caption
+    cut = caption[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return f"{cut}\u2026 ({where})"
+
+
 SHOWN_WARNINGS = ("editor", "re-saved", "modified", "no capture time", "incomplete", "disagree")
 
 
@@ -89,6 +101,23 @@ def _image_caption(caption: str, at: float | None, info: CaptureInfo | None) -> 
     return head + (f": {caption}" if caption else "")
 
 
+def _capture_line(kind: str, info: CaptureInfo | None) -> str:
+    """Recorded/Taken WHEN on DEVICE (SOURCE); a screenshot says it has no capture time."""
+    when, source = when_text(info)
+    device = _device(info)
+    if info and info.captured_at:
+        line = f"{'Recorded' if kind == 'video' else 'Taken'} {when}"
+    elif info and info.screenshot:
+        line = "A screenshot: no capture time recorded"
+    else:
+        line = "No capture time in the file"
+    if device:
+        line += f" on {device}"
+    if info and info.captured_at:
+        line += f" ({source})"
+    return line + "."
+
+
 def exhibit_view(ex: Exhibit, manifest: Manifest) -> ExhibitView:
     """What an exhibit's page says: when and on what it was recorded, the part used, the
     defects, the warnings a reader should see, the pictures and the fingerprints."""
@@ -97,24 +126,14 @@ def exhibit_view(ex: Exhibit, manifest: Manifest) -> ExhibitView:
     except EvidenceError:
         rel = ex.original.name
     view = ExhibitView(
-        number=ex.number, title=ex.caption, kind=ex.kind, facts=[], images=[], hashes=[]
-    )
+        number=ex.number, title=shortened(ex.caption, TITLE_CAPTION, "in full below"), kind=ex.kind,
+        facts=[], images=[], hashes=[],
+    )  # fmt: skip
+    if len(ex.caption) > TITLE_CAPTION:
+        view.facts.append(f"Caption: {ex.caption}")
     info = ex.info
-    when, source = when_text(info)
-    device = _device(info)
-    verb = "Recorded" if ex.kind == "video" else "Taken"
     if ex.kind in ("photo", "video"):
-        if info and info.captured_at:
-            line = f"{verb} {when}"
-        elif info and info.screenshot:
-            line = "A screenshot: no capture time recorded"
-        else:
-            line = "No capture time in the file"
-        if device:
-            line += f" on {device}"
-        if info and info.captured_at:
-            line += f" ({source})"
-        view.facts.append(line + ".")
+        view.facts.append(_capture_line(ex.kind, info))
     if ex.kind == "video" and info is not None:
         view.facts += _video_facts(ex, info, rel)
     if ex.item.defects:
@@ -159,7 +178,8 @@ def timeline(case: Case, exhibits: list[Exhibit], today: dt.date) -> list[Timeli
                                 sort_key=_sort_key(order.delivered, zone)))  # fmt: skip
     for ex in exhibits:
         info = ex.info
-        label = f"Exhibit {ex.number}: {ex.caption}"
+        caption = shortened(ex.caption, TIMELINE_CAPTION, f"in full on Exhibit {ex.number}'s page")
+        label = f"Exhibit {ex.number}: {caption}"
         if info is None or info.captured_at is None:
             if ex.kind in ("photo", "video"):
                 screenshot = info is not None and info.screenshot

@@ -314,8 +314,36 @@ def test_inset_shows_the_photo_not_the_marks_drawn_on_it(tmp_path: Path) -> None
     ]
     annotate_photo(src, shapes, out, record=False)
     img = Image.open(out).convert("RGB")
-    # the 2.1x inset sits in the bottom-right corner (223,165)-(391,291); inside its frame the
-    # enlarged region is plain white: the ellipse drawn on the photo is not copied into it
-    inside = img.crop((232, 174, 382, 282))
+    # the 2.1x inset sits at the right, its badge under it, (223,137)-(391,263); inside its
+    # frame the enlarged region is plain white: the ellipse drawn on the photo is not copied
+    inside = img.crop((232, 146, 382, 254))
     assert min(min(p) for p in pixels(inside)) > 240
     assert near(img.getpixel((40, 60)), RED)  # the ellipse is still on the photo
+
+
+def test_marks_never_hide_each_other_or_leave_the_picture(tmp_path: Path) -> None:
+    """An inset is placed (and made smaller where it must) so it covers no other mark or
+    label; a label wider than its room is set smaller, not cut off; a marker at the very
+    corner stays whole."""
+    src = tmp_path / "grey.png"
+    Image.new("RGB", (640, 480), (200, 200, 200)).save(src)
+    out = tmp_path / "out.png"
+    shapes = [
+        shape_from_arg("arrow", "0.90,0.85,0.70,0.70,Scratch along the whole left edge", 1),
+        shape_from_arg("magnify", "0.40,0.40,0.15,0.15,Zoom", 2),
+        shape_from_arg("marker", "0.98,0.98", 3),
+        shape_from_arg("label", "0.99,0.10,Crack near the right edge of the case, left side", 4),
+    ]
+    annotate_photo(src, shapes, out, record=False)
+    img = Image.open(out).convert("RGB")
+    assert near(img.getpixel((int(0.80 * 640), int(0.775 * 480))), RED)  # the arrow shows
+    corner = img.crop((600, 440, 640, 480))
+    assert near(corner.getpixel((20, 20)), RED)  # the marker's disc, moved in whole
+    columns = [x for x in range(640) if near(img.getpixel((x, 60)), RED)]
+    assert columns and min(columns) > 0 and max(columns) < 639  # the label's box is inside
+    crowded = [
+        shape_from_arg("box", f"{x},0.0,0.3,1.0", n) for n, x in enumerate((0.0, 0.35, 0.7), 1)
+    ]
+    with pytest.raises(UsageError, match="no free place for the enlarged inset"):
+        annotate_photo(src, [*crowded, shape_from_arg("magnify", "0.4,0.4,0.1,0.1", 4)],
+                       tmp_path / "o2.png", record=False)  # fmt: skip

@@ -15,8 +15,10 @@ from typing import Any
 
 from PIL import Image, ImageColor, ImageDraw
 
+from evidence_tools.errors import UsageError
+from evidence_tools.images import fit_font
 from evidence_tools.images import font as bundled_font
-from evidence_tools.rules import Shape, check_colour, magnify_scale, shape_pixels
+from evidence_tools.rules import MAGNIFY_MIN, Shape, check_colour, magnify_scale, shape_pixels
 
 DEFAULT_COLOR = "#e8202a"
 REDACT_FILL = (0, 0, 0)
@@ -44,7 +46,20 @@ class Style:
         )
 
 
-def _draw_label(
+class _LabelBox:
+    """Where a label goes and how it is set: its box (x, y, width, height) and font."""
+
+    def __init__(
+        self, x: float, y: float, w: float, h: float, font: Any, offset: tuple[float, float]
+    ) -> None:
+        self.x, self.y, self.w, self.h, self.font, self.offset = x, y, w, h, font, offset
+
+    @property
+    def rect(self) -> tuple[float, float, float, float]:
+        return (self.x, self.y, self.x + self.w, self.y + self.h)
+
+
+def _label_box(
     draw: Any,
     text: str,
     anchor: tuple[float, float],
@@ -52,13 +67,13 @@ def _draw_label(
     size: tuple[int, int],
     prefer_above: bool = True,
     avoid: tuple[float, float, float, float] | None = None,
-) -> None:
-    """Text on a filled box, placed at ``anchor`` and kept inside the frame."""
-    font = bundled_font(style.font_size)
+) -> _LabelBox:
+    """Where ``text`` goes: at ``anchor`` (or beside ``avoid``), wholly inside the picture; a
+    text wider than the picture is set smaller rather than cut off at its start."""
     pad = max(4, style.font_size // 4)
+    font = fit_font(text, size[0] - 2 * pad - 2, style.font_size, smallest=8)
     left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
-    tw, th = right - left, bottom - top
-    bw, bh = tw + 2 * pad, th + 2 * pad
+    bw, bh = right - left + 2 * pad, bottom - top + 2 * pad
     x, y = anchor
     if avoid is not None:
         ax0, ay0, ax1, ay1 = avoid
@@ -70,14 +85,14 @@ def _draw_label(
             y = max(0, ay0 - bh - style.stroke)
     x = min(max(0, x), size[0] - bw)
     y = min(max(0, y), size[1] - bh)
-    draw.rectangle(
-        (x, y, x + bw, y + bh),
-        fill=style.color,
-        outline=style.halo,
-        width=max(1, style.stroke // 2),
-    )
+    return _LabelBox(x, y, bw, bh, font, (pad - left, pad - top))
+
+
+def _paint_label(draw: Any, box: _LabelBox, text: str, style: Style) -> None:
+    """Text on a filled box."""
+    draw.rectangle(box.rect, fill=style.color, outline=style.halo, width=max(1, style.stroke // 2))
     text_color = (255, 255, 255) if style.halo == (255, 255, 255) else (0, 0, 0)
-    draw.text((x + pad - left, y + pad - top), text, font=font, fill=text_color)
+    draw.text((box.x + box.offset[0], box.y + box.offset[1]), text, font=box.font, fill=text_color)
 
 
 def _outlined(draw: Any, fn: str, args: Any, style: Style, **kw: Any) -> None:
@@ -109,9 +124,19 @@ def _arrow(draw: Any, pts: list[float], style: Style) -> None:
     draw.polygon([(x2, y2), wing1, wing2], fill=style.color)
 
 
-def _marker(draw: Any, center: tuple[float, float], number: int, style: Style) -> None:
+def _marker_radius(style: Style) -> float:
+    """The numbered disc's radius, its halo included."""
+    return max(12, style.font_size * 0.8) + max(2, style.stroke // 2)
+
+
+def _marker(
+    draw: Any, center: tuple[float, float], number: int, style: Style, size: tuple[int, int]
+) -> None:
+    """A numbered disc at ``center``, moved in just enough to stay whole inside the picture."""
     r = max(12, style.font_size * 0.8)
-    cx, cy = center
+    edge = _marker_radius(style)
+    cx = min(max(center[0], edge), size[0] - edge)
+    cy = min(max(center[1], edge), size[1] - edge)
     draw.ellipse(
         (cx - r, cy - r, cx + r, cy + r),
         fill=style.color,
@@ -122,29 +147,39 @@ def _marker(draw: Any, center: tuple[float, float], number: int, style: Style) -
     draw.text((cx, cy), str(number), font=font, fill=style.halo, anchor="mm")
 
 
-def _free_corner(
-    size: tuple[int, int], inset: tuple[int, int], region: Sequence[float], margin: int
+def _overlap(a: Sequence[float], b: Sequence[float]) -> float:
+    """The area two (x0, y0, x1, y1) rectangles share."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def _free_place(
+    size: tuple[int, int],
+    inset: tuple[int, int],
+    region: Sequence[float],
+    margin: int,
+    taken: Sequence[Sequence[float]],
+    where: str,
 ) -> tuple[int, int]:
-    """The corner for the inset that lies farthest from the magnified region."""
+    """Where the inset covers neither its own region nor another mark or label: a corner or
+    the middle of a side, the farthest from the region that is free; refused when none is."""
     w, h = size
     iw, ih = inset
     rx, ry, rw, rh = region
+    own = (rx, ry, rx + rw, ry + rh)
+    xs, ys = (margin, (w - iw) // 2, w - iw - margin), (margin, (h - ih) // 2, h - ih - margin)
+    places = [(x, y) for x in xs for y in ys if (x, y) != (xs[1], ys[1])]
+    free = [
+        p for p in places
+        if not any(_overlap((p[0], p[1], p[0] + iw, p[1] + ih), r) for r in (own, *taken))
+    ]  # fmt: skip
+    if not free:
+        raise UsageError(
+            f"{where}: there is no free place for the enlarged inset: it would cover another "
+            "mark or its label",
+            hint="move the marks apart, or magnify a smaller region",
+        )
     cx, cy = rx + rw / 2, ry + rh / 2
-    corners = [
-        (margin, margin),
-        (w - iw - margin, margin),
-        (margin, h - ih - margin),
-        (w - iw - margin, h - ih - margin),
-    ]
-
-    def overlap(c: tuple[int, int]) -> float:
-        ox = max(0.0, min(c[0] + iw, rx + rw) - max(c[0], rx))
-        oy = max(0.0, min(c[1] + ih, ry + rh) - max(c[1], ry))
-        return ox * oy
-
-    return min(
-        corners, key=lambda c: (overlap(c), -math.hypot(c[0] + iw / 2 - cx, c[1] + ih / 2 - cy))
-    )
+    return max(free, key=lambda p: math.hypot(p[0] + iw / 2 - cx, p[1] + ih / 2 - cy))
 
 
 def _region_crop(image: Any, region: list[float]) -> Any:
@@ -153,18 +188,34 @@ def _region_crop(image: Any, region: list[float]) -> Any:
 
 
 def _magnify(
-    image: Any, draw: Any, region: list[float], style: Style, label: str, crop: Any
+    image: Any,
+    draw: Any,
+    shape: Shape,
+    region: list[float],
+    style: Style,
+    crop: Any,
+    taken: list[Sequence[float]],
 ) -> None:
-    """Paste ``crop`` (the region, cut before any mark was drawn) enlarged in a free corner."""
+    """Paste ``crop`` (the region, cut before any mark was drawn) enlarged where it covers no
+    other mark or label (``taken``, to which it adds its own place)."""
+    label = shape.label
     w, h = image.size
     rx, ry, rw, rh = region
-    scale = magnify_scale(w, h, rw, rh)  # shape_pixels refused a scale below 1.5
-    inset = crop.resize(
-        (max(1, int(crop.width * scale)), max(1, int(crop.height * scale))),
-        Image.Resampling.LANCZOS,
-    )
     margin = style.stroke * 3
-    ix, iy = _free_corner((w, h), inset.size, region, margin)
+    scale = magnify_scale(w, h, rw, rh)  # shape_pixels refused a scale below 1.5
+    badge_h = int(style.font_size * 1.6 + style.stroke * 2)  # the "x2.4" badge under it
+    while True:  # as large as it can be where it covers nothing else, down to x1.5
+        size = (max(1, int(crop.width * scale)), max(1, int(crop.height * scale)))
+        try:
+            with_badge = (size[0], size[1] + badge_h)
+            ix, iy = _free_place((w, h), with_badge, region, margin, taken, shape.where)
+            break
+        except UsageError:
+            if scale <= MAGNIFY_MIN:
+                raise
+            scale = max(MAGNIFY_MIN, scale * 0.85)
+    inset = crop.resize(size, Image.Resampling.LANCZOS)
+    taken.append((ix, iy, ix + inset.width, iy + inset.height))
 
     # the leader line from the region to the inset, then the region frame and the inset
     def clamp(
@@ -181,34 +232,47 @@ def _magnify(
     _outlined(draw, "rectangle", (ix, iy, ix + inset.width, iy + inset.height), style)
     _outlined(draw, "rectangle", (rx, ry, rx + rw, ry + rh), style)
     badge = f"{label}  ×{scale:.1f}" if label else f"×{scale:.1f}"
-    _draw_label(
-        draw,
-        badge,
-        (ix, iy),
-        style,
-        (w, h),
-        avoid=(ix, iy, ix + inset.width, iy + inset.height),
-        prefer_above=False,
-    )
+    box = _label_box(draw, badge, (ix, iy), style, (w, h), prefer_above=False,
+                     avoid=(ix, iy, ix + inset.width, iy + inset.height))  # fmt: skip
+    _paint_label(draw, box, badge, style)
 
 
-def _label(draw: Any, shape: Shape, pts: list[float], style: Style, size: tuple[int, int]) -> None:
-    """A shape's label: above a box or ellipse, at an arrow's tail, or where a label says."""
+def _label(
+    draw: Any, shape: Shape, pts: list[float], style: Style, size: tuple[int, int]
+) -> _LabelBox:
+    """Where a shape's label goes: above a box or ellipse, at an arrow's tail, or where a
+    label shape says."""
     if shape.kind in ("box", "ellipse"):
         x, y, rw, rh = pts
-        _draw_label(draw, shape.label, (x, y), style, size, avoid=(x, y, x + rw, y + rh))
-    elif shape.kind == "arrow":
+        return _label_box(draw, shape.label, (x, y), style, size, avoid=(x, y, x + rw, y + rh))
+    if shape.kind == "arrow":
         x1, y1, x2, y2 = pts
         # at the tail, on the side away from the head
         dx = -1 if x2 > x1 else 0
         tw = draw.textlength(shape.label, font=bundled_font(style.font_size))
         anchor = (x1 + dx * tw, y1 + (style.stroke if y2 < y1 else -style.font_size * 1.6))
-        _draw_label(draw, shape.label, anchor, style, size)
-    else:
-        _draw_label(draw, shape.label, (pts[0], pts[1]), style, size)
+        return _label_box(draw, shape.label, anchor, style, size)
+    return _label_box(draw, shape.label, (pts[0], pts[1]), style, size)
 
 
-def _outline(draw: Any, shape: Shape, pts: list[float], style: Style, marker_no: int) -> None:
+def _footprint(shape: Shape, pts: list[float], style: Style) -> tuple[float, float, float, float]:
+    """The rectangle a mark covers, its stroke included: what an inset must not hide."""
+    pad = style.stroke * 2
+    if shape.kind == "marker":
+        r = _marker_radius(style)
+        return (pts[0] - r, pts[1] - r, pts[0] + r, pts[1] + r)
+    if shape.kind == "arrow":
+        x1, y1, x2, y2 = pts
+        return (min(x1, x2) - pad, min(y1, y2) - pad, max(x1, x2) + pad, max(y1, y2) + pad)
+    if shape.kind == "label":
+        return (pts[0], pts[1], pts[0], pts[1])
+    x, y, rw, rh = pts
+    return (x - pad, y - pad, x + rw + pad, y + rh + pad)
+
+
+def _outline(
+    draw: Any, shape: Shape, pts: list[float], style: Style, marker_no: int, size: tuple[int, int]
+) -> None:
     """A box, ellipse, arrow or numbered marker (labels and insets are drawn elsewhere)."""
     if shape.kind in ("box", "ellipse"):
         x, y, rw, rh = pts
@@ -217,7 +281,7 @@ def _outline(draw: Any, shape: Shape, pts: list[float], style: Style, marker_no:
     elif shape.kind == "arrow":
         _arrow(draw, pts, style)
     elif shape.kind == "marker":
-        _marker(draw, (pts[0], pts[1]), marker_no, style)
+        _marker(draw, (pts[0], pts[1]), marker_no, style, size)
 
 
 def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> Any:
@@ -236,21 +300,28 @@ def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> A
             )
     # 2. magnifier sources are cut now: redacted, but before any other mark is drawn
     crops = {id(s): _region_crop(image, pts) for s, pts in resolved if s.kind == "magnify"}
-    marker_no = 0
-    labels: list[tuple[Shape, list[float], Style]] = []
+    # 3. every other mark and label is placed before the insets, so an inset can avoid them
+    styled = []
     for shape, pts in resolved:
         if shape.kind == "redact":
             continue
         style = Style.for_size(w, h, shape.color or color)
         style.color = check_colour(shape.color, shape.where) if shape.color else base_rgb
+        styled.append((shape, pts, style))
+    labels = [(s, _label(draw, s, pts, st, (w, h)), st) for s, pts, st in styled
+              if s.kind != "magnify" and (s.label or s.kind == "label")]  # fmt: skip
+    taken: list[Sequence[float]] = [
+        _footprint(s, p, st) for s, p, st in styled if s.kind != "magnify"
+    ]
+    taken += [box.rect for _, box, _ in labels]
+    marker_no = 0
+    for shape, pts, style in styled:
         if shape.kind == "magnify":
-            _magnify(image, draw, pts, style, shape.label, crops[id(shape)])
+            _magnify(image, draw, shape, pts, style, crops[id(shape)], taken)
             continue
         marker_no += shape.kind == "marker"
-        _outline(draw, shape, pts, style, marker_no)
-        if shape.label or shape.kind == "label":
-            labels.append((shape, pts, style))
-    # 3. labels last, so no stroke crosses their text
-    for shape, pts, style in labels:
-        _label(draw, shape, pts, style, (w, h))
+        _outline(draw, shape, pts, style, marker_no, (w, h))
+    # 4. labels last, so no stroke crosses their text
+    for shape, box, style in labels:
+        _paint_label(draw, box, shape.label, style)
     return image

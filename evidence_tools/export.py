@@ -19,12 +19,13 @@ from typing import Any
 from PIL import Image
 
 from evidence_tools.case.loader import load_case
-from evidence_tools.case.manifest import record_output
-from evidence_tools.dossier.build import build_dossier, exhibit_facts
+from evidence_tools.case.manifest import MANIFEST, record_output
+from evidence_tools.case.model import Case
+from evidence_tools.dossier.build import DossierResult, build_dossier, exhibit_facts
 from evidence_tools.dossier.exhibits import Builder, Exhibit
 from evidence_tools.dossier.message import Attached, message
 from evidence_tools.errors import OutputError, UsageError
-from evidence_tools.fsutil import atomic_output, write_text_atomic
+from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
 from evidence_tools.images import open_upright, output_exif
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.platforms import Platform, platform
@@ -242,7 +243,6 @@ def export_case(
             hint="--platform aliexpress|ebay|amazon|temu|paypal|card",
         )
     folder = Path(output) if output is not None else case.exports / f"upload-{plat.key}"
-    folder.mkdir(parents=True, exist_ok=True)
     file_limit = int((plat.file_limit_mb or 10.0) * 1_000_000)
     video_limit = int((plat.video_limit_mb or plat.file_limit_mb or 50.0) * 1_000_000)
 
@@ -254,6 +254,25 @@ def export_case(
     dossier = build_dossier(
         case.root, max_mb=min(10.0, file_limit / 1e6 * 0.98), force=force, today=today
     )
+    # all or nothing: an upload folder that could not be filled (a full disk) is not left
+    # half made, and the manifest does not list what is not there
+    with all_or_nothing(folder, case.root / MANIFEST):
+        folder.mkdir(parents=True, exist_ok=True)
+        result = _fill(case, plat, folder, dossier, force, say, file_limit, video_limit)
+    return result
+
+
+def _fill(
+    case: Case,
+    plat: Platform,
+    folder: Path,
+    dossier: DossierResult,
+    force: bool,
+    say: Callable[[str], None],
+    file_limit: int,
+    video_limit: int,
+) -> ExportResult:
+    """Plan what goes up, place the files within the limits, then write the texts."""
     result = ExportResult(folder=folder, platform=plat, warnings=list(dossier.warnings))
     exhibits = [ex for ex in dossier.exhibits if not ex.error]
     planned = _plan(exhibits, plat, result)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -10,6 +11,21 @@ from pathlib import Path
 from evidence_tools.errors import InputFileError, OutputError, OutputExistsError
 
 CHUNK = 1024 * 1024
+# what the disk (not our code) says when an output cannot be written: exit 4, never 70
+WRITE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+
+
+def write_fault(exc: OSError, path: str | Path) -> OutputError:
+    """An OSError from writing ``path`` as the one line a person can act on."""
+    what = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EROFS: "the disk is read-only",
+        errno.EFBIG: "the file is too large for this disk",
+    }.get(exc.errno or 0, exc.strerror or str(exc))
+    return OutputError(
+        f"cannot write: {what}", path=path, hint="free some space or write elsewhere"
+    )
 
 
 def _default_mode() -> int:
@@ -121,6 +137,10 @@ def atomic_output(
             raise OutputExistsError(out)
         os.chmod(tmp, _FILE_MODE if mode is None else mode)
         os.replace(tmp, out)
+    except OSError as exc:
+        if exc.errno not in WRITE_FAULTS:
+            raise
+        raise write_fault(exc, out) from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -130,6 +150,37 @@ def atomic_output(
             import shutil
 
             shutil.rmtree(tmp_dir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def all_or_nothing(folder: Path, *keep: Path) -> Iterator[None]:
+    """Undo a multi-file write that fails half way: files and folders created under
+    ``folder`` in the block are removed, and the ``keep`` files (a manifest, case.toml) get
+    their old bytes back, so no half-made case or upload folder survives a full disk."""
+    before = {p for p in folder.rglob("*")} if folder.exists() else set()
+    existed = folder.exists()
+    saved = {p: p.read_bytes() for p in keep if p.is_file()}
+    try:
+        yield
+    except BaseException:
+        import shutil
+
+        if not existed:
+            shutil.rmtree(folder, ignore_errors=True)
+        else:
+            made = sorted((p for p in folder.rglob("*") if p not in before), reverse=True)
+            for path in made:  # deepest first, so folders are empty when their turn comes
+                with contextlib.suppress(OSError):
+                    shutil.rmtree(path) if path.is_dir() else path.unlink()
+        for path, data in saved.items():
+            with contextlib.suppress(OSError):  # written in place: no room for a new file
+                path.chmod(path.stat().st_mode | 0o200)
+                path.write_bytes(data)
+        for path in keep:
+            if path not in saved:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+        raise
 
 
 def _private_folder(out: Path) -> Path:

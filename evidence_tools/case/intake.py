@@ -15,7 +15,7 @@ from pathlib import Path
 
 from evidence_tools.case.layout import CASE_FILE, EXPORTS, ORIGINALS
 from evidence_tools.case.loader import load_case
-from evidence_tools.case.manifest import Manifest, load_manifest
+from evidence_tools.case.manifest import MANIFEST, Manifest, load_manifest
 from evidence_tools.case.template import evidence_block, render_template
 from evidence_tools.errors import (
     CaseError,
@@ -24,7 +24,15 @@ from evidence_tools.errors import (
     OutputError,
     OutputExistsError,
 )
-from evidence_tools.fsutil import CHUNK, atomic_output, sha256_file, write_text_atomic
+from evidence_tools.fsutil import (
+    CHUNK,
+    WRITE_FAULTS,
+    all_or_nothing,
+    atomic_output,
+    sha256_file,
+    write_fault,
+    write_text_atomic,
+)
 
 
 def init_case(
@@ -58,19 +66,23 @@ def init_case(
         )
     if toml_path.exists() and not force:
         raise OutputExistsError(toml_path)
-    try:
-        root.mkdir(parents=True, exist_ok=True)
-        (root / ORIGINALS).mkdir(exist_ok=True)
-        (root / EXPORTS).mkdir(exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the folder: {exc.strerror}", path=root) from exc
-    write_text_atomic(toml_path, text, force=force)
-    if from_case is not None:
-        originals = Path(from_case) / ORIGINALS
-        files = sorted(p for p in originals.iterdir() if p.is_file() and not p.name.startswith("."))
-        for result in add_files(root, files):
-            if result.error is not None:
-                raise result.error
+    # all or nothing: a case that could not be made whole (a full disk) is not left half made
+    with all_or_nothing(root, toml_path, root / MANIFEST):
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            (root / ORIGINALS).mkdir(exist_ok=True)
+            (root / EXPORTS).mkdir(exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the folder: {exc.strerror}", path=root) from exc
+        write_text_atomic(toml_path, text, force=force)
+        if from_case is not None:
+            originals = Path(from_case) / ORIGINALS
+            files = sorted(
+                p for p in originals.iterdir() if p.is_file() and not p.name.startswith(".")
+            )
+            for result in add_files(root, files):
+                if result.error is not None:
+                    raise result.error
     return toml_path
 
 
@@ -101,6 +113,8 @@ def _copy_hashing(src: Path, dest: Path, progress: Callable[[int], None] | None)
         except OSError as exc:
             if exc.filename and Path(exc.filename) == src:
                 raise InputFileError(f"cannot read: {exc.strerror}", path=src) from exc
+            if exc.errno in WRITE_FAULTS:
+                raise write_fault(exc, dest) from exc
             raise OutputError(f"cannot write: {exc.strerror}", path=dest) from exc
         with contextlib.suppress(OSError):
             shutil.copystat(src, tmp)  # keep the file's own dates with the copy

@@ -16,6 +16,7 @@ import click
 
 from evidence_tools import __version__
 from evidence_tools.errors import EvidenceError, ExitCode
+from evidence_tools.fsutil import WRITE_FAULTS, write_fault
 
 # name -> (module, attribute, short help). Order is the order shown in --help.
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -115,6 +116,10 @@ class LazyGroup(click.Group):
         except Exception as exc:  # last line of defence: no traceback reaches a user
             if debug:
                 raise
+            if isinstance(exc, OSError) and exc.errno in WRITE_FAULTS:  # a full disk, say
+                fault = write_fault(exc, exc.filename or "the output")
+                click.echo(f"evidence: error: {fault.one_line()}", err=True)
+                ctx.exit(int(fault.exit_code))
             click.echo(
                 f"evidence: internal error: {type(exc).__name__}: {exc} "
                 "(run again with --debug and report it)",

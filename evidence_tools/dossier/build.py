@@ -21,7 +21,7 @@ import reportlab
 
 from evidence_tools import __version__
 from evidence_tools.case.loader import load_case
-from evidence_tools.case.manifest import load_manifest, record_output
+from evidence_tools.case.manifest import MANIFEST, load_manifest, record_output
 from evidence_tools.case.model import Case
 from evidence_tools.check import check_case
 from evidence_tools.dossier import text
@@ -32,7 +32,7 @@ from evidence_tools.dossier.pdf import write_pdf
 from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline, used_files
 from evidence_tools.errors import CheckFailedError, EvidenceError, UsageError
 from evidence_tools.ffmpeg.runner import ffmpeg_version
-from evidence_tools.fsutil import atomic_output, write_text_atomic
+from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
 from evidence_tools.metadata.model import usable_duration
 from evidence_tools.platforms import platform
 from evidence_tools.timecode import long_date
@@ -278,17 +278,20 @@ def build_dossier(
         if output is None
         else pdf_path.with_suffix(".message.txt")
     )
-    exhibits = prepare_exhibits(case, force=force, skip_broken=skip_broken, progress=progress)
-    builder = Builder(case, force=force)
-    builder.claim(pdf_path)
-    kept = builder.claim_message(msg_path)
-    content, warnings = assemble(case, exhibits, today)
-    warnings += [kept] if kept else []
-    content.problems = problems
-    pages, notes, size_warnings = fit_to_size(pdf_path, content, paper, max_mb)
-    message = write_message(case, exhibit_facts(exhibits))
-    write_text_atomic(msg_path, message, force=True)
-    record(case, exhibits, pdf_path, msg_path, pages, paper, today, message, problems)
+    # all or nothing: a build that fails half way (a full disk) leaves exports/ and the
+    # manifest as they were
+    with all_or_nothing(case.exports, case.root / MANIFEST):
+        exhibits = prepare_exhibits(case, force=force, skip_broken=skip_broken, progress=progress)
+        builder = Builder(case, force=force)
+        builder.claim(pdf_path)
+        kept = builder.claim_message(msg_path)
+        content, warnings = assemble(case, exhibits, today)
+        warnings += [kept] if kept else []
+        content.problems = problems
+        pages, notes, size_warnings = fit_to_size(pdf_path, content, paper, max_mb)
+        message = write_message(case, exhibit_facts(exhibits))
+        write_text_atomic(msg_path, message, force=True)
+        record(case, exhibits, pdf_path, msg_path, pages, paper, today, message, problems)
     rebuilt = [p for ex in exhibits for p in ex.rebuilt]
     return DossierResult(pdf_path, msg_path, pages, pdf_path.stat().st_size, exhibits, rebuilt,
                          warnings + size_warnings, notes)  # fmt: skip

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from evidence_tools import logs
-from evidence_tools.errors import ExternalToolError
+from evidence_tools.errors import ExternalToolError, OutputError
 
 ProgressCallback = Callable[[float], None]
 
@@ -190,6 +190,12 @@ def run_ffmpeg(
         raise ExternalToolError(f"ffmpeg took longer than {timeout:.0f} s and was stopped")
     if returncode != 0:
         _remove(outputs)
+        if "No space left on device" in stderr:  # the disk, not ffmpeg: exit 4
+            raise OutputError(
+                "cannot write: the disk is full",
+                path=outputs[0] if outputs else None,
+                hint="free some space or write elsewhere",
+            )
         raise ExternalToolError(f"ffmpeg failed: {_last_error_line(stderr)}")
     return stderr
 

@@ -153,3 +153,27 @@ def test_video_redact_boxes(tmp_path: Path) -> None:
         root.mkdir(exist_ok=True)
         with pytest.raises(CaseError, match=message):
             load_case(write(root, GOOD + extra.replace(extra.split("redact = ")[1].strip(), bad)))
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    """Windows Notepad saves UTF-8 with a BOM; the case reads as it would without one."""
+    path = write(tmp_path, GOOD) / "case.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_case(tmp_path).platform == "aliexpress"
+
+
+@pytest.mark.parametrize(
+    ("line", "words", "hint"),
+    [
+        ("placed = 2019-02-30", "2019-02-30 is not a date", "YYYY-MM-DD"),
+        ("item = Mug", "not valid TOML", "text needs quotes"),
+        ("item = [1, ", "not valid TOML", ""),
+    ],
+)
+def test_toml_errors_say_the_real_problem(tmp_path: Path, line: str, words: str, hint: str) -> None:
+    text = GOOD.replace("[order]\n", f"[order]\n{line}\n", 1)
+    write(tmp_path, text)
+    with pytest.raises(CaseError) as info:
+        load_case(tmp_path)
+    assert words in info.value.message and info.value.line is not None
+    assert (hint in info.value.hint) if hint else "quotes" not in info.value.hint

@@ -295,6 +295,24 @@ def _check_platform_table(chk: _Checker, table: Any) -> dict[str, Any]:
     return out
 
 
+def _toml_error(path: Path, text: str, exc: Exception) -> CaseError:
+    """A TOML parser's complaint as the real problem, at its line: an impossible date is
+    "2019-02-30 is not a date", and only a bare word gets the hint to quote it."""
+    match = re.search(r"line (\d+)", str(exc))
+    line = int(match.group(1)) if match else None
+    reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
+    source = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else ""
+    value = source.split("=", 1)[1].strip() if "=" in source else ""
+    if "date" in reason.lower() and re.match(r"\d{4}-\d{2}-\d{2}", value):
+        day = value[:10]
+        return CaseError(f"{day} is not a date", path=path, line=line,
+                         hint="write a real date as YYYY-MM-DD, e.g. 2026-11-20")  # fmt: skip
+    if value[:1].isalpha() and value not in ("true", "false"):
+        return CaseError(f"not valid TOML: {reason}", path=path, line=line,
+                         hint='text needs quotes: caption = "..."')  # fmt: skip
+    return CaseError(f"not valid TOML: {reason}", path=path, line=line)
+
+
 def load_case(folder: str | Path) -> Case:
     """Read and validate ``folder/case.toml``."""
     root = Path(folder)
@@ -306,20 +324,14 @@ def load_case(folder: str | Path) -> Case:
             hint=f"create one with: evidence init {root}",
         )
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: Windows Notepad starts a UTF-8 file with a byte-order mark
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CaseError("is not UTF-8 text", path=path, hint="save it as UTF-8") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        reason = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(exc))
-        raise CaseError(
-            f"not valid TOML: {reason}",
-            path=path,
-            line=int(match.group(1)) if match else None,
-            hint='text needs quotes: caption = "..."',
-        ) from exc
+        raise _toml_error(path, text, exc) from exc
     return validate_case(root, data, text)
 
 

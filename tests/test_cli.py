@@ -43,8 +43,10 @@ def test_init_add_verify_end_to_end(runner, tmp_path: Path) -> None:
     assert again.exit_code == 4
     assert "--force" in again.stderr
 
+    from PIL import Image
+
     photo = tmp_path / "a.jpg"
-    photo.write_bytes(b"jpeg" * 100)
+    Image.new("RGB", (40, 30), "gray").save(photo)
     result = run(runner, "add", str(photo), str(tmp_path / "nope.jpg"), "--case", str(case))
     assert result.exit_code == 1
     assert "nope.jpg: file not found" in result.stderr
@@ -165,3 +167,20 @@ def test_meta_on_a_case_folder_reads_its_originals(runner) -> None:
     assert result.exit_code == 0
     names = sorted(Path(r["file"]).name for r in json.loads(result.stdout))
     assert names == sorted(p.name for p in (SAMPLE_CASE / "originals").iterdir())
+
+
+def test_interactive_init_is_forgiving(tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from evidence_tools.case.loader import load_case
+    from evidence_tools.cli import case_cmds, cli
+
+    monkeypatch.setattr(case_cmds, "_interactive", lambda: True)
+    runner = CliRunner()
+    made = runner.invoke(cli, ["init", str(tmp_path / "c")], input="Ebay\nNot_Received\n77\n")
+    assert made.exit_code == 0, made.output
+    assert "the parcel never arrived" in made.output  # the claim codes, explained
+    case = load_case(tmp_path / "c")
+    assert (case.platform, case.claim, case.order.number) == ("ebay", "not_received", "77")
+    again = runner.invoke(cli, ["init", str(tmp_path / "c")], input="ebay\n")
+    assert again.exit_code == 4 and "Where did you buy it" not in again.output

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PIL import Image
+
 from evidence_tools.case.intake import add_files, init_case
 from evidence_tools.case.manifest import load_manifest, record_output, verify_case
 
@@ -13,11 +15,20 @@ def flip_byte(path: Path, offset: int = 100) -> None:
     path.write_bytes(bytes(data))
 
 
+def photo(path: Path, shade: int = 120, size: int | None = None) -> Path:
+    """A real JPEG (``add`` reads what a file is); padded after its end to ``size`` bytes
+    where a test needs two files of one size."""
+    Image.new("RGB", (64, 48), (shade, 80, 40)).save(path, quality=90)
+    if size is not None:
+        data = path.read_bytes()
+        path.write_bytes(data + b"\x00" * (size - len(data)))
+    return path
+
+
 def make_case(tmp_path: Path) -> Path:
     root = tmp_path / "case"
     init_case(root, platform="ebay", claim="damaged", order="42")
-    src = tmp_path / "photo.jpg"
-    src.write_bytes(bytes(range(256)) * 40)
+    src = photo(tmp_path / "photo.jpg")
     results = add_files(root, [src])
     assert results[0].status == "added"
     return root
@@ -28,7 +39,7 @@ def test_add_records_hash_and_case_entry(tmp_path: Path) -> None:
     manifest = load_manifest(root)
     entry = manifest.files["originals/photo.jpg"]
     assert entry["role"] == "original"
-    assert entry["size"] == 256 * 40
+    assert entry["size"] == (tmp_path / "photo.jpg").stat().st_size
     assert 'file = "originals/photo.jpg"' in (root / "case.toml").read_text()
     assert not (root / "originals" / "photo.jpg").stat().st_mode & 0o222  # read-only copy
     assert (tmp_path / "photo.jpg").exists()  # copied, not moved
@@ -76,7 +87,7 @@ def test_add_same_content_twice_and_name_clash(tmp_path: Path) -> None:
     assert again[0].status == "already"
     other = tmp_path / "other" / "photo.jpg"
     other.parent.mkdir()
-    other.write_bytes(b"different")
+    photo(other, shade=30)
     clash, good = add_files(root, [other, tmp_path / "photo.jpg"])
     assert clash.status == "failed" and "rename" in clash.error.one_line()
     assert good.status == "already"
@@ -86,8 +97,7 @@ def test_add_same_content_twice_and_name_clash(tmp_path: Path) -> None:
 
 def test_batch_goes_on_after_a_failure(tmp_path: Path) -> None:
     root = make_case(tmp_path)
-    second = tmp_path / "second.mov"
-    second.write_bytes(b"\x00" * 10)
+    second = photo(tmp_path / "second.jpg", shade=200)
     results = add_files(root, [tmp_path / "missing.jpg", second])
     assert [r.status for r in results] == ["failed", "added"]
     assert results[0].error.exit_code == 3
@@ -96,7 +106,7 @@ def test_batch_goes_on_after_a_failure(tmp_path: Path) -> None:
 def test_registering_a_file_already_in_originals(tmp_path: Path) -> None:
     root = make_case(tmp_path)
     manual = root / "originals" / "manual.png"
-    manual.write_bytes(b"png-ish")
+    Image.new("RGB", (8, 8)).save(manual)
     (result,) = add_files(root, [manual])
     assert result.status == "added"
     assert "originals/manual.png" in load_manifest(root).files
@@ -112,6 +122,32 @@ def test_same_content_under_another_name_is_not_added_twice(tmp_path: Path) -> N
     assert not (root / "originals" / "IMG_0001.jpg").exists()
     assert (root / "case.toml").read_text().count("\n[[evidence]]") == 1
     other = tmp_path / "elsewhere" / "same_size.jpg"
-    other.write_bytes(b"\x00" * (256 * 40))  # same size, other content: a new original
+    photo(other, shade=10, size=(tmp_path / "photo.jpg").stat().st_size)  # same size, new content
     (result,) = add_files(root, [other])
     assert result.status == "added"
+
+
+def test_add_decides_by_what_a_file_is(tmp_path: Path) -> None:
+    """Text, an empty file and the case's own files are refused, naming the input; a video
+    named .heic is stored as the MP4 it is, with a warning."""
+    import subprocess
+
+    from evidence_tools.ffmpeg.runner import ffmpeg_exe
+
+    root = make_case(tmp_path)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("the seller said...")
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    liar = tmp_path / "IMG_2001.heic"
+    subprocess.run([ffmpeg_exe(), "-loglevel", "error", "-f", "lavfi", "-i",
+                    "testsrc2=size=160x120:duration=1", "-f", "mp4", "-y", str(liar)],
+                   check=True)  # fmt: skip
+    results = add_files(root, [notes, empty, root / "case.toml", liar])
+    text, nothing, own, renamed = results
+    assert text.status == "failed" and "notes.txt: not a photo, video or PDF" in str(text.error)
+    assert nothing.status == "failed" and "empty.jpg: file is empty" in str(nothing.error)
+    assert own.status == "failed" and "the case's own file" in str(own.error)
+    assert renamed.status == "added" and renamed.stored == root / "originals" / "IMG_2001.mp4"
+    assert "really in MP4 format" in renamed.note
+    assert all(r.error is None or r.error.exit_code == 3 for r in results)

@@ -120,7 +120,11 @@ def test_a_cut_off_photo(runner, case: Path, tmp_path: Path) -> None:
     Image.effect_noise((800, 600), 50).convert("RGB").save(whole, quality=90)
     cut = tmp_path / "in" / "cut.jpg"
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
-    add_files(case, [cut])
+    (refused,) = add_files(case, [cut])  # add refuses it, naming the file ...
+    assert refused.status == "failed" and "cut.jpg: the picture is cut off" in str(refused.error)
+    placed = case / "originals" / "cut.jpg"  # ... but one may be put there by hand
+    placed.write_bytes(cut.read_bytes())
+    add_files(case, [placed])
     checked = run(runner, "check", str(case))
     assert checked.exit_code == 1
     assert re.search(r"^ERROR +originals/cut\.jpg: the picture is cut off", checked.stdout, re.M)

@@ -17,6 +17,7 @@ from evidence_tools.case.layout import CASE_FILE, EXPORTS, ORIGINALS
 from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import MANIFEST, Manifest, load_manifest
 from evidence_tools.case.template import evidence_block, render_template
+from evidence_tools.case.triage import refuse_damaged, triage
 from evidence_tools.errors import (
     CaseError,
     EvidenceError,
@@ -161,7 +162,8 @@ def add_files(
             if not src.is_file():
                 raise InputFileError("not a regular file", path=src)
             inside = src.resolve().parent == originals.resolve()
-            dest = src if inside else originals / src.name
+            name, result.note = (src.name, "") if inside else triage(src, root)
+            dest = src if inside else originals / name
             if inside:
                 result.sha256 = sha256_file(src, progress)
             elif dest.exists():
@@ -187,6 +189,11 @@ def add_files(
                     result.note = f"same content as {twin}"
                     continue
                 result.sha256 = _copy_hashing(src, dest, progress)
+                try:
+                    refuse_damaged(src, dest)
+                except EvidenceError:
+                    dest.unlink()
+                    raise
             result.stored = dest
             key = f"{ORIGINALS}/{dest.name}"
             if key not in manifest.files:

@@ -10,8 +10,17 @@ import click
 
 from evidence_tools.case.layout import find_case_root
 from evidence_tools.case.model import CLAIMS, PLATFORMS, RESOLUTIONS
-from evidence_tools.cli._common import fail_line, progress, say
-from evidence_tools.errors import CaseError, ExitCode
+from evidence_tools.cli._common import fail_line, progress, say, warn
+from evidence_tools.errors import CaseError, ExitCode, OutputExistsError
+
+CLAIM_MEANINGS = {
+    "not_received": "the parcel never arrived",
+    "damaged": "it arrived broken, cracked or dented",
+    "not_as_described": "it differs from the listing (colour, size, material, function)",
+    "wrong_item": "you received a different item",
+    "missing_parts": "parts or items of the order are missing",
+    "counterfeit": "it is a fake of the brand in the listing",
+}
 
 
 def _interactive() -> bool:
@@ -29,9 +38,15 @@ Examples:
 """,
 )
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--platform", type=click.Choice(PLATFORMS), help="Where you bought.")
-@click.option("--claim", type=click.Choice(CLAIMS), help="What went wrong.")
-@click.option("--resolution", type=click.Choice(RESOLUTIONS), help="What you ask for.")
+@click.option(
+    "--platform", type=click.Choice(PLATFORMS, case_sensitive=False), help="Where you bought."
+)
+@click.option("--claim", type=click.Choice(CLAIMS, case_sensitive=False), help="What went wrong.")
+@click.option(
+    "--resolution",
+    type=click.Choice(RESOLUTIONS, case_sensitive=False),
+    help="What you ask for.",
+)
 @click.option("--order", "order", metavar="NUMBER", help="The order number.")
 @click.option("--timezone", metavar="ZONE", help="Your time zone, e.g. Europe/Moscow.")
 @click.option(
@@ -59,12 +74,21 @@ def init_cmd(
     from evidence_tools.case.intake import init_case
 
     interactive = _interactive() and from_case is None
+    if interactive and (folder / "case.toml").exists() and not force:
+        # said before any question, not after them
+        raise OutputExistsError(folder / "case.toml")
     if interactive and platform is None:
         platform = click.prompt(
-            "Platform", type=click.Choice(PLATFORMS), default="aliexpress", err=True
-        )
+            "Where did you buy it", type=click.Choice(PLATFORMS, case_sensitive=False),
+            default="aliexpress", err=True,
+        ).lower()  # fmt: skip
     if interactive and claim is None:
-        claim = click.prompt("Claim", type=click.Choice(CLAIMS), default="damaged", err=True)
+        click.echo("What went wrong?", err=True)
+        for code, meaning in CLAIM_MEANINGS.items():
+            click.echo(f"  {code:17} {meaning}", err=True)
+        claim = click.prompt(
+            "Claim", type=click.Choice(CLAIMS, case_sensitive=False), default="damaged", err=True
+        ).lower()
     if interactive and order is None:
         order = click.prompt("Order number", default="", show_default=False, err=True)
     path = init_case(
@@ -137,11 +161,17 @@ def add_cmd(files: tuple[Path, ...], case_dir: Path | None, as_json: bool) -> No
             note = (
                 f" (already in the case: {r.note or 'same file'})" if r.status == "already" else ""
             )
+            if r.note and r.status != "already":
+                warn(r.note)
             click.echo(f"{r.sha256[:16]}  {r.stored}{note}")
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     if failed:
-        say(f"{failed} of {len(results)} files failed; the others were added.")
+        added = len(results) - failed
+        say(
+            f"{failed} of {len(results)} file(s) failed"
+            + (f"; {added} added or already in the case." if added else "; none was added.")
+        )
         click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from pathlib import Path
 
 from conftest import CORPUS, SAMPLE_CASE
@@ -78,13 +79,17 @@ def write(tmp_path: Path, suffix: str, data: bytes) -> Path:
 
 
 def read_within_bounds(path: Path) -> None:
+    """A result or our error, in bounded time, and no library warning left for the terminal."""
     started = time.monotonic()
-    try:
-        info = read_capture(path)
-        assert info.kind in ("photo", "video")
-    except EvidenceError as exc:
-        assert exc.exit_code in (1, 2, 3, 4, 5)
+    with warnings.catch_warnings(record=True) as escaped:
+        warnings.simplefilter("always")
+        try:
+            info = read_capture(path)
+            assert info.kind in ("photo", "video")
+        except EvidenceError as exc:
+            assert exc.exit_code in (1, 2, 3, 4, 5)
     assert time.monotonic() - started < PER_CASE_SECONDS
+    assert [str(w.message) for w in escaped] == []
 
 
 @FUZZ

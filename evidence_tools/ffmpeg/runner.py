@@ -138,6 +138,8 @@ def _spawn(
         if proc.poll() is None:
             proc.kill()
         proc.wait()
+        if proc.stdout is not None:  # a reader that stopped early leaves the pipe open
+            proc.stdout.close()
 
 
 class _ShellLine:

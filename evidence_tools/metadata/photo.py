@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -336,6 +337,8 @@ def _library_warnings(info: CaptureInfo, messages: list[str]) -> None:
                       if "corrupted field" in m.lower() and "field " in m})  # fmt: skip
     if damaged:
         info.warnings.append(f"the EXIF block is damaged in places ({', '.join(damaged)})")
+    elif any(("corrupt" in m.lower() or "larger than file" in m) for m in messages):
+        info.warnings.append("the EXIF block is damaged in places")
 
 
 def read_photo(path: Path) -> CaptureInfo:
@@ -343,7 +346,11 @@ def read_photo(path: Path) -> CaptureInfo:
     raw: dict[str, Any] = {}
     more: list[FoundTime] = []
     Image = pillow()
-    with logs.silenced("exifread", "PIL", "pillow_heif") as library_said:
+    with (
+        logs.silenced("exifread", "PIL", "pillow_heif") as library_said,
+        warnings.catch_warnings(record=True) as pillow_warned,  # "Corrupt EXIF data", ...
+    ):
+        warnings.simplefilter("always")
         try:
             raw = read_with_exifread(path)
         except Exception as exc:  # exifread raises AssertionError, IndexError, ... on odd files
@@ -366,7 +373,7 @@ def read_photo(path: Path) -> CaptureInfo:
                 _sizes(info, image)
         else:
             interpret(info, raw)
-    _library_warnings(info, library_said)
+    _library_warnings(info, library_said + [str(w.message) for w in pillow_warned])
     if info.format and cut_off(path, info.format):
         info.cut_off = True
         info.warnings.append(CUT_OFF)

@@ -151,3 +151,14 @@ def test_add_decides_by_what_a_file_is(tmp_path: Path) -> None:
     assert renamed.status == "added" and renamed.stored == root / "originals" / "IMG_2001.mp4"
     assert "really in MP4 format" in renamed.note
     assert all(r.error is None or r.error.exit_code == 3 for r in results)
+
+
+def test_add_refuses_an_incomplete_video(corpus: Path, tmp_path: Path, runner) -> None:
+    from conftest import run
+
+    root = make_case(tmp_path)
+    result = run(runner, "add", str(corpus / "videos" / "truncated.mp4"), "--case", str(root))
+    assert result.exit_code == 1
+    assert "truncated.mp4: an incomplete copy: only 3.0 s of 6.0 s can be read" in result.stderr
+    assert "1 of 1 file(s) failed; none was added." in result.stderr
+    assert not (root / "originals" / "truncated.mp4").exists()

@@ -60,6 +60,8 @@ class CheckReport:
     deadline: dt.date | None = None
     days_left: int | None = None
     findings: list[Finding] = field(default_factory=list)
+    # what was read of each evidence file, for the dossier to reuse instead of reading again
+    infos: dict[str, CaptureInfo] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Finding]:
@@ -478,4 +480,5 @@ def check_case(
     _uploads(case, plat, report)
     order = {"error": 0, "warning": 1, "info": 2}
     report.findings.sort(key=lambda f: order[f.severity])
+    report.infos = infos
     return report

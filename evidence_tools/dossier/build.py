@@ -33,7 +33,7 @@ from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline,
 from evidence_tools.errors import CheckFailedError, EvidenceError, UsageError
 from evidence_tools.ffmpeg.runner import ffmpeg_version
 from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
-from evidence_tools.metadata.model import usable_duration
+from evidence_tools.metadata.model import CaptureInfo, usable_duration
 from evidence_tools.platforms import platform
 from evidence_tools.timecode import long_date
 
@@ -215,10 +215,13 @@ def fit_to_size(
     return pages, notes, warnings
 
 
-def _checked(case: Case, today: dt.date, despite_errors: bool, skip_broken: bool) -> list[str]:
+def _checked(
+    case: Case, today: dt.date, despite_errors: bool, skip_broken: bool
+) -> tuple[list[str], dict[str, CaptureInfo]]:
     """What ``evidence check`` calls errors: they stop the build, or with ``despite_errors``
     are returned for the dossier to state. With ``skip_broken`` an error about one exhibit's
-    file leaves that exhibit out instead (the dossier says so)."""
+    file leaves that exhibit out instead (the dossier says so). Also returns what check read
+    of the files, so the build does not read them again."""
     report = check_case(case.root, today=today)
     files = {item.file for item in case.evidence}
     errors = [f.line() for f in report.errors if not (skip_broken and f.subject in files)]
@@ -229,7 +232,7 @@ def _checked(case: Case, today: dt.date, despite_errors: bool, skip_broken: bool
             path=case.root,
             hint="fix them, or build with --despite-errors (the dossier then lists them)",
         )
-    return [" ".join(line.split()[1:]) for line in errors]
+    return [" ".join(line.split()[1:]) for line in errors], report.infos
 
 
 def record(case: Case, exhibits: list[Exhibit], pdf_path: Path, msg_path: Path,
@@ -269,7 +272,7 @@ def build_dossier(
     ``evidence check`` finds no error (or ``despite_errors``, which the dossier then says)."""
     case = load_case(case_dir)
     today = today or dt.date.today()
-    problems = _checked(case, today, despite_errors, skip_broken)
+    problems, infos = _checked(case, today, despite_errors, skip_broken)
     if paper not in ("a4", "letter"):
         raise UsageError(f"unknown paper size {paper!r}", hint="a4 or letter")
     pdf_path = Path(output) if output is not None else case.exports / "dossier.pdf"
@@ -281,7 +284,9 @@ def build_dossier(
     # all or nothing: a build that fails half way (a full disk) leaves exports/ and the
     # manifest as they were
     with all_or_nothing(case.exports, case.root / MANIFEST):
-        exhibits = prepare_exhibits(case, force=force, skip_broken=skip_broken, progress=progress)
+        exhibits = prepare_exhibits(
+            case, force=force, skip_broken=skip_broken, progress=progress, infos=infos
+        )
         builder = Builder(case, force=force)
         builder.claim(pdf_path)
         kept = builder.claim_message(msg_path)

@@ -312,13 +312,18 @@ def prepare_video(builder: Builder, exhibit: Exhibit) -> None:
         plan.sheet(length)
 
 
-def _read(builder: Builder, exhibit: Exhibit) -> None:
-    """Check the original against the manifest, read it, and hold it to case.toml's rules
-    that need the file (the same ``evidence check`` reports)."""
+def _read(builder: Builder, exhibit: Exhibit, known: CaptureInfo | None = None) -> None:
+    """Check the original against the manifest, read it (or take what ``evidence check``
+    read of it in this run), and hold it to case.toml's rules that need the file (the same
+    ``evidence check`` reports)."""
     case = builder.case
     check_original(builder, exhibit)
     if exhibit.kind in ("photo", "video"):
-        exhibit.info = read_capture(exhibit.original, zone=case.zone(), zone_name=case.timezone)
+        exhibit.info = (
+            known
+            if known is not None and known.error is None
+            else read_capture(exhibit.original, zone=case.zone(), zone_name=case.timezone)
+        )
         problems = exhibit_problems(case, exhibit.item, exhibit.info)
         if problems:
             raise problems[0]
@@ -339,8 +344,10 @@ def prepare_exhibits(
     force: bool = False,
     skip_broken: bool = False,
     progress: Callable[[int, Exhibit], None] | None = None,
+    infos: dict[str, CaptureInfo] | None = None,
 ) -> list[Exhibit]:
-    """Every [[evidence]] entry, numbered, with its derived files up to date.
+    """Every [[evidence]] entry, numbered, with its derived files up to date. ``infos`` is
+    what was already read of the files in this run (by ``evidence check``).
 
     Every exhibit is read and checked before any file is made, so a broken one stops the
     build with nothing half-finished, unless ``skip_broken``: then it keeps its error and the
@@ -352,8 +359,9 @@ def prepare_exhibits(
                 kind=kind_for(case.root / item.file) or "document")
         for n, item in enumerate(case.evidence, start=1)
     ]  # fmt: skip
+    known = infos or {}
     for exhibit in exhibits:
-        _attempt(_read, builder, exhibit, skip_broken)
+        _attempt(lambda b, e: _read(b, e, known.get(e.item.file)), builder, exhibit, skip_broken)
     for exhibit in exhibits:
         if not exhibit.error:
             _attempt(_build, builder, exhibit, skip_broken)

@@ -80,7 +80,7 @@ def _open(path: Path) -> Any:
                 path=path,
                 hint="resize it first if it is a genuine photo",
             ) from exc
-        except (OSError, ValueError, SyntaxError) as exc:
+        except (OSError, ValueError, SyntaxError, RuntimeError) as exc:  # pillow-heif: Runtime
             raise InputFileError(
                 "not a readable image (damaged, or not a photo)", path=path
             ) from exc
@@ -94,7 +94,7 @@ def _load(image: Any, path: Path) -> None:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise InputFileError("the picture is too large to open safely", path=path) from exc
-        except (OSError, ValueError, SyntaxError) as exc:
+        except (OSError, ValueError, SyntaxError, RuntimeError) as exc:
             raise InputFileError(
                 f"the picture is cut off or damaged ({exc})",
                 path=path,

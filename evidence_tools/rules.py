@@ -30,9 +30,12 @@ _ISO_DT_RE = re.compile(
 )
 
 
-def parse_offset(text: str | None) -> dt.timezone | None:
-    """``+03:00``, ``-0330``, ``Z`` -> a fixed zone; anything else -> None."""
-    if not text:
+def parse_offset(text: Any) -> dt.timezone | None:
+    """``+03:00``, ``-0330``, ``Z`` -> a fixed zone; anything else (a damaged EXIF tag may
+    hold a list or a number) -> None."""
+    if isinstance(text, (list, tuple)) and text:
+        text = text[0]
+    if not text or not isinstance(text, str):
         return None
     match = _OFFSET_RE.match(text)
     if not match:

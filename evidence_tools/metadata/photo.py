@@ -359,7 +359,7 @@ def read_photo(path: Path) -> CaptureInfo:
             image = Image.open(path)
         except Image.DecompressionBombError as exc:
             raise InputFileError("image is too large to open safely", path=path) from exc
-        except (OSError, ValueError, SyntaxError) as exc:
+        except (OSError, ValueError, SyntaxError, RuntimeError) as exc:  # pillow-heif: Runtime
             if not raw:
                 raise InputFileError(
                     "not a readable image (the file is damaged or not a photo)", path=path

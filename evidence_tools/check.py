@@ -8,7 +8,6 @@ order, a changed original); warnings are what an arbiter may question.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,26 +16,17 @@ from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import verify_case
 from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.case.validate import exhibit_problems
+from evidence_tools.checklist import claim_checklist, shows
 from evidence_tools.dossier.message import message
 from evidence_tools.dossier.text import ExhibitFacts, non_english
 from evidence_tools.errors import CaseError
+from evidence_tools.metadata.credentials import changed_after_signing
 from evidence_tools.metadata.model import CaptureInfo, kind_for
 from evidence_tools.metadata.photo import CUT_OFF
 from evidence_tools.metadata.read import read_capture_safe
 from evidence_tools.platforms import Platform, deadline, platform
 from evidence_tools.rules import time_problems
 from evidence_tools.timecode import long_date
-
-# what an exhibit shows, from `shows = [...]` in case.toml or from words in its caption
-SHOWS_WORDS: dict[str, tuple[str, ...]] = {
-    "listing": ("listing", "product page", "advert", "description", "screenshot of the item"),
-    "tracking": ("tracking", "carrier", "delivery status", "parcel status", "shipment"),
-    "ruler": ("ruler", "tape", "measure", "size label", "cm", "inch", "mm"),
-    "label": ("label", "tracking number", "waybill"),
-    "unboxing": ("unboxing", "opening", "sealed"),
-    "everything": ("everything received", "all items", "all parts", "contents"),
-    "chat": ("chat", "conversation", "message", "seller replied"),
-}
 
 
 @dataclass
@@ -79,15 +69,6 @@ class CheckReport:
             "errors": len(self.errors),
             "findings": [asdict(f) for f in self.findings],
         }
-
-
-def shows(item: EvidenceItem, what: str) -> bool:
-    """Whether the exhibit shows ``what``: declared in ``shows = [...]`` or named in its
-    caption."""
-    if what in item.shows:
-        return True
-    caption = item.caption.lower()
-    return any(re.search(rf"\b{re.escape(w)}\b", caption) for w in SHOWS_WORDS[what])
 
 
 # --------------------------------------------------------------------------- the checks
@@ -202,62 +183,26 @@ def _integrity(case: Case, report: CheckReport) -> None:
                 )
 
 
-def _checklist(case: Case, report: CheckReport) -> None:
-    items = case.evidence
-    kinds = {id(i): kind_for(Path(i.file)) for i in items}
-    photos = [i for i in items if kinds[id(i)] == "photo"]
-    videos = [i for i in items if kinds[id(i)] == "video"]
-    defects = {d for i in items for d in i.defects}
-    has = {what: any(shows(i, what) for i in items) for what in SHOWS_WORDS}
-    claim = case.claim
-    if claim == "damaged":
-        if not any(i.annotate or i.defects for i in photos):
-            report.add(
-                "warning",
-                "no photo marks the damage",
-                'add defects = ["cracked"] and an annotate box to the photo of it',
-            )
-        if not videos:
-            report.add(
-                "warning",
-                "no unboxing video: it is the strongest proof that the item arrived damaged",
-                "add the video that starts with the sealed parcel",
-            )
-    elif claim == "not_received":
-        if not case.order.tracking:
-            report.add(
-                "error",
-                "a 'not received' claim needs the tracking number",
-                "set tracking in [order]",
-                "case.toml",
-            )
-        if not has["tracking"]:
-            report.add(
-                "warning",
-                "no screenshot of the carrier's tracking status",
-                'add one, with caption "Tracking status ..." (or shows = ["tracking"])',
-            )
-    elif claim in ("not_as_described", "wrong_item", "missing_parts", "counterfeit"):
-        if not has["listing"]:
-            report.add(
-                "warning",
-                "no screenshot of the listing to compare with",
-                'add one, with caption "Listing ..." (or shows = ["listing"])',
-            )
-        if claim == "missing_parts" and not has["everything"]:
-            report.add(
-                "warning",
-                "no photo of everything that was received",
-                'add one, with caption "Everything received" (or shows = ["everything"])',
-            )
-        if not photos:
-            report.add("warning", "no photo of the item received", "add one")
-    if "wrong_size" in defects and not has["ruler"]:
+def _credentials(report: CheckReport, item: EvidenceItem, info: CaptureInfo) -> None:
+    """Content Credentials: a picture changed after signing will be doubted (an error);
+    other failures are warnings; a credential from a maker on the C2PA trust list is good
+    news worth saying."""
+    creds = info.content_credentials
+    if not creds:
+        return
+    if changed_after_signing(creds):
         report.add(
-            "warning",
-            "a size claim needs a photo with a ruler or the size label",
-            'add one, with caption "... with a ruler" (or shows = ["ruler"])',
+            "error",
+            "its Content Credentials show it was changed after it was signed",
+            "use the file exactly as the camera or phone saved it",
+            item.file,
         )
+    elif creds.get("state") == "invalid":
+        report.add("warning", "its Content Credentials do not hold: " + "; ".join(
+            creds.get("problems", [])), "", item.file)  # fmt: skip
+    elif creds.get("state") == "trusted":
+        report.add("info", f"carries valid Content Credentials from {creds.get('signer')} "
+                   "(on the C2PA trust list)", "", item.file)  # fmt: skip
 
 
 def _screenshot(report: CheckReport, item: EvidenceItem, info: CaptureInfo) -> None:
@@ -284,6 +229,7 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
         if info.error:
             report.add("error", info.error, "replace it with a readable copy", item.file)
             continue
+        _credentials(report, item, info)
         for warning in info.warnings:
             if info.cut_off and warning == CUT_OFF:
                 continue  # an error, reported with what the dossier refuses
@@ -467,7 +413,7 @@ def check_case(
     report = CheckReport(case=case.root, platform=plat.key)
     _fields(case, report)
     _integrity(case, report)
-    _checklist(case, report)
+    claim_checklist(case, report.add)
     infos = {}
     for item in case.evidence:
         path = case.root / item.file

@@ -50,6 +50,8 @@ def _format_time(row: dict) -> str:
 
 
 def render_table(rows: list[dict]) -> str:
+    from evidence_tools.metadata.credentials import summary
+
     out = []
     for row in rows:
         name = row["file"]
@@ -64,6 +66,8 @@ def render_table(rows: list[dict]) -> str:
         out.append(f"  taken {_format_time(row)}")
         if row["time_source"]:
             out.append(f"  from  {row['time_source']}")
+        if row.get("content_credentials"):
+            out.append(f"  C2PA  {summary(row['content_credentials'])}")
         for warning in row["warnings"]:
             out.append(f"  ! {warning}")
     return "\n".join(out)

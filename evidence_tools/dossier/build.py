@@ -33,6 +33,7 @@ from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline,
 from evidence_tools.errors import CheckFailedError, EvidenceError, UsageError
 from evidence_tools.ffmpeg.runner import ffmpeg_version
 from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
+from evidence_tools.metadata.credentials import TRUST_LIST_DATE
 from evidence_tools.metadata.model import CaptureInfo, usable_duration
 from evidence_tools.platforms import platform
 from evidence_tools.timecode import long_date
@@ -57,6 +58,11 @@ METHOD = [
     "(BT.709) for the copy for viewing, the stills and the contact sheets, so colours show as "
     "recorded on an ordinary screen; the copy for viewing is at most 1080 pixels on its short "
     "side. The original keeps its full range and size.",
+    "Content Credentials (C2PA) are signed records a phone, camera or app attaches to a file: "
+    "valid ones show the file is unchanged since it was signed, by whom and with what, and "
+    "they are trusted when the signer is on the C2PA trust list (the list bundled here is of "
+    f"{TRUST_LIST_DATE}). They do not show that what the picture shows is true, nor that a "
+    "file without them was changed.",
     "Derived files: annotated photos are new files (the original is untouched); redaction is a "
     "solid fill. Lossless video cuts copy the streams without re-encoding and start on a "
     "keyframe; the creation time of a cut is moved to its first frame. Every original and "

@@ -10,6 +10,7 @@ from evidence_tools.case.model import Case
 from evidence_tools.dossier.content import ExhibitView, TimelineRow
 from evidence_tools.dossier.exhibits import Exhibit
 from evidence_tools.errors import EvidenceError
+from evidence_tools.metadata.credentials import summary
 from evidence_tools.metadata.model import CaptureInfo, usable_duration
 from evidence_tools.rules import time_problems
 from evidence_tools.timecode import format_timecode, long_date
@@ -136,6 +137,11 @@ def exhibit_view(ex: Exhibit, manifest: Manifest) -> ExhibitView:
         view.facts.append(_capture_line(ex.kind, info))
     if ex.kind == "video" and info is not None:
         view.facts += _video_facts(ex, info, rel)
+    if info is not None and info.content_credentials:
+        view.facts.append(
+            f"Content Credentials (C2PA) of the original: {summary(info.content_credentials)}. "
+            "Files made from it carry none of their own."
+        )
     if ex.item.defects:
         view.facts.append(
             "Defects: " + ", ".join(d.replace("_", " ") for d in ex.item.defects) + "."

@@ -62,6 +62,8 @@ class CaptureInfo:
         self.is_modification_time = False
         self.screenshot = False  # a screen capture (said so, or no camera and no time at all)
         self.cut_off = False  # the file ends before its picture does
+        # what the original's C2PA Content Credentials say (metadata.credentials); None: none
+        self.content_credentials: dict[str, Any] | None = None
         self.utc_only = False  # the file gives the instant in UTC but not the local zone
         self.make = ""
         self.model = ""
@@ -128,6 +130,7 @@ class CaptureInfo:
             "other_times": self.other_times,
             "screenshot": self.screenshot,
             "cut_off": self.cut_off,
+            "content_credentials": self.content_credentials,
             "warnings": list(self.warnings),
             "error": self.error,
         }

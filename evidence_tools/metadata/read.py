@@ -77,7 +77,23 @@ def read_capture(
 
         info = read_video(p)
     resolve_zone(info, zone, zone_name)
+    _credentials(info, p)
     return info
+
+
+def _credentials(info: CaptureInfo, path: Path) -> None:
+    """Content Credentials, where the file has a manifest marker; a reader's failure is a
+    problem of the credentials, never of the command."""
+    from evidence_tools.metadata.credentials import read_credentials
+
+    try:
+        info.content_credentials = read_credentials(path)
+    except Exception as exc:  # the native C2PA library on a damaged manifest
+        info.content_credentials = {
+            "state": "invalid", "signer": None, "issuer": None, "claim_generator": None,
+            "actions": [], "signed_at": None, "codes": [],
+            "problems": [f"the credentials cannot be read ({type(exc).__name__})"],
+        }  # fmt: skip
 
 
 def read_capture_safe(

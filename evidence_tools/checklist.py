@@ -1,0 +1,92 @@
+"""What each claim needs an arbiter to see (a tracking screenshot for *not received*, a
+ruler for *wrong size*, ...), and whether an exhibit shows it: declared in ``shows = [...]``
+or named in its caption. Part of ``evidence check``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from evidence_tools.case.model import Case, EvidenceItem
+from evidence_tools.metadata.model import kind_for
+
+Add = Callable[..., None]  # CheckReport.add(severity, message, fix="", subject="")
+
+# what an exhibit shows, from `shows = [...]` in case.toml or from words in its caption
+SHOWS_WORDS: dict[str, tuple[str, ...]] = {
+    "listing": ("listing", "product page", "advert", "description", "screenshot of the item"),
+    "tracking": ("tracking", "carrier", "delivery status", "parcel status", "shipment"),
+    "ruler": ("ruler", "tape", "measure", "size label", "cm", "inch", "mm"),
+    "label": ("label", "tracking number", "waybill"),
+    "unboxing": ("unboxing", "opening", "sealed"),
+    "everything": ("everything received", "all items", "all parts", "contents"),
+    "chat": ("chat", "conversation", "message", "seller replied"),
+}
+
+
+def shows(item: EvidenceItem, what: str) -> bool:
+    """Whether the exhibit shows ``what``: declared in ``shows = [...]`` or named in its
+    caption."""
+    if what in item.shows:
+        return True
+    caption = item.caption.lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", caption) for w in SHOWS_WORDS[what])
+
+
+def claim_checklist(case: Case, add: Add) -> None:
+    items = case.evidence
+    kinds = {id(i): kind_for(Path(i.file)) for i in items}
+    photos = [i for i in items if kinds[id(i)] == "photo"]
+    videos = [i for i in items if kinds[id(i)] == "video"]
+    defects = {d for i in items for d in i.defects}
+    has = {what: any(shows(i, what) for i in items) for what in SHOWS_WORDS}
+    claim = case.claim
+    if claim == "damaged":
+        if not any(i.annotate or i.defects for i in photos):
+            add(
+                "warning",
+                "no photo marks the damage",
+                'add defects = ["cracked"] and an annotate box to the photo of it',
+            )
+        if not videos:
+            add(
+                "warning",
+                "no unboxing video: it is the strongest proof that the item arrived damaged",
+                "add the video that starts with the sealed parcel",
+            )
+    elif claim == "not_received":
+        if not case.order.tracking:
+            add(
+                "error",
+                "a 'not received' claim needs the tracking number",
+                "set tracking in [order]",
+                "case.toml",
+            )
+        if not has["tracking"]:
+            add(
+                "warning",
+                "no screenshot of the carrier's tracking status",
+                'add one, with caption "Tracking status ..." (or shows = ["tracking"])',
+            )
+    elif claim in ("not_as_described", "wrong_item", "missing_parts", "counterfeit"):
+        if not has["listing"]:
+            add(
+                "warning",
+                "no screenshot of the listing to compare with",
+                'add one, with caption "Listing ..." (or shows = ["listing"])',
+            )
+        if claim == "missing_parts" and not has["everything"]:
+            add(
+                "warning",
+                "no photo of everything that was received",
+                'add one, with caption "Everything received" (or shows = ["everything"])',
+            )
+        if not photos:
+            add("warning", "no photo of the item received", "add one")
+    if "wrong_size" in defects and not has["ruler"]:
+        add(
+            "warning",
+            "a size claim needs a photo with a ruler or the size label",
+            'add one, with caption "... with a ruler" (or shows = ["ruler"])',
+        )

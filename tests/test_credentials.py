@@ -1,0 +1,99 @@
+"""Content Credentials (C2PA) on originals: read, validated against the bundled trust list,
+reported in meta, check and the dossier (skipped without ../shared/corpus/c2pa)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import run
+
+from evidence_tools.case.intake import add_files, init_case
+from evidence_tools.check import check_case
+from evidence_tools.metadata.read import read_capture
+
+# the corpus README: c2pa-python's own validation state of each file
+EXPECTED = {
+    "adobe-20220124-A.jpg": None,
+    "adobe-20220124-C.jpg": ("valid", []),
+    "adobe-20220124-CAI.jpg": ("valid", []),
+    "adobe-20220124-E-dat-CA.jpg": ("invalid", ["the picture was changed after it was signed"]),
+    "adobe-20220124-E-sig-CA.jpg": ("invalid", ["the signature does not verify"]),
+    "truepic-20230212-camera.jpg": ("invalid", ["the picture was changed after it was signed"]),
+    "signed_video1.mp4": ("valid", []),
+}
+
+
+@pytest.fixture
+def c2pa_dir(corpus: Path) -> Path:
+    folder = corpus / "c2pa"
+    if not folder.is_dir():
+        pytest.skip("no c2pa folder in the corpus")
+    return folder
+
+
+def test_meta_agrees_with_c2pa_and_says_why(c2pa_dir: Path) -> None:
+    import c2pa
+
+    proc = subprocess.run([sys.executable, "-m", "evidence_tools", "meta", "--json",
+                           *(str(c2pa_dir / n) for n in EXPECTED)],
+                          capture_output=True, text=True)  # fmt: skip
+    assert proc.stderr == ""
+    rows = {Path(r["file"]).name: r for r in json.loads(proc.stdout)}
+    for name, expected in EXPECTED.items():
+        creds = rows[name]["content_credentials"]
+        if expected is None:
+            assert creds is None
+            continue
+        with c2pa.Reader(c2pa_dir / name) as reader:  # c2pa's own word, no trust list loaded
+            own = reader.get_validation_state().lower()
+        state, reasons = expected
+        assert creds["state"] == own == state, name
+        assert "the signer is not on the C2PA trust list" in creds["problems"]  # a test cert
+        for reason in reasons:
+            assert reason in creds["problems"], (name, creds["problems"])
+        assert creds["signer"] and creds["claim_generator"]
+
+
+def test_check_raises_a_tampered_credential_and_the_dossier_shows_a_valid_one(
+    c2pa_dir: Path, tmp_path: Path, runner
+) -> None:
+    root = tmp_path / "case"
+    init_case(root, platform="ebay", claim="damaged", order="9", timezone="UTC")
+    staging = tmp_path / "in"
+    staging.mkdir()
+    for name in ("adobe-20220124-C.jpg", "adobe-20220124-E-dat-CA.jpg"):
+        shutil.copy(c2pa_dir / name, staging / name)
+    add_files(root, sorted(staging.iterdir()))
+    report = check_case(root)
+    errors = [(f.subject, f.message) for f in report.errors]
+    assert (
+        "originals/adobe-20220124-E-dat-CA.jpg",
+        "its Content Credentials show it was changed after it was signed",
+    ) in errors
+    assert not any("adobe-20220124-C.jpg" in s for s, _ in errors)
+    # built despite that error, the valid credential shows on its exhibit page
+    built = run(runner, "dossier", str(root), "--despite-errors")
+    assert built.exit_code == 0, built.output
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(root / "exports" / "dossier.pdf"), "-"],
+                              capture_output=True, text=True, check=True).stdout  # fmt: skip
+        flat = " ".join(text.split())
+        assert "Content Credentials (C2PA) of the original: valid; signed by C2PA Signer" in flat
+        assert "do not show that what the picture shows is true" in flat
+
+
+def test_a_file_without_a_marker_is_not_opened_by_c2pa(tmp_path: Path, monkeypatch) -> None:
+    """Most photos carry no credentials: they cost a look at their headers, not a C2PA read."""
+    from PIL import Image
+
+    from evidence_tools.metadata import credentials
+
+    photo = tmp_path / "plain.jpg"
+    Image.new("RGB", (32, 32)).save(photo)
+    monkeypatch.setattr(credentials, "_context", lambda: pytest.fail("c2pa was opened"))
+    assert read_capture(photo).content_credentials is None

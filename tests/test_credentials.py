@@ -97,3 +97,51 @@ def test_a_file_without_a_marker_is_not_opened_by_c2pa(tmp_path: Path, monkeypat
     Image.new("RGB", (32, 32)).save(photo)
     monkeypatch.setattr(credentials, "_context", lambda: pytest.fail("c2pa was opened"))
     assert read_capture(photo).content_credentials is None
+
+
+def sign(src: Path, dest: Path, signing: Path) -> None:
+    """Sign ``src`` into ``dest`` with the corpus's test key (an ES256 test chain)."""
+    import c2pa
+
+    signer = c2pa.Signer.from_info(c2pa.C2paSignerInfo(
+        c2pa.C2paSigningAlg.ES256, (signing / "es256_certs.pem").read_bytes(),
+        (signing / "es256_private.key").read_bytes(), None,
+    ))  # fmt: skip
+    manifest = {
+        "claim_generator_info": [{"name": "evidence-tools tests", "version": "1"}],
+        "title": src.name,
+        "assertions": [{"label": "c2pa.actions", "data": {"actions": [{
+            "action": "c2pa.created",
+            "digitalSourceType": "http://cv.iptc.org/newscodes/digitalsourcetype/digitalCapture",
+        }]}}],
+    }  # fmt: skip
+    with open(src, "rb") as fin, open(dest, "w+b") as fout:
+        c2pa.Builder(manifest).sign(signer, "image/jpeg", fin, fout)
+
+
+def test_own_signed_fixture_then_tampered_and_derived(c2pa_dir: Path, tmp_path: Path) -> None:
+    from PIL import Image
+
+    from evidence_tools.photo.annotate import annotate_photo
+    from evidence_tools.rules import shape_from_arg
+
+    plain = tmp_path / "plain.jpg"
+    Image.effect_noise((320, 240), 40).convert("RGB").save(plain, quality=90)
+    signed = tmp_path / "signed.jpg"
+    sign(plain, signed, c2pa_dir / "signing")
+    creds = read_capture(signed).content_credentials
+    assert (
+        creds and creds["state"] == "valid" and creds["claim_generator"] == "evidence-tools tests"
+    )
+    assert creds["actions"] == ["c2pa.created"]
+    tampered = tmp_path / "tampered.jpg"
+    data = bytearray(signed.read_bytes())
+    data[-200] ^= 0xFF  # a byte of the picture, after the manifest
+    tampered.write_bytes(bytes(data))
+    creds = read_capture(tampered).content_credentials
+    assert creds and creds["state"] == "invalid"
+    assert "the picture was changed after it was signed" in creds["problems"]
+    # a copy made for viewing does not claim the original's credentials
+    made = annotate_photo(signed, [shape_from_arg("box", "0.1,0.1,0.2,0.2", 1)],
+                          tmp_path / "marked.jpg", record=False)  # fmt: skip
+    assert read_capture(made.output).content_credentials is None

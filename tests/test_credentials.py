@@ -145,3 +145,37 @@ def test_own_signed_fixture_then_tampered_and_derived(c2pa_dir: Path, tmp_path: 
     made = annotate_photo(signed, [shape_from_arg("box", "0.1,0.1,0.2,0.2", 1)],
                           tmp_path / "marked.jpg", record=False)  # fmt: skip
     assert read_capture(made.output).content_credentials is None
+
+
+def test_a_signer_on_the_trust_list_reads_trusted(
+    c2pa_dir: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """The bundled list decides trust: with the test chain's root standing in for a maker on
+    the C2PA list, the same signed file reads trusted, and check says so as good news."""
+    import re
+
+    from PIL import Image
+
+    from evidence_tools.metadata import credentials
+
+    plain = tmp_path / "plain.jpg"
+    Image.new("RGB", (64, 48), (10, 120, 60)).save(plain)
+    signed = tmp_path / "in" / "signed.jpg"
+    signed.parent.mkdir()
+    sign(plain, signed, c2pa_dir / "signing")
+    pem = (c2pa_dir / "signing" / "es256_certs.pem").read_text()
+    root_cert = re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----", pem, re.S)
+    trust = tmp_path / "trust"
+    trust.mkdir()
+    (trust / "C2PA-TRUST-LIST.pem").write_text(root_cert[-1] + "\n")
+    monkeypatch.setattr(credentials, "_TRUST", trust)
+    credentials._context.cache_clear()
+    try:
+        assert read_capture(signed).content_credentials["state"] == "trusted"
+        case = tmp_path / "case"
+        init_case(case, platform="ebay", claim="damaged", order="5")
+        add_files(case, [signed])
+        notes = [f.message for f in check_case(case).findings if f.severity == "info"]
+        assert any("carries valid Content Credentials from C2PA Signer" in n for n in notes)
+    finally:
+        credentials._context.cache_clear()

@@ -48,6 +48,8 @@ def esc(text: str) -> str:
             run.append(ch)
     if run:
         out.append(f'<font face="{FONT_CJK}">{escape("".join(run))}</font>')
+    if any(FONT_CJK in part for part in out):
+        register_cjk()
     return "".join(out).replace("\n", "<br/>")
 
 
@@ -92,15 +94,21 @@ class DossierContent:
 _REGISTERED = False
 
 
+@functools.lru_cache(maxsize=1)
+def register_cjk() -> None:
+    """Embed Droid Sans Fallback (Chinese, Japanese), only when some text needs it: parsing
+    its 4 MB costs 0.14 s that a Latin-only dossier need not pay."""
+    pdfmetrics.registerFont(TTFont(FONT_CJK, str(font_path(cjk=True))))
+
+
 def register_fonts() -> Any:
-    """Embed DejaVu Sans (Latin, Cyrillic, Greek) and Droid Sans Fallback (Chinese, Japanese):
-    TrueType outlines both, which reportlab embeds as subsets (it cannot embed the CFF
-    outlines of fonts such as Noto CJK). Returns the regular font."""
+    """Embed DejaVu Sans (Latin, Cyrillic, Greek); Droid Sans Fallback follows where needed
+    (``register_cjk``). TrueType outlines both, which reportlab embeds as subsets (it
+    cannot embed the CFF outlines of fonts such as Noto CJK). Returns the regular font."""
     global _REGISTERED
     if not _REGISTERED:
         pdfmetrics.registerFont(TTFont(FONT, str(font_path())))
         pdfmetrics.registerFont(TTFont(FONT_BOLD, str(font_path(bold=True))))
-        pdfmetrics.registerFont(TTFont(FONT_CJK, str(font_path(cjk=True))))
         for bold, italic, name in (
             (0, 0, FONT),
             (1, 0, FONT_BOLD),
@@ -115,19 +123,21 @@ def register_fonts() -> Any:
 @functools.lru_cache(maxsize=4)
 def _cmap(name: str) -> frozenset[int]:
     register_fonts()
+    if name == FONT_CJK:
+        register_cjk()
     return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
 def missing_glyphs(texts: Sequence[str]) -> set[str]:
     """Characters no embedded font can draw (they would print as empty boxes): emoji, and
     scripts neither DejaVu nor Droid covers (Korean Hangul, for one)."""
-    covered = _cmap(FONT) | _cmap(FONT_CJK)
-    return {
-        ch
-        for text in texts
-        for ch in text
-        if ch.isprintable() and ch != " " and ord(ch) not in covered
-    }
+    latin = _cmap(FONT)
+    beyond = {ch for text in texts if not text.isascii() for ch in text
+              if ch.isprintable() and ch != " " and ord(ch) not in latin}  # fmt: skip
+    if not beyond:
+        return set()
+    cjk = _cmap(FONT_CJK)
+    return {ch for ch in beyond if ord(ch) not in cjk}
 
 
 def styles() -> dict[str, Any]:

@@ -1,0 +1,155 @@
+"""Editing case.toml from the mark page: only the keys the page changed, comments kept.
+
+case.toml stays the one source of truth, so the page never keeps a copy of its own: it reads
+the file, sends back the keys it changed, and this module writes just those into the buyer's
+text with tomlkit (which keeps comments, order and layout). The result must load exactly as
+``evidence check`` loads it before it replaces the file, atomically; a file changed on disk
+since the page read it is refused rather than overwritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+from tomlkit.items import AoT, Array, InlineTable, Table
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+from evidence_tools.case.layout import CASE_FILE
+from evidence_tools.case.loader import load_case, validate_case
+from evidence_tools.case.model import Case
+from evidence_tools.errors import CaseError, UsageError
+from evidence_tools.metadata.model import kind_for
+
+# what the page may write, per exhibit; every other key (stamp, start_time, shows, ...) is
+# the buyer's own and left exactly as written
+EXHIBIT_KEYS = ("caption", "defects", "annotate", "trim", "moments", "redact")
+CASE_KEYS = ("own_words", "message")
+
+
+class ChangedOnDisk(CaseError):
+    """case.toml changed since the page read it (the buyer edited it in another program)."""
+
+
+def digest(text: str) -> str:
+    """What the page sends back so a save never overwrites edits made elsewhere meanwhile."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def read_text(root: Path) -> str:
+    return (root / CASE_FILE).read_text(encoding="utf-8-sig")
+
+
+def case_view(root: str | Path) -> dict[str, Any]:
+    """The case as the page shows it: the editable keys as written, one entry per exhibit."""
+    root = Path(root)
+    case = load_case(root)  # refuses a case.toml that does not load, in check's words
+    raw = tomllib.loads(case.toml_text)
+    table = raw.get("case", {})
+    exhibits = []
+    for number, (item, entry) in enumerate(
+        zip(case.evidence, raw.get("evidence", []), strict=True), 1
+    ):
+        kind = kind_for(Path(item.file)) or "document"
+        view = {"number": number, "file": item.file, "kind": kind}
+        view.update({key: entry[key] for key in EXHIBIT_KEYS if key in entry})
+        exhibits.append(view)
+    return {
+        "digest": digest(case.toml_text),
+        "case": {key: table.get(key, "") for key in CASE_KEYS},
+        "exhibits": exhibits,
+    }
+
+
+def _number(value: Any) -> Any:
+    """Fractions as the buyer would type them: three decimals are finer than a pixel on a
+    phone screen, and 0.30000000000000004 in case.toml would read as noise."""
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, list):
+        return [_number(v) for v in value]
+    return value
+
+
+def _inline(entry: dict[str, Any]) -> InlineTable:
+    table = tomlkit.inline_table()
+    for key, value in entry.items():
+        table[key] = _number(value)
+    return table
+
+
+def _toml_value(key: str, value: Any) -> Any:
+    """A list of tables one per line, as the README's examples write them."""
+    if key in ("annotate", "moments", "redact"):
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise UsageError(f"{key} must be a list of tables")
+        array: Array = tomlkit.array()
+        for entry in value:
+            array.append(_inline(entry))
+        if len(value) > 1:
+            array.multiline(True)
+        return array
+    return _number(value)
+
+
+def _apply(
+    table: Table | dict[str, Any], changes: dict[str, Any], allowed: tuple[str, ...]
+) -> None:
+    for key, value in changes.items():
+        if key not in allowed:
+            raise UsageError(f"the page cannot change {key!r}")
+        empty = value in ("", None, [])
+        if empty:
+            if key in table:
+                del table[key]
+            continue
+        if key in table and tomlkit.item(table[key]).unwrap() == _number(value):
+            continue  # unchanged: keep the buyer's own spelling and comments
+        table[key] = _toml_value(key, value)
+
+
+def apply_changes(text: str, changes: dict[str, Any]) -> str:
+    """``text`` with the page's ``changes``; each exhibit is named by number and file, so a
+    reordered case.toml cannot receive another exhibit's marks."""
+    doc = tomlkit.parse(text)
+    if changes.get("case"):
+        if "case" not in doc:
+            doc.add("case", tomlkit.table())
+        _apply(doc["case"], changes["case"], CASE_KEYS)
+    evidence = doc.get("evidence")
+    for change in changes.get("exhibits", []):
+        number, file = change.get("number"), change.get("file")
+        if not isinstance(evidence, AoT) or not isinstance(number, int):
+            raise UsageError("no such exhibit in case.toml")
+        if not 1 <= number <= len(evidence) or evidence[number - 1].get("file") != file:
+            raise UsageError(f"exhibit {number} is no longer {file} in case.toml")
+        fields = {k: v for k, v in change.items() if k not in ("number", "file")}
+        _apply(evidence[number - 1], fields, EXHIBIT_KEYS)
+    return tomlkit.dumps(doc)
+
+
+def save_changes(root: str | Path, base: str, changes: dict[str, Any]) -> Case:
+    """Write the page's changes into case.toml if it still is what the page read, and only
+    if the result loads; returns the case as now saved."""
+    from evidence_tools.fsutil import write_text_atomic
+
+    root = Path(root)
+    text = read_text(root)
+    if digest(text) != base:
+        raise ChangedOnDisk(
+            "changed in another program since this page read it",
+            path=root / CASE_FILE,
+            hint="reload the page to see the file as it is now, then mark again",
+        )
+    new_text = apply_changes(text, changes)
+    case = validate_case(root, tomllib.loads(new_text), new_text)
+    if new_text != text:
+        write_text_atomic(root / CASE_FILE, new_text, force=True)
+    return case

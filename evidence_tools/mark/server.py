@@ -1,0 +1,204 @@
+"""The mark page's local server: the standard library's http.server, on loopback only.
+
+A local server that writes files is a target for every web page the buyer has open, so each
+request passes ``refusal`` first: the Host must be this loopback address and port (a DNS
+rebinding page names its own host), the path must start with the random token printed with
+the URL (another page cannot guess it), and a request that changes something must come from
+this page's own origin and carry JSON (which a foreign page cannot send without a CORS
+preflight that is never answered). Every answer forbids caching, referrers and any source
+but itself, so the page works offline and leaks the token nowhere.
+
+Why http.server: the page makes a handful of requests from one person; a framework would be
+a dependency to keep up for nothing it needs here.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import secrets
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from evidence_tools.errors import EvidenceError
+
+LOOPBACK = "127.0.0.1"
+MAX_BODY = 1 << 20  # a case's marks are a few kilobytes
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' blob:; media-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Cross-Origin-Resource-Policy": "same-origin",
+}
+
+
+class MarkServer(ThreadingHTTPServer):
+    """Serves one case folder to the page at ``url`` until ``shutdown``."""
+
+    daemon_threads = True
+
+    def __init__(self, root: str | Path, port: int = 0, token: str | None = None) -> None:
+        self.root = Path(root)
+        self.token = token or secrets.token_urlsafe(24)
+        super().__init__((LOOPBACK, port), _Handler)
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}/{self.token}/"
+
+    def hosts(self) -> tuple[str, ...]:
+        return (f"{LOOPBACK}:{self.port}", f"localhost:{self.port}")
+
+    def origins(self) -> tuple[str, ...]:
+        return tuple(f"http://{host}" for host in self.hosts())
+
+
+def refusal(
+    server: MarkServer, method: str, path: str, headers: Any
+) -> tuple[HTTPStatus, str] | None:
+    """Why this request is refused, or None: the whole security rule in one place."""
+    if headers.get("Host", "") not in server.hosts():
+        return HTTPStatus.FORBIDDEN, "this page answers only at its own address"
+    first = path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
+    if not first:
+        return HTTPStatus.UNAUTHORIZED, "open the address evidence mark printed"
+    if not hmac.compare_digest(first.encode(), server.token.encode()):
+        return HTTPStatus.FORBIDDEN, "open the address evidence mark printed"
+    if method not in ("GET", "HEAD"):
+        origin = headers.get("Origin")
+        if origin is not None and origin not in server.origins():
+            return HTTPStatus.FORBIDDEN, "only this page may change the case"
+        if headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
+            return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON"
+    return None
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: MarkServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+        """Quiet: the terminal shows the URL and errors, not every preview request."""
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self.send_response(status)
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _json(self, status: int, data: Any) -> None:
+        self._send(status, json.dumps(data).encode("utf-8"), "application/json")
+
+    def _route(self) -> str | None:
+        refused = refusal(self.server, self.command, self.path, self.headers)
+        if refused:
+            self.close_connection = True  # a body it did not read must not be taken for a request
+            self._json(refused[0], {"error": refused[1]})
+            return None
+        rest = self.path.lstrip("/").split("/", 1)
+        return rest[1].split("?", 1)[0] if len(rest) > 1 else ""
+
+    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        route = self._route()
+        if route is None:
+            return
+        if route == "api/case":
+            from evidence_tools.mark.edit import case_view
+
+            try:
+                self._json(HTTPStatus.OK, case_view(self.server.root))
+            except EvidenceError as exc:
+                self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
+            return
+        if route.startswith("photo/"):
+            self._picture(route.removeprefix("photo/"), [])
+            return
+        self._json(HTTPStatus.NOT_FOUND, {"error": "no such page"})
+
+    def _picture(self, number: str, specs: list[Any]) -> None:
+        from evidence_tools.mark.preview import exhibit_photo, preview_jpeg
+
+        if not number.isdigit():
+            self._json(HTTPStatus.NOT_FOUND, {"error": "no such exhibit"})
+            return
+        try:
+            jpeg = preview_jpeg(exhibit_photo(self.server.root, int(number)), specs)
+        except EvidenceError as exc:
+            self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
+            return
+        self._send(HTTPStatus.OK, jpeg, "image/jpeg")
+
+    do_HEAD = do_GET  # noqa: N815
+
+    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+        route = self._route()
+        if route is None:
+            return
+        if route != "api/save" and not route.startswith("api/preview/"):
+            self._json(HTTPStatus.NOT_FOUND, {"error": "no such page"})
+            return
+        request = self._body()
+        if route.startswith("api/preview/"):
+            specs = request.get("annotate") if isinstance(request, dict) else None
+            if not isinstance(specs, list):
+                self._json(HTTPStatus.BAD_REQUEST, {"error": "send annotate as a JSON list"})
+                return
+            self._picture(route.removeprefix("api/preview/"), specs)
+            return
+        try:
+            base, changes = request["base"], request["changes"]
+        except (KeyError, TypeError):
+            self._json(HTTPStatus.BAD_REQUEST, {"error": "send base and changes as JSON"})
+            return
+        self._json(*save(self.server.root, base, changes))
+
+    def _body(self) -> Any:
+        """The request's JSON, or None when there is none or too much."""
+        try:
+            length = int(self.headers.get("Content-Length", "0"))
+        except ValueError:
+            length = -1
+        if not 0 < length <= MAX_BODY:
+            self.close_connection = True  # the unread body must not be taken for a request
+            return None
+        try:
+            return json.loads(self.rfile.read(length))
+        except ValueError:
+            return None
+
+    def do_PUT(self) -> None:  # noqa: N802
+        if self._route() is not None:
+            self._json(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "the page only reads and saves"})
+
+    do_DELETE = do_PATCH = do_PUT  # noqa: N815
+
+
+def save(root: Path, base: Any, changes: Any) -> tuple[HTTPStatus, dict[str, Any]]:
+    """Save and check: the page shows check's findings after every save."""
+    from evidence_tools.check import check_case
+    from evidence_tools.mark.edit import ChangedOnDisk, digest, read_text, save_changes
+
+    if not isinstance(base, str) or not isinstance(changes, dict):
+        return HTTPStatus.BAD_REQUEST, {"error": "send base and changes as JSON"}
+    try:
+        save_changes(root, base, changes)
+    except ChangedOnDisk as exc:
+        return HTTPStatus.CONFLICT, {"error": exc.one_line()}
+    except EvidenceError as exc:
+        return HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()}
+    report = check_case(root)
+    return HTTPStatus.OK, {"digest": digest(read_text(root)), "check": report.to_dict()}

@@ -231,3 +231,53 @@ def test_a_bad_mark_in_a_preview_says_what_is_wrong(server: MarkServer) -> None:
         server, "POST", f"/{server.token}/api/preview/3", {"annotate": [{"box": [0.9, 0.9, 1, 1]}]}
     )
     assert got == 422 and "edge" in answer["error"]
+
+
+def test_evidence_mark_prints_its_address_first_and_stops_cleanly_on_ctrl_c(
+    sample_case: Path,
+) -> None:
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    from evidence_tools.fsutil import sha256_file
+
+    originals = {p.name: sha256_file(p) for p in (sample_case / "originals").iterdir()}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evidence_tools", "mark", str(sample_case), "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/")
+        with urllib.request.urlopen(url + "api/case", timeout=30) as response:
+            view = json.loads(response.read())
+        body = {"base": view["digest"], "changes": {"exhibits": [{**CRACK, "caption": "Marked"}]}}
+        request = urllib.request.Request(
+            url + "api/save", json.dumps(body).encode(), {"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            assert response.status == 200
+        with urllib.request.urlopen(url, timeout=30) as response:
+            page = response.read().decode()
+        assert 'data-testid="save"' in page and "<script src=" in page
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode in (0, 130), err
+    assert "Traceback" not in err
+    assert load_case(sample_case).evidence[2].caption == "Marked"
+    assert {p.name: sha256_file(p) for p in (sample_case / "originals").iterdir()} == originals
+
+
+def test_evidence_mark_refuses_a_case_that_does_not_load(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from evidence_tools.cli import cli
+
+    result = CliRunner().invoke(cli, ["mark", str(tmp_path), "--no-browser"])
+    assert result.exit_code == 2 and "no case.toml here" in result.output

@@ -37,6 +37,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "video_group",
         "Trim, time-stamp, take stills from and shrink unboxing videos.",
     ),
+    "mark": (
+        "evidence_tools.cli.mark_cmd",
+        "mark_cmd",
+        "Mark photos and videos by pointing, in a local page; saved to case.toml.",
+    ),
     "check": (
         "evidence_tools.cli.check_cmd",
         "check_cmd",
@@ -65,6 +70,7 @@ Examples:
   evidence init my-case --platform aliexpress --claim damaged --order 8123456789012345
   evidence add IMG_1234.MOV IMG_2001.HEIC --case my-case
   evidence photo grid my-case/originals/IMG_2001.HEIC
+  evidence mark my-case
   evidence check my-case
   evidence dossier my-case
   evidence export my-case --platform paypal

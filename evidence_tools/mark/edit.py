@@ -63,6 +63,7 @@ def case_view(root: str | Path) -> dict[str, Any]:
         exhibits.append(view)
     return {
         "digest": digest(case.toml_text),
+        "folder": root.resolve().name,
         "case": {key: table.get(key, "") for key in CASE_KEYS},
         "exhibits": exhibits,
     }

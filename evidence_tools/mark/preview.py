@@ -42,8 +42,9 @@ def preview_jpeg(
     return out.getvalue()
 
 
-def exhibit_photo(root: Path, number: int) -> Path:
-    """The photo of exhibit ``number`` (1-based, case.toml order); never any other file."""
+def exhibit_file(root: Path, number: int, kind: str = "photo") -> Path:
+    """The file of exhibit ``number`` (1-based, case.toml order) if it is a ``kind``: the
+    server reads no other file of the case, and none outside it."""
     from evidence_tools.case.loader import load_case
     from evidence_tools.metadata.model import kind_for
 
@@ -51,6 +52,6 @@ def exhibit_photo(root: Path, number: int) -> Path:
     if not 1 <= number <= len(case.evidence):
         raise UsageError(f"there is no exhibit {number}")
     path = case.root / case.evidence[number - 1].file
-    if kind_for(path) != "photo":
-        raise UsageError(f"exhibit {number} is not a photo")
+    if kind_for(path) != kind:
+        raise UsageError(f"exhibit {number} is not a {kind}")
     return path

@@ -24,6 +24,16 @@ from typing import Any
 
 from evidence_tools.errors import EvidenceError
 
+PAGE = Path(__file__).with_name("page")
+# the page's own files, by route: nothing else in the package is ever served
+STATIC = {
+    "": ("index.html", "text/html; charset=utf-8"),
+    "mark.js": ("mark.js", "text/javascript; charset=utf-8"),
+    "mark.css": ("mark.css", "text/css; charset=utf-8"),
+    "icon.svg": ("icon.svg", "image/svg+xml"),
+}
+CHUNK = 1 << 20
+
 LOOPBACK = "127.0.0.1"
 MAX_BODY = 1 << 20  # a case's marks are a few kilobytes
 SECURITY_HEADERS = {
@@ -61,6 +71,22 @@ class MarkServer(ThreadingHTTPServer):
 
     def origins(self) -> tuple[str, ...]:
         return tuple(f"http://{host}" for host in self.hosts())
+
+
+def open_server(root: str | Path, port: int = 0) -> MarkServer:
+    """A server for the case at ``root``, once its case.toml loads (the page cannot show a
+    case the loader refuses, so the loader's own message is the one to show)."""
+    from evidence_tools.case.loader import load_case
+    from evidence_tools.errors import UsageError
+
+    load_case(root)
+    try:
+        return MarkServer(root, port)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot listen on port {port}: {exc.strerror}",
+            hint="leave out --port to take a free one",
+        ) from exc
 
 
 def refusal(
@@ -127,16 +153,63 @@ class _Handler(BaseHTTPRequestHandler):
         if route.startswith("photo/"):
             self._picture(route.removeprefix("photo/"), [])
             return
+        if route.startswith("video/"):
+            self._video(route.removeprefix("video/"))
+            return
+        if route in STATIC:
+            name, content_type = STATIC[route]
+            self._send(HTTPStatus.OK, (PAGE / name).read_bytes(), content_type)
+            return
         self._json(HTTPStatus.NOT_FOUND, {"error": "no such page"})
 
+    def _video(self, number: str) -> None:
+        """The video itself, in byte ranges: a browser's player seeks with Range requests."""
+        from evidence_tools.mark.preview import exhibit_file
+
+        try:
+            path = exhibit_file(self.server.root, int(number), "video")
+        except (ValueError, EvidenceError):
+            self._json(HTTPStatus.NOT_FOUND, {"error": "no such video"})
+            return
+        size = path.stat().st_size
+        start, end = byte_range(self.headers.get("Range", ""), size)
+        if start >= size and size:
+            self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        partial = "Range" in self.headers
+        self.send_response(HTTPStatus.PARTIAL_CONTENT if partial else HTTPStatus.OK)
+        for name, value in SECURITY_HEADERS.items():
+            self.send_header(name, value)
+        self.send_header("Content-Type", "video/quicktime" if path.suffix.lower() == ".mov"
+                         else "video/mp4")  # fmt: skip
+        self.send_header("Accept-Ranges", "bytes")
+        if partial:
+            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        with path.open("rb") as f:
+            f.seek(start)
+            left = end - start + 1
+            while left > 0:
+                chunk = f.read(min(CHUNK, left))
+                if not chunk:
+                    break
+                self.wfile.write(chunk)
+                left -= len(chunk)
+
     def _picture(self, number: str, specs: list[Any]) -> None:
-        from evidence_tools.mark.preview import exhibit_photo, preview_jpeg
+        from evidence_tools.mark.preview import exhibit_file, preview_jpeg
 
         if not number.isdigit():
             self._json(HTTPStatus.NOT_FOUND, {"error": "no such exhibit"})
             return
         try:
-            jpeg = preview_jpeg(exhibit_photo(self.server.root, int(number)), specs)
+            jpeg = preview_jpeg(exhibit_file(self.server.root, int(number)), specs)
         except EvidenceError as exc:
             self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
             return
@@ -185,6 +258,21 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "the page only reads and saves"})
 
     do_DELETE = do_PATCH = do_PUT  # noqa: N815
+
+
+def byte_range(header: str, size: int) -> tuple[int, int]:
+    """``Range: bytes=A-B`` (one range, as players send) as first and last byte; the whole
+    file for anything else."""
+    spec = header.strip().removeprefix("bytes=")
+    if not header.startswith("bytes=") or "," in spec or "-" not in spec:
+        return 0, max(size - 1, 0)
+    first, last = spec.split("-", 1)
+    try:
+        if not first:  # the last N bytes
+            return max(size - int(last), 0), size - 1
+        return int(first), min(int(last), size - 1) if last else size - 1
+    except ValueError:
+        return 0, max(size - 1, 0)
 
 
 def save(root: Path, base: Any, changes: Any) -> tuple[HTTPStatus, dict[str, Any]]:

@@ -1,0 +1,43 @@
+"""``evidence mark``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command(
+    "mark",
+    epilog="""\b
+Examples:
+  evidence mark                  (in the case folder)
+  evidence mark my-case --no-browser
+""",
+)
+@click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="a free one",
+              help="Port on 127.0.0.1 to serve the page on.")  # fmt: skip
+@click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
+def mark_cmd(case_dir: Path | None, port: int, no_browser: bool) -> None:
+    """Open a page on this computer to mark photos and videos by pointing: boxes, arrows,
+    covers, captions, the video's trim and moments, saved into case.toml. The address is
+    printed first; only this computer can open it. Stop with Ctrl-C."""
+    from evidence_tools.case.layout import find_case_root
+    from evidence_tools.cli._common import say
+    from evidence_tools.mark.server import open_server
+
+    root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
+    server = open_server(root, port)
+    click.echo(server.url)
+    say("Marking the case in your browser; press Ctrl-C here when you are done.")
+    if not no_browser:
+        import webbrowser
+
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        say("Stopped.")
+    finally:
+        server.server_close()

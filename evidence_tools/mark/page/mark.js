@@ -1,0 +1,380 @@
+// The mark page: case.toml's marks, drawn by pointing. No build step, no network: plain JS
+// served by `evidence mark`. The picture under the marks is the server's own render, so what
+// is shown is what the PDF shows; the outlines on top only let the buyer pick and move marks.
+"use strict";
+
+const KINDS = ["box", "ellipse", "arrow", "marker", "label", "magnify", "redact"];
+const RECT = ["box", "ellipse", "magnify", "redact"];
+const EDITABLE = ["caption", "defects", "annotate", "trim", "moments"];
+const NS = "http://www.w3.org/2000/svg";
+
+let state = null;      // the case as last read or saved: {digest, case, exhibits}
+let saved = null;      // a deep copy of what case.toml holds, to send only what changed
+let tool = "box";
+let selected = null;   // {ex, index}
+const views = new Map(); // exhibit number -> {img, svg, remove}: built before they are shown
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const el = (tag, attrs = {}, ...kids) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "text") node.textContent = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const kid of kids) node.append(kid);
+  return node;
+};
+const copy = (v) => JSON.parse(JSON.stringify(v));
+const round = (v) => Math.round(Math.min(1, Math.max(0, v)) * 1000) / 1000;
+
+function status(text, kind = "") {
+  const s = $("#status");
+  s.textContent = text;
+  s.className = kind;
+}
+
+async function api(path, body) {
+  const init = body === undefined ? {} : {
+    method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
+  const response = await fetch(path, init);
+  return response;
+}
+
+// --------------------------------------------------------------------------- shapes
+
+function kindOf(spec) {
+  return KINDS.find((k) => k in spec && !(k === "label" && typeof spec[k] === "string"));
+}
+function coords(spec) { return spec[kindOf(spec)]; }
+// "120px" coordinates are the buyer's own: shown as drawn, left as written
+function inPixels(spec) {
+  const n = ["marker", "label"].includes(kindOf(spec)) ? 2 : 4;
+  return coords(spec).slice(0, n).some((v) => typeof v === "string");
+}
+
+function newShape(kind, x0, y0, x1, y1) {
+  const text = $("#label-text").value.trim();
+  const left = Math.min(x0, x1), top = Math.min(y0, y1);
+  const w = Math.abs(x1 - x0), h = Math.abs(y1 - y0);
+  let spec;
+  if (RECT.includes(kind)) spec = {[kind]: [left, top, w, h].map(round)};
+  else if (kind === "arrow") spec = {arrow: [x0, y0, x1, y1].map(round)};
+  else if (kind === "marker") spec = {marker: [round(x1), round(y1)]};
+  else spec = {label: [round(x1), round(y1), text || "Label"]};
+  if (text && kind !== "label" && kind !== "marker" && kind !== "redact") spec.label = text;
+  return spec;
+}
+
+function moved(spec, dx, dy, corner) {
+  const kind = kindOf(spec), c = coords(spec).slice();
+  if (corner && RECT.includes(kind)) {
+    c[2] = round(Math.max(0.005, c[2] + dx)); c[3] = round(Math.max(0.005, c[3] + dy));
+  } else if (corner && kind === "arrow") {
+    c[2] = round(c[2] + dx); c[3] = round(c[3] + dy);
+  } else {
+    c[0] = round(c[0] + dx); c[1] = round(c[1] + dy);
+    if (kind === "arrow") { c[2] = round(c[2] + dx); c[3] = round(c[3] + dy); }
+    if (RECT.includes(kind)) {
+      c[0] = round(Math.min(c[0], 1 - c[2])); c[1] = round(Math.min(c[1], 1 - c[3]));
+    }
+  }
+  return {...spec, [kind]: c};
+}
+
+// where a mark can be grabbed, in fractions: [x, y, w, h]
+function grabBox(spec) {
+  const kind = kindOf(spec), c = coords(spec);
+  if (RECT.includes(kind)) return c;
+  if (kind === "arrow") {
+    return [Math.min(c[0], c[2]), Math.min(c[1], c[3]), Math.abs(c[2] - c[0]), Math.abs(c[3] - c[1])];
+  }
+  return [c[0] - 0.03, c[1] - 0.03, 0.06, 0.06];
+}
+
+// --------------------------------------------------------------------------- photos
+
+async function refreshPicture(ex) {
+  const img = views.get(ex.number).img;
+  const response = await api(`api/preview/${ex.number}`, {annotate: ex.annotate || []});
+  if (!response.ok) {
+    status((await response.json()).error, "bad");
+    return;
+  }
+  const old = img.src;
+  img.src = URL.createObjectURL(await response.blob());
+  if (old.startsWith("blob:")) URL.revokeObjectURL(old);
+  drawOutlines(ex);
+}
+
+function drawOutlines(ex) {
+  const svg = views.get(ex.number).svg;
+  svg.replaceChildren();
+  (ex.annotate || []).forEach((spec, index) => {
+    if (inPixels(spec)) return;
+    const [x, y, w, h] = grabBox(spec);
+    const isSel = selected && selected.ex === ex.number && selected.index === index;
+    const r = document.createElementNS(NS, "rect");
+    for (const [k, v] of Object.entries({x, y, width: Math.max(w, 0.01), height: Math.max(h, 0.01)})) {
+      r.setAttribute(k, v);
+    }
+    r.setAttribute("class", isSel ? "grab selected" : "grab");
+    r.dataset.index = index;
+    svg.append(r);
+    if (isSel) {
+      const k = kindOf(spec), c = coords(spec);
+      const hx = k === "arrow" ? c[2] : x + w, hy = k === "arrow" ? c[3] : y + h;
+      if (RECT.includes(k) || k === "arrow") {
+        const handle = document.createElementNS(NS, "rect");
+        for (const [a, v] of Object.entries({x: hx - 0.012, y: hy - 0.012, width: 0.024, height: 0.024})) {
+          handle.setAttribute(a, v);
+        }
+        handle.setAttribute("class", "handle");
+        handle.dataset.index = index;
+        handle.dataset.corner = "1";
+        svg.append(handle);
+      }
+    }
+  });
+  const remove = views.get(ex.number).remove;
+  remove.disabled = !(selected && selected.ex === ex.number);
+}
+
+function fraction(svg, event) {
+  const r = svg.getBoundingClientRect();
+  return [(event.clientX - r.left) / r.width, (event.clientY - r.top) / r.height];
+}
+
+function attachDrawing(ex, svg) {
+  let drag = null;
+  svg.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    svg.setPointerCapture(event.pointerId);
+    const [x, y] = fraction(svg, event);
+    const target = event.target;
+    if (target.dataset && target.dataset.index !== undefined) {
+      selected = {ex: ex.number, index: Number(target.dataset.index)};
+      drag = {mode: target.dataset.corner ? "corner" : "move", x, y, spec: ex.annotate[selected.index]};
+      drawOutlines(ex);
+      return;
+    }
+    selected = null;
+    const ghost = document.createElementNS(NS, tool === "arrow" ? "line" : "rect");
+    ghost.setAttribute("class", "ghost");
+    svg.append(ghost);
+    drag = {mode: "new", x, y, ghost};
+    drawOutlines(ex);
+    svg.append(ghost);
+  });
+  svg.addEventListener("pointermove", (event) => {
+    if (!drag) return;
+    const [x, y] = fraction(svg, event);
+    if (drag.mode === "new") {
+      const g = drag.ghost;
+      if (tool === "arrow") {
+        for (const [k, v] of Object.entries({x1: drag.x, y1: drag.y, x2: x, y2: y})) g.setAttribute(k, v);
+      } else {
+        for (const [k, v] of Object.entries({x: Math.min(x, drag.x), y: Math.min(y, drag.y),
+          width: Math.abs(x - drag.x), height: Math.abs(y - drag.y)})) g.setAttribute(k, v);
+      }
+    } else {
+      ex.annotate[selected.index] = moved(drag.spec, x - drag.x, y - drag.y, drag.mode === "corner");
+      drawOutlines(ex);
+    }
+  });
+  svg.addEventListener("pointerup", (event) => {
+    if (!drag) return;
+    const [x, y] = fraction(svg, event);
+    const d = drag;
+    drag = null;
+    if (d.mode === "new") {
+      d.ghost.remove();
+      const tiny = Math.abs(x - d.x) < 0.01 && Math.abs(y - d.y) < 0.01;
+      if (tiny && tool !== "marker" && tool !== "label") {
+        status("Drag to draw: press on one corner and let go on the other.", "warn");
+        return;
+      }
+      ex.annotate = ex.annotate || [];
+      ex.annotate.push(newShape(tool, d.x, d.y, x, y));
+      selected = {ex: ex.number, index: ex.annotate.length - 1};
+    }
+    changed();
+    refreshPicture(ex);
+  });
+}
+
+function removeSelected(ex) {
+  if (!selected || selected.ex !== ex.number) return;
+  ex.annotate.splice(selected.index, 1);
+  selected = null;
+  changed();
+  refreshPicture(ex);
+}
+
+// --------------------------------------------------------------------------- videos
+
+function timecode(seconds) {
+  const m = Math.floor(seconds / 60), s = seconds - m * 60;
+  return `${m}:${s < 10 ? "0" : ""}${s.toFixed(1)}`;
+}
+
+function videoControls(ex) {
+  const video = el("video", {"data-testid": `video-${ex.number}`, src: `video/${ex.number}`,
+    controls: "", preload: "metadata", playsinline: ""});
+  const trimText = el("span", {class: "muted"});
+  const moments = el("ul", {class: "moments"});
+  const note = el("input", {placeholder: "What this moment shows", size: "30"});
+  const show = () => {
+    trimText.textContent = ex.trim ? `Keep ${ex.trim[0]} to ${ex.trim[1]}` : "The whole video is kept.";
+    moments.replaceChildren(...(ex.moments || []).map((m, i) => el("li", {},
+      `${m.at} ${m.note || ""} `,
+      el("button", {type: "button", class: "link", text: "remove",
+        onclick: () => { ex.moments.splice(i, 1); changed(); show(); }}))));
+  };
+  const setTrim = (end) => {
+    const now = timecode(video.currentTime);
+    const trim = ex.trim ? ex.trim.slice() : ["0:00.0", timecode(video.duration || video.currentTime)];
+    trim[end] = now;
+    ex.trim = trim;
+    changed(); show();
+  };
+  const bar = el("div", {class: "row"},
+    el("button", {type: "button", "data-testid": `trim-start-${ex.number}`, text: "Start here",
+      onclick: () => setTrim(0)}),
+    el("button", {type: "button", "data-testid": `trim-end-${ex.number}`, text: "End here",
+      onclick: () => setTrim(1)}),
+    trimText);
+  const add = el("div", {class: "row"}, note,
+    el("button", {type: "button", "data-testid": `add-moment-${ex.number}`, text: "Add moment at this time",
+      onclick: () => {
+        ex.moments = ex.moments || [];
+        ex.moments.push({at: timecode(video.currentTime), note: note.value.trim()});
+        note.value = ""; changed(); show();
+      }}));
+  show();
+  return el("div", {class: "video"}, video, bar, add, moments);
+}
+
+// --------------------------------------------------------------------------- the page
+
+function exhibitCard(ex) {
+  const card = el("section", {class: "card exhibit", id: `exhibit-${ex.number}`});
+  card.append(el("h2", {}, `Exhibit ${ex.number} `, el("span", {class: "muted small", text: ex.file})));
+  const caption = el("input", {"data-testid": `caption-${ex.number}`, value: ex.caption || "",
+    placeholder: "What this shows, e.g. Crack along the left edge", class: "wide"});
+  caption.addEventListener("input", () => { ex.caption = caption.value; changed(); });
+  card.append(el("label", {class: "field"}, "Caption ", caption));
+  const defects = el("input", {value: (ex.defects || []).join(", "), class: "wide",
+    placeholder: "e.g. cracked, scratched"});
+  defects.addEventListener("input", () => {
+    ex.defects = defects.value.split(",").map((d) => d.trim()).filter(Boolean);
+    changed();
+  });
+  card.append(el("label", {class: "field"}, "Defects ", defects));
+  if (ex.kind === "photo") {
+    const img = el("img", {"data-testid": `exhibit-image-${ex.number}`, alt: `Exhibit ${ex.number}`,
+      draggable: "false"});
+    const svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("id", `overlay-${ex.number}`);
+    svg.setAttribute("viewBox", "0 0 1 1");
+    svg.setAttribute("preserveAspectRatio", "none");
+    svg.setAttribute("class", "overlay");
+    const pixels = (ex.annotate || []).some(inPixels);
+    const stage = el("div", {class: "stage"}, img);
+    if (!pixels) { stage.append(svg); attachDrawing(ex, svg); }
+    card.append(stage);
+    const remove = el("button", {type: "button", id: `remove-${ex.number}`, text: "Remove mark",
+      disabled: "", onclick: () => removeSelected(ex)});
+    card.append(el("div", {class: "row"}, remove, el("span", {class: "muted small",
+      text: pixels ? "These marks are written in pixels: change them in case.toml." :
+        "Click a mark to select it."})));
+    views.set(ex.number, {img, svg, remove});
+    refreshPicture(ex);
+  } else if (ex.kind === "video") {
+    card.append(videoControls(ex));
+  }
+  return card;
+}
+
+function changes() {
+  const out = {exhibits: []};
+  state.exhibits.forEach((ex, i) => {
+    const before = saved.exhibits[i], diff = {};
+    for (const key of EDITABLE) {
+      if (JSON.stringify(ex[key] ?? null) !== JSON.stringify(before[key] ?? null)) diff[key] = ex[key] ?? null;
+    }
+    if (Object.keys(diff).length) out.exhibits.push({number: ex.number, file: ex.file, ...diff});
+  });
+  const text = {own_words: $("#own_words").value, message: $("#message").value};
+  const caseDiff = {};
+  for (const [k, v] of Object.entries(text)) if (v !== (saved.case[k] || "")) caseDiff[k] = v;
+  if (Object.keys(caseDiff).length) out.case = caseDiff;
+  return out;
+}
+
+function changed() { status("Not saved yet", "warn"); }
+
+function showFindings(check) {
+  const box = $("#findings");
+  const items = (check.findings || []).filter((f) => f.severity !== "info");
+  box.hidden = items.length === 0;
+  box.replaceChildren(el("h2", {text: "What evidence check says"}),
+    el("ul", {}, ...items.map((f) => el("li", {class: f.severity},
+      `${f.severity === "error" ? "Must fix" : "Check"}: ${f.subject ? f.subject + ": " : ""}${f.message}` +
+      (f.fix ? ` → ${f.fix}` : "")))));
+}
+
+async function save() {
+  const body = {base: state.digest, changes: changes()};
+  status("Saving…");
+  const response = await api("api/save", body);
+  const answer = await response.json();
+  if (!response.ok) {
+    status(answer.error, "bad");
+    return;
+  }
+  state.digest = answer.digest;
+  saved = copy(state);
+  saved.case = {own_words: $("#own_words").value, message: $("#message").value};
+  status("Saved to case.toml", "ok");
+  showFindings(answer.check);
+}
+
+async function load() {
+  const response = await api("api/case");
+  const answer = await response.json();
+  if (!response.ok) {
+    status(answer.error, "bad");
+    return;
+  }
+  state = answer;
+  saved = copy(answer);
+  $("#where").textContent = `${answer.exhibits.length} exhibits in ${answer.folder}`;
+  $("#own_words").value = answer.case.own_words || "";
+  $("#message").value = answer.case.message || "";
+  for (const id of ["own_words", "message"]) $(`#${id}`).addEventListener("input", changed);
+  $("#exhibits").replaceChildren(...answer.exhibits.map(exhibitCard));
+}
+
+function pickTool(name) {
+  tool = name;
+  for (const b of document.querySelectorAll("[data-tool]")) {
+    b.setAttribute("aria-pressed", b.dataset.tool === name ? "true" : "false");
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  for (const b of document.querySelectorAll("[data-tool]")) b.addEventListener("click", () => pickTool(b.dataset.tool));
+  pickTool("box");
+  $("#save").addEventListener("click", save);
+  document.addEventListener("keydown", (event) => {
+    if ((event.key === "Delete" || event.key === "Backspace") && selected &&
+        !["INPUT", "TEXTAREA"].includes(document.activeElement.tagName)) {
+      removeSelected(state.exhibits[selected.ex - 1]);
+    }
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if ($("#status").textContent === "Not saved yet") event.preventDefault();
+  });
+  load();
+});

@@ -1,0 +1,150 @@
+"""The mark page in a real headless Chromium: drag a box on a HEIC photo, type a caption,
+set a video's trim, save, and read what case.toml now says.
+
+Needs Playwright's Python package and a Chromium (Debian's ``chromium``, which ``.ci/run``
+installs); skipped without them, as in a user's fresh clone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evidence_tools.case.loader import load_case
+from evidence_tools.mark.server import MarkServer
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = next(
+    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
+)
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")
+
+
+@pytest.fixture
+def page(sample_case: Path) -> Iterator[tuple[Any, MarkServer]]:
+    server = MarkServer(sample_case)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    errors: list[str] = []
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        tab.goto(server.url)
+        yield tab, server
+        browser.close()
+    server.shutdown()
+    server.server_close()
+    assert errors == []  # no script error and no refused request while it was used
+
+
+def _loaded(tab: Any, test_id: str) -> Any:
+    image = tab.get_by_test_id(test_id)
+    tab.wait_for_function(
+        'id => { const i = document.querySelector(`[data-testid="${id}"]`);'
+        " return i && i.complete && i.naturalWidth > 0 && i.src.startsWith('blob:'); }",
+        arg=test_id,
+    )
+    # every picture above has loaded too, so this one stays where it is scrolled to
+    tab.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    image.scroll_into_view_if_needed()
+    return image
+
+
+def _drag(tab: Any, image: Any, start: tuple[float, float], end: tuple[float, float]) -> None:
+    box = image.bounding_box()
+    tab.mouse.move(box["x"] + start[0] * box["width"], box["y"] + start[1] * box["height"])
+    tab.mouse.down()
+    for step in range(1, 6):
+        f = step / 5
+        x = start[0] + (end[0] - start[0]) * f
+        y = start[1] + (end[1] - start[1]) * f
+        tab.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
+    tab.mouse.up()
+
+
+def _save(tab: Any) -> None:
+    tab.get_by_test_id("save").click()
+    sync_api.expect(tab.locator("#status")).to_have_text("Saved to case.toml", timeout=30_000)
+
+
+def test_a_dragged_box_and_a_caption_are_saved_into_case_toml(page: Any) -> None:
+    tab, server = page
+    comments = [line for line in (server.root / "case.toml").read_text().splitlines()
+                if line.lstrip().startswith("#")]  # fmt: skip
+    image = _loaded(tab, "exhibit-image-4")  # the HEIC photo: the browser gets a JPEG
+    tab.get_by_test_id("tool-box").click()
+    _drag(tab, image, (0.30, 0.30), (0.60, 0.50))
+    tab.get_by_test_id("caption-4").fill("The camera cut-out is broken off")
+    _save(tab)
+    text = (server.root / "case.toml").read_text()
+    assert comments and all(line in text.splitlines() for line in comments)
+    item = load_case(server.root).evidence[3]
+    assert item.caption == "The camera cut-out is broken off"
+    box = item.annotate[-1]
+    assert box.kind == "box" and len(item.annotate) == 4  # the three marks before are kept
+    for got, want in zip([c.value for c in box.coords], (0.30, 0.30, 0.30, 0.20), strict=True):
+        assert got == pytest.approx(want, abs=0.02)
+    from evidence_tools.dossier.build import build_dossier
+
+    result = build_dossier(server.root, today=dt.date(2026, 11, 26))
+    assert result.pdf.is_file()
+
+
+def test_a_mark_is_selected_moved_and_removed(page: Any) -> None:
+    tab, server = page
+    image = _loaded(tab, "exhibit-image-3")
+    before = image.get_attribute("src")
+    tab.get_by_test_id("tool-redact").click()
+    _drag(tab, image, (0.70, 0.70), (0.90, 0.90))
+    tab.wait_for_function(
+        "src => document.querySelector('[data-testid=\"exhibit-image-3\"]').src !== src",
+        arg=before,
+    )
+    _drag(tab, image, (0.80, 0.80), (0.75, 0.75))  # grab the new cover and move it
+    _save(tab)
+    shape = load_case(server.root).evidence[2].annotate[-1]
+    assert shape.kind == "redact"
+    assert [round(c.value, 2) for c in shape.coords] == pytest.approx(
+        [0.65, 0.65, 0.2, 0.2], abs=0.02
+    )
+    tab.keyboard.press("Delete")
+    _save(tab)
+    assert [s.kind for s in load_case(server.root).evidence[2].annotate] == ["ellipse", "magnify"]
+
+
+def test_a_video_trim_and_a_moment_are_set_from_the_player(page: Any) -> None:
+    tab, server = page
+    video = tab.get_by_test_id("video-1")
+    video.scroll_into_view_if_needed()
+    tab.wait_for_function(
+        "() => document.querySelector('[data-testid=\"video-1\"]').readyState >= 1"
+    )
+
+    def seek(seconds: float) -> None:
+        video.evaluate(
+            "(v, t) => new Promise(done => { v.addEventListener('seeked', done, {once: true});"
+            " v.currentTime = t; })",
+            seconds,
+        )
+
+    seek(2.0)
+    tab.get_by_test_id("trim-start-1").click()
+    seek(7.5)
+    tab.get_by_test_id("trim-end-1").click()
+    tab.get_by_placeholder("What this moment shows").fill("The crack, close")
+    tab.get_by_test_id("add-moment-1").click()
+    _save(tab)
+    item = load_case(server.root).evidence[0]
+    assert item.trim == pytest.approx((2.0, 7.5), abs=0.05)
+    assert (item.moments[-1].at, item.moments[-1].note) == (
+        pytest.approx(7.5, abs=0.05),
+        "The crack, close",
+    )

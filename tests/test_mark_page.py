@@ -148,3 +148,45 @@ def test_a_video_trim_and_a_moment_are_set_from_the_player(page: Any) -> None:
         pytest.approx(7.5, abs=0.05),
         "The crack, close",
     )
+
+
+@pytest.fixture
+def phone_case(sample_case: Path, corpus: Path) -> Path:
+    """The sample case with a real iPhone HEIC (Display P3, 4032x3024, taken in February
+    2018) added as exhibit 5, the order placed before it so that check finds no error."""
+    from evidence_tools.case.intake import add_files
+
+    toml = sample_case / "case.toml"
+    toml.write_text(toml.read_text().replace("placed = 2026-10-02", "placed = 2018-01-20"))
+    add_files(sample_case, [corpus / "realworld" / "iphone_IMG_1034.heic"])
+    return sample_case
+
+
+def test_a_box_on_a_real_iphone_heic_is_saved_and_the_dossier_builds(phone_case: Path) -> None:
+    server = MarkServer(phone_case)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.goto(server.url)
+            image = _loaded(tab, "exhibit-image-5")
+            tab.get_by_test_id("tool-box").click()
+            _drag(tab, image, (0.30, 0.30), (0.60, 0.50))
+            tab.get_by_test_id("caption-5").fill("The parcel as it arrived")
+            _save(tab)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    item = load_case(phone_case).evidence[4]
+    assert item.file.endswith(".heic") and item.caption == "The parcel as it arrived"
+    (box,) = item.annotate
+    for got, want in zip([c.value for c in box.coords], (0.30, 0.30, 0.30, 0.20), strict=True):
+        assert got == pytest.approx(want, abs=0.02)
+    assert "# The sample case" in (phone_case / "case.toml").read_text()
+    from evidence_tools.dossier.build import build_dossier
+
+    result = build_dossier(phone_case, today=dt.date(2026, 11, 26))
+    assert result.pdf.is_file()
+    assert any("annotated" in p.name for p in result.exhibits[4].derived)

@@ -281,3 +281,23 @@ def test_evidence_mark_refuses_a_case_that_does_not_load(tmp_path: Path) -> None
 
     result = CliRunner().invoke(cli, ["mark", str(tmp_path), "--no-browser"])
     assert result.exit_code == 2 and "no case.toml here" in result.output
+
+
+def test_a_phones_hevc_video_is_served_as_h264_in_byte_ranges(
+    server: MarkServer, tmp_path: Path
+) -> None:
+    from evidence_tools.video.common import load_video
+
+    original = load_video(server.root / "originals/unboxing.mov")
+    assert original.video_codec == "hevc"  # what browsers cannot play
+    status, head, kind = _raw(server, "GET", f"/{server.token}/video/1", Range="bytes=0-99")
+    assert status == 206 and kind == "video/mp4" and len(head) == 100
+    status, whole, _ = _raw(server, "GET", f"/{server.token}/video/1")
+    assert status == 200 and whole[:100] == head
+    copy = tmp_path / "served.mp4"
+    copy.write_bytes(whole)
+    served = load_video(copy)
+    assert served.video_codec == "h264" and served.duration == pytest.approx(
+        original.duration, abs=0.1
+    )
+    assert _raw(server, "GET", f"/{server.token}/video/2")[0] == 404  # a photo is no video

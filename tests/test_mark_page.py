@@ -136,6 +136,8 @@ def test_a_video_trim_and_a_moment_are_set_from_the_player(page: Any) -> None:
         )
 
     seek(2.0)
+    # the browser decodes pictures (the HEVC original reaches it as an H.264 copy)
+    assert video.evaluate("v => v.readyState >= 2 && v.videoWidth > 0 && !v.error")
     tab.get_by_test_id("trim-start-1").click()
     seek(7.5)
     tab.get_by_test_id("trim-end-1").click()

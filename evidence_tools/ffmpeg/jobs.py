@@ -296,3 +296,16 @@ def two_pass_h264(
         + ["-y", str(out.resolve())],
         outputs=[out], duration=length, progress=second or None,
     )  # fmt: skip
+
+
+def browser_copy(source: Path, out: Path, *, hdr: str, duration: float | None) -> None:
+    """A small H.264 copy for the mark page's player: browsers play neither HEVC nor HDR
+    (Debian's Chromium answers "" to canPlayType for hvc1), and the page needs the times, not
+    the pixels: trims and moments are read off it, stills and stamps come from the original.
+    The timeline is the original's (no cut), so a time read off this copy is the same there;
+    a keyframe every second keeps seeking quick."""
+    filters = [*short_side_at_most(540), *to_sdr(hdr), "format=yuv420p"]
+    args = ["-i", str(source.resolve()), *FIRST_VIDEO_AND_SOUND, "-vf", ",".join(filters)]
+    args += ["-c:v", "libx264", "-preset", "ultrafast", "-crf", "26", "-g", "30"]
+    args += AAC + (SDR_TAGS if hdr else []) + ["-movflags", "+faststart", "-y", str(out)]
+    run_ffmpeg(args, outputs=[out], duration=duration)

@@ -1,4 +1,5 @@
-"""The mark page's pictures: the photo upright in sRGB, with marks drawn by the real renderer.
+"""The mark page's pictures and videos: the photo upright in sRGB, with marks drawn by the
+real renderer, and a video the browser can play.
 
 The browser never draws the marks that count: it sends them here and shows what
 ``photo.draw.render`` makes of them, the same code ``photo annotate`` and the dossier use,
@@ -16,6 +17,8 @@ from typing import Any
 
 from evidence_tools.errors import UsageError
 
+# containers browsers open as video/mp4
+PLAYED = (".mp4", ".m4v", ".mov")
 PREVIEW_SIZE = (1600, 1600)  # sharp on a laptop screen; a 12 MP photo's JPEG stays ~300 KB
 
 
@@ -55,3 +58,24 @@ def exhibit_file(root: Path, number: int, kind: str = "photo") -> Path:
     if kind_for(path) != kind:
         raise UsageError(f"exhibit {number} is not a {kind}")
     return path
+
+
+def playable_video(path: Path, cache: Path) -> Path:
+    """What the page's player gets: the original when browsers play it (H.264 in standard
+    range), else a small H.264 copy made once per ``evidence mark`` run in ``cache``, a
+    private temporary folder (never the case folder: the copy is no evidence)."""
+    import hashlib
+    import os
+
+    from evidence_tools.ffmpeg.jobs import browser_copy
+    from evidence_tools.video.common import load_video
+
+    info = load_video(path)
+    if info.video_codec == "h264" and not info.hdr and path.suffix.lower() in PLAYED:
+        return path
+    out = cache / (hashlib.sha256(str(path.resolve()).encode()).hexdigest()[:16] + ".mp4")
+    if not out.exists():
+        partial = out.with_suffix(".part.mp4")
+        browser_copy(path, partial, hdr=info.hdr, duration=info.duration)
+        os.replace(partial, out)
+    return out

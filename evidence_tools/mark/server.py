@@ -18,6 +18,8 @@ import hmac
 import json
 import secrets
 import sys
+import tempfile
+import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -58,6 +60,13 @@ class MarkServer(ThreadingHTTPServer):
         self.root = Path(root)
         self.token = token or secrets.token_urlsafe(24)
         super().__init__((LOOPBACK, port), _Handler)
+        # browser copies of videos the browser cannot play, gone when the server closes
+        self.cache = tempfile.TemporaryDirectory(prefix="evidence-mark-")
+        self.video_lock = threading.Lock()  # one copy at a time, however many Range requests
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.cache.cleanup()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A tab closed while its picture was on the way is not an error to print."""
@@ -171,12 +180,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _video(self, number: str) -> None:
         """The video itself, in byte ranges: a browser's player seeks with Range requests."""
-        from evidence_tools.mark.preview import exhibit_file
+        from evidence_tools.mark.preview import exhibit_file, playable_video
 
         try:
-            path = exhibit_file(self.server.root, int(number), "video")
+            original = exhibit_file(self.server.root, int(number), "video")
         except (ValueError, EvidenceError):
             self._json(HTTPStatus.NOT_FOUND, {"error": "no such video"})
+            return
+        try:
+            with self.server.video_lock:
+                path = playable_video(original, Path(self.server.cache.name))
+        except EvidenceError as exc:
+            self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
             return
         size = path.stat().st_size
         start, end = byte_range(self.headers.get("Range", ""), size)
@@ -190,8 +205,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(HTTPStatus.PARTIAL_CONTENT if partial else HTTPStatus.OK)
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
-        self.send_header("Content-Type", "video/quicktime" if path.suffix.lower() == ".mov"
-                         else "video/mp4")  # fmt: skip
+        # H.264 in MP4 or QuickTime, or the browser copy: what browsers play as video/mp4
+        self.send_header("Content-Type", "video/mp4")
         self.send_header("Accept-Ranges", "bytes")
         if partial:
             self.send_header("Content-Range", f"bytes {start}-{end}/{size}")

@@ -222,6 +222,12 @@ function videoControls(ex) {
   const video = el("video", {"data-testid": `video-${ex.number}`, src: `video/${ex.number}`,
     controls: "", preload: "metadata", playsinline: ""});
   const trimText = el("span", {class: "muted"});
+  const wait = el("p", {class: "muted small",
+    text: "Preparing the video for this page (a phone's HEVC or HDR video takes a moment)…"});
+  video.addEventListener("loadedmetadata", () => wait.remove(), {once: true});
+  video.addEventListener("error", () => {
+    wait.textContent = "This video cannot be shown here: set its trim and moments in case.toml.";
+  });
   const moments = el("ul", {class: "moments"});
   const note = el("input", {placeholder: "What this moment shows", size: "30"});
   const show = () => {
@@ -252,7 +258,7 @@ function videoControls(ex) {
         note.value = ""; changed(); show();
       }}));
   show();
-  return el("div", {class: "video"}, video, bar, add, moments);
+  return el("div", {class: "video"}, wait, video, bar, add, moments);
 }
 
 // --------------------------------------------------------------------------- the page

@@ -157,3 +157,35 @@ def test_display_p3_photo_is_placed_as_srgb(corpus: Path, tmp_path: Path) -> Non
     ).getpixel((0, 0))
     assert max(abs(a - b) for a, b in zip(placed, want, strict=True)) <= 3, (placed, want)
     assert max(abs(a - b) for a, b in zip(placed, colour, strict=True)) >= 10, placed
+
+
+@pytest.mark.parametrize("kind", ["HLG", "PQ"])
+def test_the_mark_pages_player_gets_a_true_sdr_copy(
+    clips: dict[str, Path], tmp_path: Path, kind: str
+) -> None:
+    """The page's small, fast copy loses detail (the SDR clip through the same encoder: 8.2
+    levels on this busy test pattern); converting from HDR must add little to that, where
+    leaving it unconverted costs 37."""
+    from evidence_tools.ffmpeg.jobs import browser_copy
+    from evidence_tools.mark.preview import playable_video
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    copy = playable_video(clips[kind], cache)
+    assert copy.parent == cache  # never the original: browsers show HDR washed out or not at all
+    _, description = read_ffmpeg(["-i", str(copy)])
+    video = next(ln for ln in description.splitlines() if "Video:" in ln)
+    assert "h264" in video and "yuv420p(tv, bt709, progressive)" in video, video
+    baseline = tmp_path / "sdr_copy.mp4"
+    browser_copy(clips["SDR"], baseline, hdr="", duration=1.0)
+    ref = still(clips["SDR"], tmp_path / "sdr")
+    errors = []
+    for name, source in (("sdr", baseline), ("hdr", copy)):
+        frame = tmp_path / f"{name}.png"
+        run_ffmpeg(["-ss", "0.5", "-i", str(source), "-frames:v", "1", "-y", str(frame)],
+                   outputs=[frame])  # fmt: skip
+        errors.append(error_and_saturation(Image.open(frame).convert("RGB"), ref))
+    (base_error, _), (error, saturation) = errors
+    print(f"{kind} browser copy: error {error:.2f} levels (SDR copy {base_error:.2f}), "
+          f"saturation ratio {saturation:.3f}")  # fmt: skip
+    assert error < base_error + 1.5 and 0.95 < saturation < 1.05, (error, base_error, saturation)

@@ -192,3 +192,35 @@ def test_a_box_on_a_real_iphone_heic_is_saved_and_the_dossier_builds(phone_case:
     result = build_dossier(phone_case, today=dt.date(2026, 11, 26))
     assert result.pdf.is_file()
     assert any("annotated" in p.name for p in result.exhibits[4].derived)
+
+
+def test_a_cover_is_drawn_on_a_video_from_one_time_to_another(page: Any) -> None:
+    tab, server = page
+    video = tab.get_by_test_id("video-1")
+    video.scroll_into_view_if_needed()
+    tab.wait_for_function(
+        "() => document.querySelector('[data-testid=\"video-1\"]').readyState >= 2"
+    )
+    seek = "(v, t) => new Promise(done => { v.addEventListener('seeked', done, {once: true}); v.currentTime = t; })"
+    video.evaluate(seek, 0.5)
+    tab.get_by_test_id("tool-redact").click()
+    _drag(tab, tab.get_by_test_id("video-cover-1"), (0.10, 0.10), (0.50, 0.30))
+    video.evaluate(seek, 3.0)
+    tab.get_by_role("button", name="until now").nth(1).click()  # the new cover, after the sample's
+    _save(tab)
+    cover = load_case(server.root).evidence[0].redact[-1]
+    assert [cover.x, cover.y, cover.w, cover.h] == pytest.approx([0.1, 0.1, 0.4, 0.2], abs=0.02)
+    assert (cover.start, cover.end) == (pytest.approx(0.5, abs=0.05), pytest.approx(3.0, abs=0.05))
+
+
+def test_a_selected_marks_text_is_changed_in_the_text_box(page: Any) -> None:
+    tab, server = page
+    image = _loaded(tab, "exhibit-image-3")
+    _drag(tab, image, (0.20, 0.60), (0.20, 0.60))  # a click on the ellipse selects it
+    text = tab.get_by_test_id("label-text")
+    sync_api.expect(text).to_have_value("Crack")
+    text.fill("Deep crack")
+    _save(tab)
+    ellipse = load_case(server.root).evidence[2].annotate[0]
+    assert (ellipse.kind, ellipse.label) == ("ellipse", "Deep crack")
+    assert [c.value for c in ellipse.coords] == [0.13, 0.31, 0.19, 0.39]  # not moved

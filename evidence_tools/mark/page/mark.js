@@ -5,7 +5,7 @@
 
 const KINDS = ["box", "ellipse", "arrow", "marker", "label", "magnify", "redact"];
 const RECT = ["box", "ellipse", "magnify", "redact"];
-const EDITABLE = ["caption", "defects", "annotate", "trim", "moments"];
+const EDITABLE = ["caption", "defects", "annotate", "trim", "moments", "redact"];
 const NS = "http://www.w3.org/2000/svg";
 
 let state = null;      // the case as last read or saved: {digest, case, exhibits}
@@ -82,6 +82,35 @@ function moved(spec, dx, dy, corner) {
   return {...spec, [kind]: c};
 }
 
+const LABELLED = ["box", "ellipse", "arrow", "label", "magnify"];
+function textOf(spec) {
+  return kindOf(spec) === "label" ? (coords(spec)[2] ?? spec.text ?? "") : (spec.label || "");
+}
+function withText(spec, text) {
+  const kind = kindOf(spec);
+  if (kind === "label") {
+    const c = coords(spec).slice(0, 2);
+    const rest = {...spec};
+    delete rest.text;
+    return {...rest, label: [...c, text || "Label"]};
+  }
+  const out = {...spec};
+  if (text) out.label = text; else delete out.label;
+  return out;
+}
+
+// typing in the toolbar's Text box changes the selected mark's text
+let retext = null;
+function textTyped() {
+  if (!selected) return;
+  const ex = state.exhibits[selected.ex - 1], spec = ex.annotate[selected.index];
+  if (!LABELLED.includes(kindOf(spec))) return;
+  ex.annotate[selected.index] = withText(spec, $("#label-text").value.trim());
+  changed();
+  clearTimeout(retext);
+  retext = setTimeout(() => refreshPicture(ex), 300);
+}
+
 // where a mark can be grabbed, in fractions: [x, y, w, h]
 function grabBox(spec) {
   const kind = kindOf(spec), c = coords(spec);
@@ -154,6 +183,7 @@ function attachDrawing(ex, svg) {
     const target = event.target;
     if (target.dataset && target.dataset.index !== undefined) {
       selected = {ex: ex.number, index: Number(target.dataset.index)};
+      $("#label-text").value = textOf(ex.annotate[selected.index]);
       drag = {mode: target.dataset.corner ? "corner" : "move", x, y, spec: ex.annotate[selected.index]};
       drawOutlines(ex);
       return;
@@ -258,7 +288,68 @@ function videoControls(ex) {
         note.value = ""; changed(); show();
       }}));
   show();
-  return el("div", {class: "video"}, wait, video, bar, add, moments);
+  const covers = videoCovers(ex, video);
+  const stage = el("div", {class: "stage"}, video, covers.svg);
+  return el("div", {class: "video"}, wait, stage, bar, add, moments, covers.list);
+}
+
+const seconds = (code) => code.split(":").reduce((total, part) => total * 60 + Number(part), 0);
+
+// Black covers over an address or a face while it is in view: drawn with the Cover tool
+// on the video, from the player's time to the end unless "until now" sets where they stop.
+function videoCovers(ex, video) {
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", "0 0 1 1");
+  svg.setAttribute("preserveAspectRatio", "none");
+  svg.setAttribute("class", "overlay video-overlay");
+  svg.dataset.testid = `video-cover-${ex.number}`;
+  const list = el("ul", {class: "moments"});
+  const draw = () => {
+    svg.replaceChildren();
+    const now = video.currentTime;
+    for (const cover of ex.redact || []) {
+      const from = cover.from ? seconds(cover.from) : 0, to = cover.to ? seconds(cover.to) : Infinity;
+      if (now < from - 0.05 || now > to + 0.05) continue;
+      const [x, y, w, h] = cover.box;
+      const r = document.createElementNS(NS, "rect");
+      for (const [k, v] of Object.entries({x, y, width: w, height: h})) r.setAttribute(k, v);
+      r.setAttribute("class", "cover");
+      svg.append(r);
+    }
+    list.replaceChildren(...(ex.redact || []).map((cover, i) => el("li", {},
+      `Cover ${i + 1}: ${cover.from || "0:00"} to ${cover.to || "the end"} `,
+      el("button", {type: "button", class: "link", text: "until now", onclick: () => {
+        const now = timecode(video.currentTime);
+        if (seconds(now) <= seconds(cover.from || "0:00")) {
+          status("Play on to where the cover should stop, then press “until now”.", "warn");
+          return;
+        }
+        ex.redact[i] = {...cover, to: now}; changed(); draw();
+      }}),
+      el("button", {type: "button", class: "link", text: "remove",
+        onclick: () => { ex.redact.splice(i, 1); changed(); draw(); }}))));
+  };
+  let start = null;
+  svg.addEventListener("pointerdown", (event) => {
+    event.preventDefault();
+    svg.setPointerCapture(event.pointerId);
+    start = fraction(svg, event);
+  });
+  svg.addEventListener("pointerup", (event) => {
+    if (!start) return;
+    const [x, y] = fraction(svg, event), [x0, y0] = start;
+    start = null;
+    const w = Math.abs(x - x0), h = Math.abs(y - y0);
+    if (w < 0.01 || h < 0.01) return;
+    const box = [Math.min(x, x0), Math.min(y, y0), w, h].map(round);
+    box[2] = round(Math.min(box[2], 1 - box[0])); box[3] = round(Math.min(box[3], 1 - box[1]));
+    ex.redact = ex.redact || [];
+    ex.redact.push({box, from: timecode(video.currentTime)});
+    changed(); draw();
+  });
+  for (const name of ["timeupdate", "seeked", "loadedmetadata"]) video.addEventListener(name, draw);
+  draw();
+  return {svg, list};
 }
 
 // --------------------------------------------------------------------------- the page
@@ -364,6 +455,7 @@ async function load() {
 
 function pickTool(name) {
   tool = name;
+  document.body.classList.toggle("covering", name === "redact");
   for (const b of document.querySelectorAll("[data-tool]")) {
     b.setAttribute("aria-pressed", b.dataset.tool === name ? "true" : "false");
   }
@@ -373,6 +465,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const b of document.querySelectorAll("[data-tool]")) b.addEventListener("click", () => pickTool(b.dataset.tool));
   pickTool("box");
   $("#save").addEventListener("click", save);
+  $("#label-text").addEventListener("input", textTyped);
   document.addEventListener("keydown", (event) => {
     if ((event.key === "Delete" || event.key === "Backspace") && selected &&
         !["INPUT", "TEXTAREA"].includes(document.activeElement.tagName)) {

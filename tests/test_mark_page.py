@@ -11,6 +11,7 @@ import datetime as dt
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,12 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed"
 
 @pytest.fixture
 def page(sample_case: Path) -> Iterator[tuple[Any, MarkServer]]:
-    server = MarkServer(sample_case)
+    yield from _browse(sample_case)
+
+
+def _browse(root: Path) -> Iterator[tuple[Any, MarkServer]]:
+    """The page of the case at ``root`` in Chromium, for as long as the caller needs it."""
+    server = MarkServer(root)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     errors: list[str] = []
@@ -68,6 +74,15 @@ def _drag(tab: Any, image: Any, start: tuple[float, float], end: tuple[float, fl
         y = start[1] + (end[1] - start[1]) * f
         tab.mouse.move(box["x"] + x * box["width"], box["y"] + y * box["height"])
     tab.mouse.up()
+
+
+def _seek(video: Any, seconds: float) -> None:
+    """Move the player to ``seconds`` and wait until the browser has the picture there."""
+    video.evaluate(
+        "(v, t) => new Promise(done => { v.addEventListener('seeked', done, {once: true});"
+        " v.currentTime = t; })",
+        seconds,
+    )
 
 
 def _save(tab: Any) -> None:
@@ -128,18 +143,11 @@ def test_a_video_trim_and_a_moment_are_set_from_the_player(page: Any) -> None:
         "() => document.querySelector('[data-testid=\"video-1\"]').readyState >= 1"
     )
 
-    def seek(seconds: float) -> None:
-        video.evaluate(
-            "(v, t) => new Promise(done => { v.addEventListener('seeked', done, {once: true});"
-            " v.currentTime = t; })",
-            seconds,
-        )
-
-    seek(2.0)
+    _seek(video, 2.0)
     # the browser decodes pictures (the HEVC original reaches it as an H.264 copy)
     assert video.evaluate("v => v.readyState >= 2 && v.videoWidth > 0 && !v.error")
     tab.get_by_test_id("trim-start-1").click()
-    seek(7.5)
+    _seek(video, 7.5)
     tab.get_by_test_id("trim-end-1").click()
     tab.get_by_placeholder("What this moment shows").fill("The crack, close")
     tab.get_by_test_id("add-moment-1").click()
@@ -165,22 +173,12 @@ def phone_case(sample_case: Path, corpus: Path) -> Path:
 
 
 def test_a_box_on_a_real_iphone_heic_is_saved_and_the_dossier_builds(phone_case: Path) -> None:
-    server = MarkServer(phone_case)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.goto(server.url)
-            image = _loaded(tab, "exhibit-image-5")
-            tab.get_by_test_id("tool-box").click()
-            _drag(tab, image, (0.30, 0.30), (0.60, 0.50))
-            tab.get_by_test_id("caption-5").fill("The parcel as it arrived")
-            _save(tab)
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with contextmanager(_browse)(phone_case) as (tab, _):
+        image = _loaded(tab, "exhibit-image-5")
+        tab.get_by_test_id("tool-box").click()
+        _drag(tab, image, (0.30, 0.30), (0.60, 0.50))
+        tab.get_by_test_id("caption-5").fill("The parcel as it arrived")
+        _save(tab)
     item = load_case(phone_case).evidence[4]
     assert item.file.endswith(".heic") and item.caption == "The parcel as it arrived"
     (box,) = item.annotate
@@ -201,11 +199,10 @@ def test_a_cover_is_drawn_on_a_video_from_one_time_to_another(page: Any) -> None
     tab.wait_for_function(
         "() => document.querySelector('[data-testid=\"video-1\"]').readyState >= 2"
     )
-    seek = "(v, t) => new Promise(done => { v.addEventListener('seeked', done, {once: true}); v.currentTime = t; })"
-    video.evaluate(seek, 0.5)
+    _seek(video, 0.5)
     tab.get_by_test_id("tool-redact").click()
     _drag(tab, tab.get_by_test_id("video-cover-1"), (0.10, 0.10), (0.50, 0.30))
-    video.evaluate(seek, 3.0)
+    _seek(video, 3.0)
     tab.get_by_role("button", name="until now").nth(1).click()  # the new cover, after the sample's
     _save(tab)
     cover = load_case(server.root).evidence[0].redact[-1]

@@ -300,4 +300,5 @@ def test_a_phones_hevc_video_is_served_as_h264_in_byte_ranges(
     assert served.video_codec == "h264" and served.duration == pytest.approx(
         original.duration, abs=0.1
     )
+    assert _raw(server, "GET", f"/{server.token}/video/1", Range="bytes=999999999-")[0] == 416
     assert _raw(server, "GET", f"/{server.token}/video/2")[0] == 404  # a photo is no video

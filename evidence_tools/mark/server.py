@@ -63,6 +63,7 @@ class MarkServer(ThreadingHTTPServer):
         # browser copies of videos the browser cannot play, gone when the server closes
         self.cache = tempfile.TemporaryDirectory(prefix="evidence-mark-")
         self.video_lock = threading.Lock()  # one copy at a time, however many Range requests
+        self.videos: dict[Path, Path] = {}  # each video exhibit -> the file its player gets
 
     def server_close(self) -> None:
         super().server_close()
@@ -132,13 +133,19 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
         """Quiet: the terminal shows the URL and errors, not every preview request."""
 
-    def _send(self, status: int, body: bytes, content_type: str) -> None:
+    def _head(self, status: int, content_type: str, length: int, **extra: str) -> None:
+        """The status line and headers every answer carries, the security rules first."""
         self.send_response(status)
         for name, value in SECURITY_HEADERS.items():
             self.send_header(name, value)
         self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(length))
+        for name, value in extra.items():
+            self.send_header(name.replace("_", "-"), value)
         self.end_headers()
+
+    def _send(self, status: int, body: bytes, content_type: str) -> None:
+        self._head(status, content_type, len(body))
         if self.command != "HEAD":
             self.wfile.write(body)
 
@@ -188,30 +195,24 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.NOT_FOUND, {"error": "no such video"})
             return
         try:
-            with self.server.video_lock:
-                path = playable_video(original, Path(self.server.cache.name))
+            with self.server.video_lock:  # a player sends many Range requests: read it once
+                path = self.server.videos.get(original)
+                if path is None:
+                    path = playable_video(original, Path(self.server.cache.name))
+                    self.server.videos[original] = path
         except EvidenceError as exc:
             self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
             return
         size = path.stat().st_size
         start, end = byte_range(self.headers.get("Range", ""), size)
-        if start >= size and size:
-            self.send_response(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
-            self.send_header("Content-Range", f"bytes */{size}")
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        partial = "Range" in self.headers
-        self.send_response(HTTPStatus.PARTIAL_CONTENT if partial else HTTPStatus.OK)
-        for name, value in SECURITY_HEADERS.items():
-            self.send_header(name, value)
         # H.264 in MP4 or QuickTime, or the browser copy: what browsers play as video/mp4
-        self.send_header("Content-Type", "video/mp4")
-        self.send_header("Accept-Ranges", "bytes")
-        if partial:
-            self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
-        self.send_header("Content-Length", str(end - start + 1))
-        self.end_headers()
+        if start >= size and size:
+            self._head(HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE, "video/mp4", 0,
+                       Content_Range=f"bytes */{size}")  # fmt: skip
+            return
+        ranged = {"Content_Range": f"bytes {start}-{end}/{size}"} if "Range" in self.headers else {}
+        status = HTTPStatus.PARTIAL_CONTENT if ranged else HTTPStatus.OK
+        self._head(status, "video/mp4", end - start + 1, Accept_Ranges="bytes", **ranged)
         if self.command == "HEAD":
             return
         with path.open("rb") as f:

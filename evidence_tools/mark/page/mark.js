@@ -208,6 +208,11 @@ function attachDrawing(ex, svg) {
           width: Math.abs(x - drag.x), height: Math.abs(y - drag.y)})) g.setAttribute(k, v);
       }
     } else {
+      // a click that shakes by a pixel selects; it must not move the mark
+      const r = svg.getBoundingClientRect();
+      const far = Math.hypot((x - drag.x) * r.width, (y - drag.y) * r.height) >= 3;
+      if (!drag.moving && !far) return;
+      drag.moving = true;
       ex.annotate[selected.index] = moved(drag.spec, x - drag.x, y - drag.y, drag.mode === "corner");
       drawOutlines(ex);
     }
@@ -227,6 +232,8 @@ function attachDrawing(ex, svg) {
       ex.annotate = ex.annotate || [];
       ex.annotate.push(newShape(tool, d.x, d.y, x, y));
       selected = {ex: ex.number, index: ex.annotate.length - 1};
+    } else if (!d.moving) {
+      return;  // a click: the mark is selected, nothing changed
     }
     changed();
     refreshPicture(ex);

@@ -76,6 +76,19 @@ def _drag(tab: Any, image: Any, start: tuple[float, float], end: tuple[float, fl
     tab.mouse.up()
 
 
+def _player(tab: Any, number: int, ready: int) -> Any:
+    """Exhibit ``number``'s player in view, once the browser has reached ``ready``
+    (HTMLMediaElement.readyState: 1 the length is known, 2 a picture is decoded)."""
+    video = tab.get_by_test_id(f"video-{number}")
+    video.scroll_into_view_if_needed()
+    video.evaluate(
+        "(v, ready) => v.readyState >= ready || new Promise(done =>"
+        " v.addEventListener(ready >= 2 ? 'loadeddata' : 'loadedmetadata', done, {once: true}))",
+        ready,
+    )
+    return video
+
+
 def _seek(video: Any, seconds: float) -> None:
     """Move the player to ``seconds`` and wait until the browser has the picture there."""
     video.evaluate(
@@ -137,11 +150,7 @@ def test_a_mark_is_selected_moved_and_removed(page: Any) -> None:
 
 def test_a_video_trim_and_a_moment_are_set_from_the_player(page: Any) -> None:
     tab, server = page
-    video = tab.get_by_test_id("video-1")
-    video.scroll_into_view_if_needed()
-    tab.wait_for_function(
-        "() => document.querySelector('[data-testid=\"video-1\"]').readyState >= 1"
-    )
+    video = _player(tab, 1, ready=1)
 
     _seek(video, 2.0)
     # the browser decodes pictures (the HEVC original reaches it as an H.264 copy)
@@ -194,11 +203,7 @@ def test_a_box_on_a_real_iphone_heic_is_saved_and_the_dossier_builds(phone_case:
 
 def test_a_cover_is_drawn_on_a_video_from_one_time_to_another(page: Any) -> None:
     tab, server = page
-    video = tab.get_by_test_id("video-1")
-    video.scroll_into_view_if_needed()
-    tab.wait_for_function(
-        "() => document.querySelector('[data-testid=\"video-1\"]').readyState >= 2"
-    )
+    video = _player(tab, 1, ready=2)
     _seek(video, 0.5)
     tab.get_by_test_id("tool-redact").click()
     _drag(tab, tab.get_by_test_id("video-cover-1"), (0.10, 0.10), (0.50, 0.30))

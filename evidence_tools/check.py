@@ -8,9 +8,7 @@ order, a changed original); warnings are what an arbiter may question.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
 
 from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import verify_case
@@ -20,6 +18,7 @@ from evidence_tools.checklist import claim_checklist, shows
 from evidence_tools.dossier.message import message
 from evidence_tools.dossier.text import ExhibitFacts, non_english
 from evidence_tools.errors import CaseError
+from evidence_tools.findings import CheckReport
 from evidence_tools.metadata.credentials import changed_after_signing
 from evidence_tools.metadata.model import CaptureInfo, kind_for
 from evidence_tools.metadata.photo import CUT_OFF
@@ -27,49 +26,6 @@ from evidence_tools.metadata.read import read_capture_safe
 from evidence_tools.platforms import Platform, deadline, platform
 from evidence_tools.rules import time_problems
 from evidence_tools.timecode import long_date
-
-
-@dataclass
-class Finding:
-    severity: str
-    message: str
-    fix: str = ""
-    subject: str = ""
-
-    def line(self) -> str:
-        head = {"error": "ERROR", "warning": "warning", "info": "info"}[self.severity]
-        where = f"{self.subject}: " if self.subject else ""
-        tail = f" \u2192 {self.fix}" if self.fix else ""
-        return f"{head:7} {where}{self.message}{tail}"
-
-
-@dataclass
-class CheckReport:
-    case: Path
-    platform: str
-    deadline: dt.date | None = None
-    days_left: int | None = None
-    findings: list[Finding] = field(default_factory=list)
-    # what was read of each evidence file, for the dossier to reuse instead of reading again
-    infos: dict[str, CaptureInfo] = field(default_factory=dict, repr=False)
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
-
-    def add(self, severity: str, message: str, fix: str = "", subject: str = "") -> None:
-        self.findings.append(Finding(severity, message, fix, subject))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "case": str(self.case),
-            "platform": self.platform,
-            "deadline": self.deadline.isoformat() if self.deadline else None,
-            "days_left": self.days_left,
-            "errors": len(self.errors),
-            "findings": [asdict(f) for f in self.findings],
-        }
-
 
 # --------------------------------------------------------------------------- the checks
 
@@ -79,24 +35,35 @@ def _fields(case: Case, report: CheckReport) -> None:
     if not case.claim:
         report.add(
             "error",
+            "case.no_claim",
             "the claim is not set",
             'set claim = "damaged" (or another) in [case]',
             "case.toml",
         )
     if not order.number:
-        report.add("error", "the order number is missing", "set number in [order]", "case.toml")
+        report.add(
+            "error",
+            "case.no_order_number",
+            "the order number is missing",
+            "set number in [order]",
+            "case.toml",
+        )
     if case.platform == "other":
         report.add(
             "warning",
+            "case.no_platform",
             "the platform is not set: deadlines and upload limits are unknown",
             'set platform = "aliexpress" (or another) in [case]',
             "case.toml",
         )
     if not order.item:
-        report.add("warning", "the item is not named", "set item in [order]", "case.toml")
+        report.add(
+            "warning", "case.no_item", "the item is not named", "set item in [order]", "case.toml"
+        )
     if not order.placed:
         report.add(
             "warning",
+            "case.no_placed_date",
             "the order date is missing: the time line and deadline need it",
             "set placed = YYYY-MM-DD in [order]",
             "case.toml",
@@ -104,6 +71,7 @@ def _fields(case: Case, report: CheckReport) -> None:
     if case.claim and case.claim != "not_received" and not order.delivered:
         report.add(
             "warning",
+            "case.no_delivered_date",
             "the delivery date is missing",
             "set delivered = YYYY-MM-DD in [order]",
             "case.toml",
@@ -114,17 +82,26 @@ def _fields(case: Case, report: CheckReport) -> None:
     ):
         report.add(
             "warning",
+            "case.no_amount",
             "the amount paid is missing",
             'set amount = "12.99 USD" in [case]',
             "case.toml",
         )
     if not case.resolution:
         report.add(
-            "warning", "what you ask for is not set", 'set resolution = "full_refund"', "case.toml"
+            "warning",
+            "case.no_resolution",
+            "what you ask for is not set",
+            'set resolution = "full_refund"',
+            "case.toml",
         )
     if not case.evidence:
         report.add(
-            "error", "the case has no evidence yet", "evidence add YOUR_FILES...", "case.toml"
+            "error",
+            "case.no_evidence",
+            "the case has no evidence yet",
+            "evidence add YOUR_FILES...",
+            "case.toml",
         )
 
 
@@ -134,6 +111,7 @@ def _integrity(case: Case, report: CheckReport) -> None:
         if check.status == "changed" and check.role == "original":
             report.add(
                 "error",
+                "original.changed",
                 "changed since it was recorded (fingerprint differs)",
                 "restore the file; run evidence verify",
                 check.path,
@@ -141,6 +119,7 @@ def _integrity(case: Case, report: CheckReport) -> None:
         elif check.status == "changed":  # an output replaced by hand, not evidence
             report.add(
                 "warning",
+                "output.changed",
                 "changed since evidence-tools made it; the next build leaves it alone",
                 "move it away, or build with --force to make it again",
                 check.path,
@@ -148,6 +127,7 @@ def _integrity(case: Case, report: CheckReport) -> None:
         elif check.status == "missing" and check.role == "original":
             report.add(
                 "error",
+                "original.missing",
                 "an original is missing",
                 "restore it from your phone or backup",
                 check.path,
@@ -155,8 +135,17 @@ def _integrity(case: Case, report: CheckReport) -> None:
         elif check.status == "missing":
             report.add(
                 "info",
+                "output.missing",
                 "a derived file is missing; the next dossier build makes it again",
                 "",
+                check.path,
+            )
+        elif check.status == "unknown" and check.path.startswith("originals/"):
+            report.add(
+                "warning",
+                "originals.not_fingerprinted",
+                "its fingerprint was never recorded (copied in by hand, not with evidence add)",
+                f"evidence add --here --case {case.root}",
                 check.path,
             )
     listed = {(case.root / e.file).resolve() for e in case.evidence}
@@ -165,18 +154,26 @@ def _integrity(case: Case, report: CheckReport) -> None:
         if not path.is_file():
             report.add(
                 "error",
+                "evidence.file_missing",
                 "the evidence file does not exist",
                 "fix file = ... in case.toml, or evidence add it",
                 item.file,
             )
         elif not item.caption:
-            report.add("warning", "has no caption", 'say what it shows: caption = "..."', item.file)
+            report.add(
+                "warning",
+                "evidence.no_caption",
+                "has no caption",
+                'say what it shows: caption = "..."',
+                item.file,
+            )
     originals = case.originals
     if originals.is_dir():
         for path in sorted(originals.iterdir()):
             if path.is_file() and not path.name.startswith(".") and path.resolve() not in listed:
                 report.add(
                     "info",
+                    "originals.not_listed",
                     "is in originals/ but not listed as evidence",
                     "add an [[evidence]] entry, or leave it out on purpose",
                     f"originals/{path.name}",
@@ -193,16 +190,19 @@ def _credentials(report: CheckReport, item: EvidenceItem, info: CaptureInfo) -> 
     if changed_after_signing(creds):
         report.add(
             "error",
+            "credentials.changed_after_signing",
             "its Content Credentials show it was changed after it was signed",
             "use the file exactly as the camera or phone saved it",
             item.file,
         )
     elif creds.get("state") == "invalid":
-        report.add("warning", "its Content Credentials do not hold: " + "; ".join(
-            creds.get("problems", [])), "", item.file)  # fmt: skip
+        problems = "; ".join(creds.get("problems", []))
+        report.add("warning", "credentials.invalid",
+                   f"its Content Credentials do not hold: {problems}", "", item.file)  # fmt: skip
     elif creds.get("state") == "trusted":
-        report.add("info", f"carries valid Content Credentials from {creds.get('signer')} "
-                   "(on the C2PA trust list)", "", item.file)  # fmt: skip
+        signer = creds.get("signer")
+        report.add("info", "credentials.trusted", f"carries valid Content Credentials from "
+                   f"{signer} (on the C2PA trust list)", "", item.file, signer=signer)  # fmt: skip
 
 
 def _screenshot(report: CheckReport, item: EvidenceItem, info: CaptureInfo) -> None:
@@ -211,6 +211,7 @@ def _screenshot(report: CheckReport, item: EvidenceItem, info: CaptureInfo) -> N
     if info.screenshot and not any(shows(item, w) for w in ("listing", "chat", "tracking")):
         report.add(
             "info",
+            "screenshot.unexplained",
             "a screenshot without a capture time",
             'say what it shows: shows = ["listing"] (or "chat", "tracking"), or in the caption',
             item.file,
@@ -227,7 +228,9 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
         if info is None:
             continue
         if info.error:
-            report.add("error", info.error, "replace it with a readable copy", item.file)
+            report.add(
+                "error", "file.unreadable", info.error, "replace it with a readable copy", item.file
+            )
             continue
         _credentials(report, item, info)
         for warning in info.warnings:
@@ -235,14 +238,18 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
                 continue  # an error, reported with what the dossier refuses
             if "GPS position present" in warning:
                 report.add(
-                    "info", "carries a GPS position; copies made for sharing drop it", "", item.file
+                    "info",
+                    "meta.gps",
+                    "carries a GPS position; copies made for sharing drop it",
+                    "",
+                    item.file,
                 )
             elif "no time zone" in warning or "was assumed" in warning:
                 continue  # said once below
             elif "UTC only" in warning or warning.startswith("shown in"):
                 continue
             else:
-                report.add("warning", warning, "", item.file)
+                report.add("warning", "meta.warning", warning, "", item.file)
         when = info.captured_at
         if when is None:
             _screenshot(report, item, info)
@@ -250,6 +257,7 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
         if when.tzinfo is None and not case.timezone:
             report.add(
                 "warning",
+                "time.no_zone",
                 "the capture time has no time zone",
                 'set timezone = "Europe/Moscow" (your zone) in [case]',
                 item.file,
@@ -258,18 +266,20 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
         if info.is_modification_time:
             report.add(
                 "warning",
+                "time.modification_only",
                 "its only time is when the file was last saved, not when it was taken",
                 "use the camera's original file if you have it",
                 item.file,
             )
         for problem in problems:
-            report.add(problem.severity, problem.message, problem.fix, item.file)
+            report.add(problem.severity, problem.code, problem.message, problem.fix, item.file)
         (video_days if info.kind == "video" else photo_days).append(day)
     if video_days and photo_days:
         gap = max(abs((p - v).days) for p in photo_days for v in video_days)
         if gap > 2:
             report.add(
                 "warning",
+                "time.photo_video_gap",
                 f"photos and video were taken {gap} days apart",
                 "explain the gap in a caption, or use photos from the unboxing day",
             )
@@ -286,7 +296,7 @@ def _against_files(case: Case, report: CheckReport, infos: dict[str, CaptureInfo
                 subject = f"{problem.path.name if problem.path else 'case.toml'}:{problem.line}"
             else:
                 subject = item.file
-            report.add("error", problem.message, problem.hint, subject)
+            report.add("error", "exhibit.refused", problem.message, problem.hint, subject)
 
 
 def _texts(case: Case, plat: Platform, report: CheckReport) -> None:
@@ -295,6 +305,7 @@ def _texts(case: Case, plat: Platform, report: CheckReport) -> None:
     if script:
         report.add(
             "warning",
+            "text.own_words_not_english",
             f"your own words are not in English ({script.lower()} letters): they are printed "
             "as written, and the arbiter may not read them",
             "add an English version to own_words",
@@ -307,7 +318,7 @@ def _texts(case: Case, plat: Platform, report: CheckReport) -> None:
     try:
         message(case, facts, limit=plat.message_limit, platform_name=plat.name)
     except CaseError as exc:
-        report.add("error", exc.message, exc.hint, "case.toml")
+        report.add("error", "message.refused", exc.message, exc.hint, "case.toml")
 
 
 def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -> None:
@@ -323,6 +334,7 @@ def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -
     if last is None:
         report.add(
             "warning",
+            "deadline.unknown",
             f"the deadline cannot be worked out without the {counted_from} date",
             "set the dates in [order]",
             "deadline",
@@ -335,6 +347,7 @@ def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -
     if left < 0:
         report.add(
             "error",
+            "deadline.passed",
             f"the deadline was {long_date(last)}, {-left} days ago ({rule}){guess}",
             "open the dispute at once and explain the delay; or ask your card issuer",
             "deadline",
@@ -346,13 +359,14 @@ def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -
         severity = "warning" if left <= 3 else "info"
         report.add(
             severity,
+            "deadline.open_by",
             f"open the dispute by {long_date(last)} ({days}); counted from the "
             f"{counted_from} date ({rule}){guess}",
             "",
             "deadline",
         )
     for note in plat.notes:
-        report.add("info", note, "", "deadline")
+        report.add("info", "platform.note", note, "", "deadline")
 
 
 def _uploads(case: Case, plat: Platform, report: CheckReport) -> None:
@@ -372,22 +386,32 @@ def _uploads(case: Case, plat: Platform, report: CheckReport) -> None:
         if kind == "video" and not plat.takes_video:
             report.add(
                 "info",
-                f"{plat.name} takes no videos: the export uploads its stills and "
-                "the dossier instead",
-                "evidence export --platform " + plat.key,
+                "upload.video_not_taken",
+                f"{plat.name} takes no videos: the export uploads its stills and the dossier "
+                "instead",
+                "",
                 item.file,
+                platform=plat.name,
             )
             continue
         if size > limit * 1_000_000:
+            # a note, not a warning: export makes the copy under the limit by itself
             report.add(
-                "warning",
-                f"{size / 1e6:.1f} MB is over {plat.name}'s {limit:g} MB per file",
-                f"evidence export --platform {plat.key} makes a copy under the limit",
+                "info",
+                "upload.over_file_limit",
+                f"{size / 1e6:.1f} MB, over {plat.name}'s {limit:g} MB per file; evidence export "
+                f"--platform {plat.key} makes a copy under it",
+                "",
                 item.file,
+                platform=plat.name,
+                platform_key=plat.key,
+                limit_mb=limit,
+                size_mb=round(size / 1e6, 1),
             )
     if plat.total_limit_mb and total > plat.total_limit_mb * 1_000_000:
         report.add(
-            "warning",
+            "info",
+            "upload.over_total_limit",
             f"the files come to {total / 1e6:.1f} MB, over {plat.name}'s "
             f"{plat.total_limit_mb:g} MB in total",
             f"evidence export --platform {plat.key} shrinks them to fit",
@@ -396,6 +420,7 @@ def _uploads(case: Case, plat: Platform, report: CheckReport) -> None:
         if name in ("file_limit_mb", "video_limit_mb", "message_limit"):
             report.add(
                 "info",
+                "limits.estimated",
                 f"{plat.name}'s {name.replace('_', ' ')} is an estimate (no official figure found)",
                 "override it in case.toml [platform]",
                 "limits",

@@ -11,7 +11,7 @@ from pathlib import Path
 from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.metadata.model import kind_for
 
-Add = Callable[..., None]  # CheckReport.add(severity, message, fix="", subject="")
+Add = Callable[..., None]  # CheckReport.add(severity, code, message, fix="", subject="")
 
 # what an exhibit shows, from `shows = [...]` in case.toml or from words in its caption
 SHOWS_WORDS: dict[str, tuple[str, ...]] = {
@@ -46,12 +46,14 @@ def claim_checklist(case: Case, add: Add) -> None:
         if not any(i.annotate or i.defects for i in photos):
             add(
                 "warning",
+                "claim.damaged.no_marked_photo",
                 "no photo marks the damage",
                 'add defects = ["cracked"] and an annotate box to the photo of it',
             )
         if not videos:
             add(
                 "warning",
+                "claim.damaged.no_video",
                 "no unboxing video: it is the strongest proof that the item arrived damaged",
                 "add the video that starts with the sealed parcel",
             )
@@ -59,6 +61,7 @@ def claim_checklist(case: Case, add: Add) -> None:
         if not case.order.tracking:
             add(
                 "error",
+                "claim.not_received.no_tracking_number",
                 "a 'not received' claim needs the tracking number",
                 "set tracking in [order]",
                 "case.toml",
@@ -66,6 +69,7 @@ def claim_checklist(case: Case, add: Add) -> None:
         if not has["tracking"]:
             add(
                 "warning",
+                "claim.not_received.no_tracking_screenshot",
                 "no screenshot of the carrier's tracking status",
                 'add one, with caption "Tracking status ..." (or shows = ["tracking"])',
             )
@@ -73,20 +77,23 @@ def claim_checklist(case: Case, add: Add) -> None:
         if not has["listing"]:
             add(
                 "warning",
+                "claim.no_listing",
                 "no screenshot of the listing to compare with",
                 'add one, with caption "Listing ..." (or shows = ["listing"])',
             )
         if claim == "missing_parts" and not has["everything"]:
             add(
                 "warning",
+                "claim.missing_parts.no_everything_photo",
                 "no photo of everything that was received",
                 'add one, with caption "Everything received" (or shows = ["everything"])',
             )
         if not photos:
-            add("warning", "no photo of the item received", "add one")
+            add("warning", "claim.no_item_photo", "no photo of the item received", "add one")
     if "wrong_size" in defects and not has["ruler"]:
         add(
             "warning",
+            "claim.wrong_size.no_ruler",
             "a size claim needs a photo with a ruler or the size label",
             'add one, with caption "... with a ruler" (or shows = ["ruler"])',
         )

@@ -232,9 +232,11 @@ def export_case(
     force: bool = False,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    despite_errors: bool = False,
 ) -> ExportResult:
     """Make the upload folder for ``platform_key`` (default: the case's platform): plan what
-    goes up, place the files within the limits, then write the texts."""
+    goes up, place the files within the limits, then write the texts. Like the dossier it
+    holds, nothing is made over ``evidence check``'s errors unless ``despite_errors``."""
     case = load_case(case_dir)
     plat = platform(platform_key or case.platform, case.platform_overrides)
     if plat.key == "other":
@@ -252,7 +254,11 @@ def export_case(
 
     say("bringing the exhibits and the dossier up to date")
     dossier = build_dossier(
-        case.root, max_mb=min(10.0, file_limit / 1e6 * 0.98), force=force, today=today
+        case.root,
+        max_mb=min(10.0, file_limit / 1e6 * 0.98),
+        force=force,
+        today=today,
+        despite_errors=despite_errors,
     )
     # all or nothing: an upload folder that could not be filled (a full disk) is not left
     # half made, and the manifest does not list what is not there

@@ -164,6 +164,7 @@ def video_range(length: float, start: float | None, end: float | None) -> tuple[
 
 class TimeProblem(NamedTuple):
     severity: str  # error | warning
+    code: str  # time.before_order, time.video_before_delivery, time.in_future
     flag: str  # a few words, for the dossier's time line
     message: str
     fix: str
@@ -184,20 +185,21 @@ def time_problems(
     out = []
     if placed and day < placed:
         out.append(TimeProblem(
-            "error", "recorded before the order was placed",
+            "error", "time.before_order", "recorded before the order was placed",
             f"taken on {long_date(day)}, before the order was placed ({long_date(placed)})",
             "check the file: an arbiter will reject it",
         ))  # fmt: skip
     elif kind == "video" and delivered and day < delivered:
         out.append(TimeProblem(
-            "warning", "recorded before the delivery date",
+            "warning", "time.video_before_delivery", "recorded before the delivery date",
             f"the video was recorded on {long_date(day)}, before the recorded delivery date "
             f"({long_date(delivered)})",
             "check the delivery date in case.toml",
         ))  # fmt: skip
     if day > today:
         out.append(TimeProblem(
-            "error", "dated in the future", f"dated {long_date(day)}, in the future",
+            "error", "time.in_future", "dated in the future",
+            f"dated {long_date(day)}, in the future",
             "the camera's clock was wrong: say so in the caption",
         ))  # fmt: skip
     return day, out

@@ -302,3 +302,42 @@ def test_a_phones_hevc_video_is_served_as_h264_in_byte_ranges(
     )
     assert _raw(server, "GET", f"/{server.token}/video/1", Range="bytes=999999999-")[0] == 416
     assert _raw(server, "GET", f"/{server.token}/video/2")[0] == 404  # a photo is no video
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_evidence_mark_stopped_by_a_closed_terminal_leaves_no_folder_behind(
+    sample_case: Path, tmp_path: Path, signame: str
+) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    sig = getattr(signal, signame, None)
+    if sig is None:
+        pytest.skip(f"no {signame} on this system")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "evidence_tools", "mark", str(sample_case), "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().strip()
+        # the phone's HEVC video makes a browser copy in the temporary folder
+        request = urllib.request.Request(url + "video/1", headers={"Range": "bytes=0-99"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            assert response.status == 206
+        made = list(scratch.iterdir())
+        assert made and any(p.is_file() for p in made[0].rglob("*"))
+    finally:
+        proc.send_signal(sig)
+        out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and "Stopped." in err
+    assert list(scratch.iterdir()) == []

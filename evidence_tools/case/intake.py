@@ -134,6 +134,17 @@ def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
+def unrecorded_originals(case_dir: str | Path) -> list[Path]:
+    """Files in originals/ that the manifest does not know (copied in by hand), for
+    ``evidence add --here`` to fingerprint where they are."""
+    root = Path(case_dir)
+    known = set(load_manifest(root).files)
+    folder = root / ORIGINALS
+    if not folder.is_dir():
+        return []
+    return [p for p in expand_inputs([folder]) if f"{ORIGINALS}/{p.name}" not in known]
+
+
 def add_files(
     case_dir: str | Path,
     files: Iterable[str | Path],

@@ -206,8 +206,14 @@ class VerifyReport:
         return [c for c in self.checks if c.status == status]
 
     @property
+    def unfingerprinted(self) -> list[FileCheck]:
+        """Files in originals/ that the manifest does not know: copied in by hand, so nothing
+        can show they are what the phone saved."""
+        return [c for c in self.by_status("unknown") if c.role == "original"]
+
+    @property
     def ok(self) -> bool:
-        return not self.by_status("changed") and not self.by_status("missing")
+        return not (self.by_status("changed") or self.by_status("missing") or self.unfingerprinted)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -249,7 +255,8 @@ def verify_case(root: str | Path, progress: Callable[[int], None] | None = None)
                 continue
             key = path.relative_to(folder).as_posix()
             if key not in known:
-                report.checks.append(FileCheck(key, "unknown", "unknown"))
+                role = "original" if tracked.name == ORIGINALS else "unknown"
+                report.checks.append(FileCheck(key, role, "unknown"))
     return report
 
 

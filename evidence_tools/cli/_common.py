@@ -32,6 +32,20 @@ def fail_line(message: str) -> None:
 
 
 @contextlib.contextmanager
+def check_errors_shown() -> Iterator[None]:
+    """Where ``evidence check``'s errors stop a build (dossier, export), print each of them
+    as check prints it before the one-line refusal, so the buyer knows what to fix."""
+    from evidence_tools.errors import CheckFailedError
+
+    try:
+        yield
+    except CheckFailedError as exc:
+        for line in exc.findings:
+            click.echo(line, err=True)
+        raise
+
+
+@contextlib.contextmanager
 def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
     """A progress bar on stderr, only when stderr is a terminal and not --quiet.
 

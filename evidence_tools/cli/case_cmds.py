@@ -114,29 +114,43 @@ def init_cmd(
 Examples:
   evidence add IMG_1234.MOV IMG_2001.HEIC --case my-case
   cd my-case && evidence add ~/Downloads/photos/
+  evidence add --here --case my-case      (files you copied into originals/ yourself)
 """,
 )
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--case",
     "case_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="The case folder (default: the one around the current folder).",
 )
+@click.option(
+    "--here",
+    is_flag=True,
+    help="Fingerprint and list the files already in originals/ that were copied in by hand.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-def add_cmd(files: tuple[Path, ...], case_dir: Path | None, as_json: bool) -> None:
+def add_cmd(files: tuple[Path, ...], case_dir: Path | None, here: bool, as_json: bool) -> None:
     """Copy FILES (or the files in a folder) into the case's originals/, hash and list them.
 
     Files are copied, never moved or changed. A different file with a name already in the
-    case is refused: rename it and add it again.
+    case is refused: rename it and add it again. With --here, the files already in
+    originals/ that were never fingerprinted are recorded where they are.
     """
-    from evidence_tools.case.intake import add_files, expand_inputs
+    from evidence_tools.case.intake import add_files, expand_inputs, unrecorded_originals
 
     root = case_dir or find_case_root(Path.cwd())
     if root is None:
         raise CaseError(
             "no case folder here", path=Path.cwd(), hint="give --case DIR or run evidence init"
         )
+    if here:
+        files = files + tuple(unrecorded_originals(root))
+        if not files:
+            say("Every file in originals/ is already fingerprinted.")
+            return
+    elif not files:
+        raise click.UsageError("give the files to add, or --here for those in originals/")
     total = sum(p.stat().st_size for p in expand_inputs(files) if p.is_file())
     with progress(total, "Copying") as update:
         results = add_files(root, files, progress=update)
@@ -188,7 +202,8 @@ Examples:
 def verify_cmd(folder: Path | None, as_json: bool) -> None:
     """Re-hash every original and derived file and report changed, missing and unknown ones.
 
-    Exits 1 when a file changed or went missing.
+    Exits 1 when a file changed or went missing, or when originals/ holds files whose
+    fingerprints were never recorded (copied in by hand: run evidence add --here).
     """
     from evidence_tools.case.manifest import total_size, verify_case
 
@@ -207,6 +222,8 @@ def verify_cmd(folder: Path | None, as_json: bool) -> None:
                 detail = (
                     f" (recorded {check.expected or '?':.16}..., now {check.actual or '?':.16}...)"
                 )
+            elif check.status == "unknown" and check.role == "original":
+                label, detail = "NEW", " (its fingerprint was never recorded)"
             elif check.status == "unknown":
                 detail = " (not in the manifest)"
             click.echo(f"{label:8} {check.path}{detail}")
@@ -216,5 +233,11 @@ def verify_cmd(folder: Path | None, as_json: bool) -> None:
         if bad:
             summary += f", {bad} changed or missing"
         click.echo(summary)
+        new = len(report.unfingerprinted)
+        if new:
+            fail_line(
+                f"{new} file(s) in originals/ were copied in by hand and never fingerprinted: "
+                f"record them with evidence add --here --case {root}"
+            )
     if not report.ok:
         click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))

@@ -36,12 +36,13 @@ def check_cmd(case_dir: Path | None, platform_key: str | None, as_json: bool) ->
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        for finding in report.findings:
-            click.echo(finding.line())
-        counts = {s: sum(1 for f in report.findings if f.severity == s)
-                  for s in ("error", "warning", "info")}  # fmt: skip
+        from evidence_tools.findings import lines
+
+        for line in lines(report.findings):
+            click.echo(line)
         summary = (
-            f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
+            f"{report.count('error')} error(s), {report.count('warning')} warning(s), "
+            f"{report.count('info')} note(s)"
         )
         if report.deadline is not None and report.days_left is not None and report.days_left >= 0:
             from evidence_tools.timecode import long_date

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from evidence_tools.cli._common import progress, say, warn
+from evidence_tools.cli._common import check_errors_shown, progress, say, warn
 
 
 @click.command(
@@ -53,20 +53,14 @@ def dossier_cmd(
     from evidence_tools.case.layout import find_case_root
     from evidence_tools.case.loader import load_case
     from evidence_tools.dossier.build import build_dossier
-    from evidence_tools.errors import CheckFailedError
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
     count = len(load_case(root).evidence)
-    try:
-        with progress(count, "Exhibits") as update:
-            result = build_dossier(
-                root, output, paper=paper, max_mb=max_mb, force=force, skip_broken=skip_broken,
-                progress=lambda _n, _ex: update(1), despite_errors=despite_errors,
-            )  # fmt: skip
-    except CheckFailedError as exc:
-        for line in exc.findings:  # as evidence check prints them
-            click.echo(line, err=True)
-        raise
+    with check_errors_shown(), progress(count, "Exhibits") as update:
+        result = build_dossier(
+            root, output, paper=paper, max_mb=max_mb, force=force, skip_broken=skip_broken,
+            progress=lambda _n, _ex: update(1), despite_errors=despite_errors,
+        )  # fmt: skip
     for warning in result.warnings:
         warn(warning)
     for note in result.notes:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from evidence_tools.case.model import PLATFORMS
-from evidence_tools.cli._common import say, warn
+from evidence_tools.cli._common import check_errors_shown, say, warn
 
 
 @click.command(
@@ -23,9 +23,18 @@ Examples:
               help="The platform to upload to (default: the case's).")  # fmt: skip
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="The folder to fill (default: exports/upload-PLATFORM).")  # fmt: skip
+@click.option(
+    "--despite-errors",
+    is_flag=True,
+    help="Make the folder even though evidence check finds errors; the dossier lists them.",
+)
 @click.option("--force", is_flag=True, help="Replace files that evidence-tools did not make.")
 def export_cmd(
-    case_dir: Path | None, platform_key: str | None, output: Path | None, force: bool
+    case_dir: Path | None,
+    platform_key: str | None,
+    output: Path | None,
+    despite_errors: bool,
+    force: bool,
 ) -> None:
     """Make a ready-to-upload folder for one platform: photos as JPEG under its per-file limit,
     the video fitted under its limit (or its stills where it takes no video), the dossier PDF,
@@ -35,7 +44,10 @@ def export_cmd(
     from evidence_tools.export import export_case
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
-    result = export_case(root, platform_key, output, force=force, progress=say)
+    with check_errors_shown():
+        result = export_case(
+            root, platform_key, output, force=force, progress=say, despite_errors=despite_errors
+        )
     for warning in result.warnings:
         warn(warning)
     say(

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 
 import click
 
@@ -36,8 +40,26 @@ def mark_cmd(case_dir: Path | None, port: int, no_browser: bool) -> None:
 
         webbrowser.open(server.url)
     try:
-        server.serve_forever()
+        with _stopped_by_signals():
+            server.serve_forever()
     except KeyboardInterrupt:
         say("Stopped.")
     finally:
-        server.server_close()
+        server.server_close()  # removes the temporary folder (the browser copies of videos)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """A closed terminal window (SIGHUP) or a logout or ``kill`` (SIGTERM) stops the page as
+    Ctrl-C does: cleanly, its temporary folder removed, no traceback."""
+
+    def stop(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    before = {sig: signal.signal(sig, stop) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, handler in before.items():
+            signal.signal(sig, handler)

@@ -32,6 +32,7 @@ from evidence_tools.dossier.pdf import write_pdf
 from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline, used_files
 from evidence_tools.errors import CheckFailedError, EvidenceError, UsageError
 from evidence_tools.ffmpeg.runner import ffmpeg_version
+from evidence_tools.findings import lines
 from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
 from evidence_tools.metadata.credentials import TRUST_LIST_DATE
 from evidence_tools.metadata.model import CaptureInfo, usable_duration
@@ -230,15 +231,15 @@ def _checked(
     of the files, so the build does not read them again."""
     report = check_case(case.root, today=today)
     files = {item.file for item in case.evidence}
-    errors = [f.line() for f in report.errors if not (skip_broken and f.subject in files)]
+    errors = [f for f in report.errors if not (skip_broken and f.subject in files)]
     if errors and not despite_errors:
         raise CheckFailedError(
-            f"evidence check found {len(errors)} error(s); the dossier was not built",
-            errors,
+            f"evidence check found {len(errors)} error(s); nothing was built",
+            lines(errors),
             path=case.root,
-            hint="fix them, or build with --despite-errors (the dossier then lists them)",
+            hint="fix them, or run again with --despite-errors (the dossier then lists them)",
         )
-    return [" ".join(line.split()[1:]) for line in errors], report.infos
+    return [f.text() for f in errors], report.infos
 
 
 def record(case: Case, exhibits: list[Exhibit], pdf_path: Path, msg_path: Path,

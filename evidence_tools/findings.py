@@ -75,9 +75,11 @@ class CheckReport:
 
 
 def _kinds(subjects: list[str]) -> str:
-    kinds = {kind_for(Path(s)) for s in subjects}
-    return {frozenset({"photo"}): "photos", frozenset({"video"}): "videos"}.get(
-        frozenset(kinds), "files"
+    kinds = {kind_for(Path(s)) or "file" for s in subjects}
+    return (
+        {"photo": "photos", "video": "videos"}.get(kinds.pop(), "files")
+        if len(kinds) == 1
+        else "files"
     )
 
 
@@ -130,11 +132,19 @@ def group(findings: Iterable[Finding]) -> list[tuple[Finding, list[Finding]]]:
     return [(members[0], members) for members in groups.values()]
 
 
+def line_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """How many lines of each severity a person reads (a grouped finding is one)."""
+    counts = dict.fromkeys(SEVERITIES, 0)
+    for first, _ in group(findings):
+        counts[first.severity] += 1
+    return counts
+
+
 def lines(findings: Iterable[Finding]) -> list[str]:
     """What a person reads: errors first, then warnings, then notes; one line for a finding
     that holds for many files."""
     ordered = sorted(findings, key=lambda f: SEVERITIES.index(f.severity))
-    out = []
+    out: list[str] = []
     for first, members in group(ordered):
         subjects = [m.subject for m in members if m.subject]
         if len(members) < 2 or len(subjects) < len(members):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -79,9 +80,33 @@ def test_photo_agrees_with_exiftool(corpus: Path, name: str) -> None:
         assert info.time_source == "EXIF DateTimeOriginal + OffsetTimeOriginal"
         assert info.zone == offset
         assert info.captured_at_utc is not None
+    elif info.captured_at is not None and ", zone from " in info.time_source:
+        # the expected readings list EXIF only: the zone came from an XMP or IPTC copy of the
+        # same local time that carries one
+        twin = info.time_source.split(", zone from ", 1)[1]
+        assert twin.startswith(("XMP", "IPTC"))
+        other = dt.datetime.fromisoformat(info.other_times[twin])
+        assert other.utcoffset() == info.captured_at.utcoffset()
+        assert other.replace(tzinfo=None) == info.captured_at.replace(tzinfo=None, microsecond=0)
     elif info.captured_at is not None:
         assert info.captured_at.tzinfo is None
         assert any("no time zone" in w for w in info.warnings)
+
+
+@pytest.mark.parametrize(("name", "zone"), [("Nikon_D70.jpg", "-04:00"), ("jolla.jpg", "+02:00")])
+def test_a_zone_only_in_xmp_is_taken_as_exiftool_composes_it(
+    corpus: Path, name: str, zone: str
+) -> None:
+    info = read_capture(corpus / "photos" / name)
+    assert info.zone == zone
+    assert info.time_source == "EXIF DateTimeOriginal, zone from XMP exif:DateTimeOriginal"
+    assert not any("no time zone" in w for w in info.warnings)
+    if shutil.which("exiftool"):
+        xmp = subprocess.run(
+            ["exiftool", "-s3", "-XMP-exif:DateTimeOriginal", str(corpus / "photos" / name)],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()  # fmt: skip
+        assert xmp.endswith(zone)
 
 
 def test_editor_and_resave_warnings(corpus: Path) -> None:

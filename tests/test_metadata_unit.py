@@ -317,3 +317,71 @@ def test_mvhd_may_trail_creationdate_by_the_recording(keys: str, warned: bool) -
     info = CaptureInfo(file="x.mov", kind="video")
     video.interpret(info, video.parse_probe(text))
     assert any("disagree" in w for w in info.warnings) == warned
+
+
+def _jpeg_with(path: Path, exif_time: str, iptc: tuple[str, str] | None = None,
+               xmp_time: str | None = None) -> Path:  # fmt: skip
+    """A JPEG whose EXIF DateTimeOriginal has no offset, with an IPTC DateCreated+TimeCreated
+    (APP13, as Photoshop writes it) and an XMP exif:DateTimeOriginal (APP1) as given."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Canon"
+    exif.get_ifd(0x8769)[0x9003] = exif_time
+    Image.new("RGB", (32, 24), "gray").save(path, exif=exif.tobytes())
+    data = path.read_bytes()
+    segments = b""
+    if iptc is not None:
+        records = b"".join(
+            b"\x1c\x02" + bytes([tag]) + len(v).to_bytes(2, "big") + v.encode()
+            for tag, v in ((55, iptc[0]), (60, iptc[1]))
+        )
+        block = b"8BIM\x04\x04\x00\x00" + len(records).to_bytes(4, "big") + records
+        body = b"Photoshop 3.0\x00" + block + (b"\x00" if len(records) % 2 else b"")
+        segments += b"\xff\xed" + (len(body) + 2).to_bytes(2, "big") + body
+    if xmp_time is not None:
+        packet = (
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF '
+            'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description '
+            'xmlns:exif="http://ns.adobe.com/exif/1.0/" '
+            f'exif:DateTimeOriginal="{xmp_time}"/></rdf:RDF></x:xmpmeta>'
+        ).encode()
+        body = b"http://ns.adobe.com/xap/1.0/\x00" + packet
+        segments += b"\xff\xe1" + (len(body) + 2).to_bytes(2, "big") + body
+    path.write_bytes(data[:2] + segments + data[2:])
+    return path
+
+
+def test_a_zone_only_in_iptc_time_created_is_taken(tmp_path: Path) -> None:
+    from evidence_tools.metadata.read import read_capture
+
+    path = _jpeg_with(tmp_path / "a.jpg", "2026:11:20 15:15:44", iptc=("20261120", "151544-0400"))
+    info = read_capture(path)
+    assert info.captured_at == dt.datetime(
+        2026, 11, 20, 15, 15, 44, tzinfo=dt.timezone(dt.timedelta(hours=-4))
+    )
+    assert info.time_source == "EXIF DateTimeOriginal, zone from IPTC DateCreated+TimeCreated"
+    assert not any("time zone" in w for w in info.warnings)
+
+
+def test_a_twin_of_another_local_time_lends_no_zone(tmp_path: Path) -> None:
+    from evidence_tools.metadata.read import read_capture
+
+    path = _jpeg_with(tmp_path / "b.jpg", "2026:11:20 15:15:44", iptc=("20261120", "071544+0000"))
+    info = read_capture(path)
+    assert info.captured_at is not None and info.captured_at.tzinfo is None
+    assert any("no time zone" in w for w in info.warnings)
+
+
+def test_twins_with_different_zones_are_a_warning_not_a_guess(tmp_path: Path) -> None:
+    from evidence_tools.metadata.read import read_capture
+
+    path = _jpeg_with(
+        tmp_path / "c.jpg",
+        "2026:11:20 15:15:44",
+        iptc=("20261120", "151544-0400"),
+        xmp_time="2026-11-20T15:15:44+02:00",
+    )
+    info = read_capture(path)
+    assert info.captured_at is not None and info.captured_at.tzinfo is None
+    assert any("different zones" in w and "-04:00" in w and "+02:00" in w for w in info.warnings)

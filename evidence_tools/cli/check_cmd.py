@@ -36,13 +36,13 @@ def check_cmd(case_dir: Path | None, platform_key: str | None, as_json: bool) ->
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        from evidence_tools.findings import lines
+        from evidence_tools.findings import line_counts, lines
 
         for line in lines(report.findings):
             click.echo(line)
+        counts = line_counts(report.findings)
         summary = (
-            f"{report.count('error')} error(s), {report.count('warning')} warning(s), "
-            f"{report.count('info')} note(s)"
+            f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
         )
         if report.deadline is not None and report.days_left is not None and report.days_left >= 0:
             from evidence_tools.timecode import long_date

@@ -237,7 +237,7 @@ def _checked(
             f"evidence check found {len(errors)} error(s); nothing was built",
             lines(errors),
             path=case.root,
-            hint="fix them, or run again with --despite-errors (the dossier then lists them)",
+            hint="fix them, or run again with --despite-errors to list them on the cover",
         )
     return [f.text() for f in errors], report.infos
 

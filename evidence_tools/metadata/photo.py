@@ -28,7 +28,7 @@ from evidence_tools.metadata.embedded import (
     xmp_values,
 )
 from evidence_tools.metadata.model import GPS, CaptureInfo, editor_in
-from evidence_tools.rules import parse_offset
+from evidence_tools.rules import offset_label, parse_offset
 
 log = logging.getLogger(__name__)
 
@@ -250,6 +250,35 @@ def _choose_time(info: CaptureInfo, times: list[_Time]) -> None:
         best = ranked[0]
         info.captured_at, info.time_source = best.when, best.source
         info.is_modification_time = best.label in MODIFICATION_TIMES
+        if best.when.tzinfo is None:
+            _zone_from_twins(info, best, times)
+
+
+def _zone_from_twins(info: CaptureInfo, best: _Time, times: list[_Time]) -> None:
+    """A capture time without an offset takes the zone of another time in the file (XMP, IPTC,
+    another EXIF field) that gives the same local time with one, as ExifTool composes it
+    (an editor often writes the XMP copy with its offset, the EXIF one without). Two such
+    times with different zones are a warning, not a guess."""
+    local = best.when.replace(microsecond=0)
+    twins: dict[dt.timedelta, str] = {}
+    for other in times:
+        offset = other.when.utcoffset()
+        if offset is None or other.when.replace(tzinfo=None, microsecond=0) != local:
+            continue
+        twins.setdefault(offset, other.label)
+    if len(twins) == 1:
+        offset, label = next(iter(twins.items()))
+        info.captured_at = best.when.replace(tzinfo=dt.timezone(offset))
+        info.time_source = f"{best.source}, zone from {label}"
+    elif twins:
+        said = ", ".join(
+            f"{label} {offset_label(dt.timezone(offset), best.when)}"
+            for offset, label in sorted(twins.items())
+        )
+        info.warnings.append(
+            f"the file gives the capture time with different zones ({said}): the zone is "
+            "left unknown"
+        )
 
 
 def interpret(info: CaptureInfo, raw: dict[str, Any], more: Sequence[FoundTime] = ()) -> None:

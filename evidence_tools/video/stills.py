@@ -81,7 +81,7 @@ def _caption_image(path: Path, lines: list[str]) -> None:
     draw = ImageDraw.Draw(image)
     size = max(14, round(min(image.size) * 0.04))
     pad = max(6, size // 3)
-    y = pad
+    y: float = pad  # textbbox gives floats on some Pillow versions
     for text in [ln for ln in lines if ln]:
         bar_font = fit_font(text, image.width - 4 * pad, size)
         box = draw.textbbox((0, 0), text, font=bar_font)

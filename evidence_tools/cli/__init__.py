@@ -7,6 +7,7 @@ of the heavy libraries (reportlab, Pillow, exifread).
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import importlib
 import sys
@@ -14,53 +15,63 @@ from typing import Any
 
 import click
 
-from evidence_tools import __version__
+from evidence_tools import __version__, i18n
+from evidence_tools.cli._i18n import Group, Option, localize_click
 from evidence_tools.errors import EvidenceError, ExitCode
 from evidence_tools.fsutil import WRITE_FAULTS, write_fault
+from evidence_tools.i18n import N_, _
 
 # name -> (module, attribute, short help). Order is the order shown in --help.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "init": ("evidence_tools.cli.case_cmds", "init_cmd", "Create a case folder with case.toml."),
-    "add": ("evidence_tools.cli.case_cmds", "add_cmd", "Copy originals into a case and hash them."),
+    "init": (
+        "evidence_tools.cli.case_cmds",
+        "init_cmd",
+        N_("Create a case folder with case.toml."),
+    ),
+    "add": (
+        "evidence_tools.cli.case_cmds",
+        "add_cmd",
+        N_("Copy originals into a case and hash them."),
+    ),
     "meta": (
         "evidence_tools.cli.meta_cmd",
         "meta_cmd",
-        "Capture time, device, GPS and size of photos and videos.",
+        N_("Capture time, device, GPS and size of photos and videos."),
     ),
     "photo": (
         "evidence_tools.cli.photo_cmds",
         "photo_group",
-        "Annotate defect photos (arrows, boxes, labels, insets) and redact.",
+        N_("Annotate defect photos (arrows, boxes, labels, insets) and redact."),
     ),
     "video": (
         "evidence_tools.cli.video_cmds",
         "video_group",
-        "Trim, time-stamp, take stills from and shrink unboxing videos.",
+        N_("Trim, time-stamp, take stills from and shrink unboxing videos."),
     ),
     "mark": (
         "evidence_tools.cli.mark_cmd",
         "mark_cmd",
-        "Mark photos and videos by pointing, in a local page; saved to case.toml.",
+        N_("Mark photos and videos by pointing, in a local page; saved to case.toml."),
     ),
     "check": (
         "evidence_tools.cli.check_cmd",
         "check_cmd",
-        "What is missing, inconsistent or risky; the deadline.",
+        N_("What is missing, inconsistent or risky; the deadline."),
     ),
     "dossier": (
         "evidence_tools.cli.dossier_cmd",
         "dossier_cmd",
-        "Build the PDF evidence dossier and the dispute message.",
+        N_("Build the PDF evidence dossier and the dispute message."),
     ),
     "export": (
         "evidence_tools.cli.export_cmd",
         "export_cmd",
-        "A ready-to-upload folder for one platform, within its limits.",
+        N_("A ready-to-upload folder for one platform, within its limits."),
     ),
     "verify": (
         "evidence_tools.cli.case_cmds",
         "verify_cmd",
-        "Re-hash every file and report what changed.",
+        N_("Re-hash every file and report what changed."),
     ),
 }
 
@@ -83,7 +94,7 @@ error, 3 input file unreadable or unsupported, 4 output exists or cannot be writ
 """
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     """A group whose commands are imported only when one is run (or its help is shown)."""
 
     def __init__(self, *args: Any, lazy: dict[str, tuple[str, str, str]], **kwargs: Any) -> None:
@@ -134,7 +145,7 @@ class LazyGroup(click.Group):
             ctx.exit(int(ExitCode.INTERNAL))
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, short) for name, (_, _, short) in self.lazy.items()]
+        rows = [(name, _(short)) for name, (_module, _attr, short) in self.lazy.items()]
         rows += [
             (name, cmd.get_short_help_str())
             for name in sorted(super().list_commands(ctx))
@@ -145,6 +156,22 @@ class LazyGroup(click.Group):
                 formatter.write_dl(rows)
 
 
+def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """--lang, else EVIDENCE_LANG, else the system locale (the case's language comes in when
+    a case is loaded); a language asked for by name that has no catalogue is a usage error."""
+    try:
+        i18n.choose(value)
+    except i18n.UnknownLanguage as exc:
+        raise click.UsageError(
+            _(
+                "unknown language {name!r}: the languages are {available}",
+                name=str(exc),
+                available=", ".join(i18n.LANGUAGES),
+            ),
+            ctx,
+        ) from None
+
+
 @click.group(
     cls=LazyGroup,
     lazy=COMMANDS,
@@ -152,6 +179,17 @@ class LazyGroup(click.Group):
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, "--version", prog_name="evidence")
+@click.option(
+    "--lang",
+    cls=Option,
+    metavar="LANG",
+    is_eager=True,
+    expose_value=False,
+    callback=_choose_language,
+    help="The language to speak to you in: en, ru, es, pt_BR, fr, pl or ko (the dossier and the "
+    "dispute messages stay in English). Default: EVIDENCE_LANG, the case's language, then the "
+    "system's.",
+)
 @click.option("-v", "--verbose", count=True, help="Say more (repeat for debug detail).")
 @click.option("-q", "--quiet", is_flag=True, help="Only errors; no progress bars.")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
@@ -179,4 +217,11 @@ def main(argv: list[str] | None = None) -> None:
     # that walk. Files are closed and streams flushed as always; only objects still in
     # reference cycles at exit are left to the process's end, as Python allows.
     atexit.register(gc.freeze)
+    # before parsing, so that `evidence --help` follows the environment's language too; an
+    # unknown EVIDENCE_LANG is said as a usage error once --lang's callback runs
+    with contextlib.suppress(i18n.UnknownLanguage):
+        i18n.choose()
     cli.main(args=argv, prog_name="evidence")
+
+
+localize_click()

@@ -11,6 +11,7 @@ import click
 from evidence_tools.case.layout import find_case_root
 from evidence_tools.case.model import CLAIMS, PLATFORMS, RESOLUTIONS
 from evidence_tools.cli._common import fail_line, progress, say, warn
+from evidence_tools.cli._i18n import command, option
 from evidence_tools.errors import CaseError, ExitCode, OutputExistsError
 
 CLAIM_MEANINGS = {
@@ -28,7 +29,7 @@ def _interactive() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-@click.command(
+@command(
     "init",
     epilog="""\b
 Examples:
@@ -38,24 +39,22 @@ Examples:
 """,
 )
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-@click.option(
-    "--platform", type=click.Choice(PLATFORMS, case_sensitive=False), help="Where you bought."
-)
-@click.option("--claim", type=click.Choice(CLAIMS, case_sensitive=False), help="What went wrong.")
-@click.option(
+@option("--platform", type=click.Choice(PLATFORMS, case_sensitive=False), help="Where you bought.")
+@option("--claim", type=click.Choice(CLAIMS, case_sensitive=False), help="What went wrong.")
+@option(
     "--resolution",
     type=click.Choice(RESOLUTIONS, case_sensitive=False),
     help="What you ask for.",
 )
-@click.option("--order", "order", metavar="NUMBER", help="The order number.")
-@click.option("--timezone", metavar="ZONE", help="Your time zone, e.g. Europe/Moscow.")
-@click.option(
+@option("--order", "order", metavar="NUMBER", help="The order number.")
+@option("--timezone", metavar="ZONE", help="Your time zone, e.g. Europe/Moscow.")
+@option(
     "--from",
     "from_case",
     type=click.Path(file_okay=False, path_type=Path),
     help="Start from another case folder (its case.toml and originals), e.g. samples/case.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing case.toml.")
+@option("--force", is_flag=True, help="Replace an existing case.toml.")
 def init_cmd(
     folder: Path,
     platform: str | None,
@@ -108,7 +107,7 @@ def init_cmd(
     click.echo(str(path))
 
 
-@click.command(
+@command(
     "add",
     epilog="""\b
 Examples:
@@ -118,18 +117,18 @@ Examples:
 """,
 )
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option(
+@option(
     "--case",
     "case_dir",
     type=click.Path(file_okay=False, path_type=Path),
     help="The case folder (default: the one around the current folder).",
 )
-@click.option(
+@option(
     "--here",
     is_flag=True,
     help="Fingerprint and list the files already in originals/ that were copied in by hand.",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 def add_cmd(files: tuple[Path, ...], case_dir: Path | None, here: bool, as_json: bool) -> None:
     """Copy FILES (or the files in a folder) into the case's originals/, hash and list them.
 
@@ -189,7 +188,7 @@ def add_cmd(files: tuple[Path, ...], case_dir: Path | None, here: bool, as_json:
         click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))
 
 
-@click.command(
+@command(
     "verify",
     epilog="""\b
 Examples:
@@ -198,7 +197,7 @@ Examples:
 """,
 )
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def verify_cmd(folder: Path | None, as_json: bool) -> None:
     """Re-hash every original and derived file and report changed, missing and unknown ones.
 

@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from evidence_tools.case.model import PLATFORMS
+from evidence_tools.cli._i18n import command, option
 from evidence_tools.errors import ExitCode
 
 
-@click.command(
+@command(
     "check",
     epilog="""\b
 Examples:
@@ -21,9 +22,9 @@ Examples:
 """,
 )
 @click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--platform", "platform_key", type=click.Choice(PLATFORMS),
+@option("--platform", "platform_key", type=click.Choice(PLATFORMS),
               help="Check against another platform's rules than the case's.")  # fmt: skip
-@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 def check_cmd(case_dir: Path | None, platform_key: str | None, as_json: bool) -> None:
     """Say what is missing, inconsistent or risky before anything is sent: required facts,
     changed files, the claim's checklist, the time line, metadata warnings, the deadline and

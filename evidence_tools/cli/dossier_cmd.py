@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from evidence_tools.cli._common import check_errors_shown, progress, say, warn
+from evidence_tools.cli._i18n import command, option
 
 
-@click.command(
+@command(
     "dossier",
     epilog="""\b
 Examples:
@@ -19,22 +20,22 @@ Examples:
 """,
 )
 @click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+@option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the PDF (default: exports/dossier.pdf).")  # fmt: skip
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
-@click.option("--max-mb", type=float, default=10.0, show_default=True,
+@option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@option("--max-mb", type=float, default=10.0, show_default=True,
               help="Rebuild with smaller pictures if the PDF is larger.")  # fmt: skip
-@click.option(
+@option(
     "--skip-broken",
     is_flag=True,
     help="Leave out an exhibit that fails (the dossier says so) instead of stopping.",
 )
-@click.option(
+@option(
     "--despite-errors",
     is_flag=True,
     help="Build even though evidence check finds errors; the dossier lists them on its cover.",
 )
-@click.option("--force", is_flag=True, help="Replace outputs that evidence-tools did not make.")
+@option("--force", is_flag=True, help="Replace outputs that evidence-tools did not make.")
 def dossier_cmd(
     case_dir: Path | None,
     output: Path | None,

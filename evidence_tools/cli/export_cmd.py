@@ -8,9 +8,10 @@ import click
 
 from evidence_tools.case.model import PLATFORMS
 from evidence_tools.cli._common import check_errors_shown, say, warn
+from evidence_tools.cli._i18n import command, option
 
 
-@click.command(
+@command(
     "export",
     epilog="""\b
 Examples:
@@ -19,16 +20,16 @@ Examples:
 """,
 )
 @click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--platform", "platform_key", type=click.Choice(PLATFORMS),
+@option("--platform", "platform_key", type=click.Choice(PLATFORMS),
               help="The platform to upload to (default: the case's).")  # fmt: skip
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+@option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
               help="The folder to fill (default: exports/upload-PLATFORM).")  # fmt: skip
-@click.option(
+@option(
     "--despite-errors",
     is_flag=True,
     help="Make the folder even though evidence check finds errors; the dossier lists them.",
 )
-@click.option("--force", is_flag=True, help="Replace files that evidence-tools did not make.")
+@option("--force", is_flag=True, help="Replace files that evidence-tools did not make.")
 def export_cmd(
     case_dir: Path | None,
     platform_key: str | None,

@@ -10,8 +10,10 @@ from types import FrameType
 
 import click
 
+from evidence_tools.cli._i18n import command, option
 
-@click.command(
+
+@command(
     "mark",
     epilog="""\b
 Examples:
@@ -20,9 +22,9 @@ Examples:
 """,
 )
 @click.argument("case_dir", required=False, type=click.Path(file_okay=False, path_type=Path))
-@click.option("--port", type=click.IntRange(0, 65535), default=0, show_default="a free one",
+@option("--port", type=click.IntRange(0, 65535), default=0, show_default="a free one",
               help="Port on 127.0.0.1 to serve the page on.")  # fmt: skip
-@click.option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
+@option("--no-browser", is_flag=True, help="Print the address; do not open a browser.")
 def mark_cmd(case_dir: Path | None, port: int, no_browser: bool) -> None:
     """Open a page on this computer to mark photos and videos by pointing: boxes, arrows,
     covers, captions, the video's trim and moments, saved into case.toml. The address is

@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from evidence_tools.cli._common import progress, warn
+from evidence_tools.cli._i18n import command, option
 from evidence_tools.errors import CaseError, ExitCode
 
 CSV_FIELDS = [
@@ -86,7 +87,7 @@ def render_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-@click.command(
+@command(
     "meta",
     epilog="""\b
 Examples:
@@ -97,15 +98,15 @@ Examples:
 """,
 )
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="A JSON array, one object per file.")
-@click.option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
-@click.option(
+@option("--json", "as_json", is_flag=True, help="A JSON array, one object per file.")
+@option("--csv", "as_csv", is_flag=True, help="CSV with a header row.")
+@option(
     "--tz",
     "tz",
     metavar="ZONE",
     help="Zone for times that carry none (default: the case's timezone).",
 )
-@click.option("-r", "--recursive", is_flag=True, help="Look into sub-folders too.")
+@option("-r", "--recursive", is_flag=True, help="Look into sub-folders too.")
 def meta_cmd(
     paths: tuple[Path, ...], as_json: bool, as_csv: bool, tz: str | None, recursive: bool
 ) -> None:

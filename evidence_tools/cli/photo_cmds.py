@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 import click
 
 from evidence_tools.cli._common import say
+from evidence_tools.cli._i18n import group, option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -16,7 +17,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 KIND_ORDER = ("redact", "magnify", "box", "ellipse", "arrow", "marker", "label")
 
 
-@click.group(
+@group(
     "photo",
     epilog="""\b
 Examples:
@@ -29,7 +30,7 @@ def photo_group() -> None:
 
 
 def _shape_option(kind: str, metavar: str, help_text: str) -> Callable[[F], F]:
-    return click.option(f"--{kind}", f"{kind}s", multiple=True, metavar=metavar, help=help_text)
+    return option(f"--{kind}", f"{kind}s", multiple=True, metavar=metavar, help=help_text)
 
 
 @photo_group.command(
@@ -46,7 +47,7 @@ Examples:
 """,
 )
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output .jpg or .png.")
+@option("-o", "--output", type=click.Path(path_type=Path), help="Output .jpg or .png.")
 @_shape_option("box", "X,Y,W,H[,LABEL]", "A rectangle (with an optional label).")
 @_shape_option("ellipse", "X,Y,W,H[,LABEL]", "An ellipse inside that rectangle.")
 @_shape_option("arrow", "X1,Y1,X2,Y2[,LABEL]", "An arrow pointing at X2,Y2.")
@@ -54,9 +55,9 @@ Examples:
 @_shape_option("label", "X,Y,TEXT", "Text on a background box.")
 @_shape_option("magnify", "X,Y,W,H[,LABEL]", "An enlarged inset of that region, in a free corner.")
 @_shape_option("redact", "X,Y,W,H", "Cover the region with solid black, for good.")
-@click.option("--color", default="#e8202a", show_default=True, help="Colour of the marks.")
-@click.option("--keep-gps", is_flag=True, help="Keep the GPS position (removed by default).")
-@click.option("--force", is_flag=True, help="Replace an existing output.")
+@option("--color", default="#e8202a", show_default=True, help="Colour of the marks.")
+@option("--keep-gps", is_flag=True, help="Keep the GPS position (removed by default).")
+@option("--force", is_flag=True, help="Replace an existing output.")
 def annotate_cmd(
     source: Path,
     output: Path | None,
@@ -98,15 +99,15 @@ Examples:
 """,
 )
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output .jpg or .png.")
-@click.option(
+@option("-o", "--output", type=click.Path(path_type=Path), help="Output .jpg or .png.")
+@option(
     "--step",
     type=click.Choice(["0.1", "0.05"]),
     default="0.1",
     show_default=True,
     help="Grid spacing.",
 )
-@click.option("--force", is_flag=True, help="Replace an existing output.")
+@option("--force", is_flag=True, help="Replace an existing output.")
 def grid_cmd(source: Path, output: Path | None, step: str, force: bool) -> None:
     """Write a preview of the upright photo with a labelled coordinate grid, to pick the
     numbers for `evidence photo annotate`."""

@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from evidence_tools.cli._common import fraction_progress, say, warn
+from evidence_tools.cli._i18n import group, option
 
 
 class TimeParam(click.ParamType):
@@ -59,7 +60,7 @@ class BoxParam(click.ParamType):
 
 
 BOX = BoxParam()
-_redact = click.option(
+_redact = option(
     "--redact",
     "redact",
     type=BOX,
@@ -116,7 +117,7 @@ def _report(result: Any, as_json: bool) -> None:
         click.echo(str(result.output))
 
 
-@click.group(
+@group(
     "video",
     epilog="""\b
 Examples:
@@ -130,12 +131,10 @@ def video_group() -> None:
     """Trim, time-stamp, take stills from and shrink unboxing videos."""
 
 
-_output = click.option("-o", "--output", type=click.Path(path_type=Path), help="Output file.")
-_force = click.option("--force", is_flag=True, help="Replace an existing output.")
-_keep_gps = click.option(
-    "--keep-gps", is_flag=True, help="Keep the GPS position (dropped by default)."
-)
-_json = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+_output = option("-o", "--output", type=click.Path(path_type=Path), help="Output file.")
+_force = option("--force", is_flag=True, help="Replace an existing output.")
+_keep_gps = option("--keep-gps", is_flag=True, help="Keep the GPS position (dropped by default).")
+_json = option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 
 
 @video_group.command(
@@ -147,9 +146,9 @@ Examples:
 """,
 )
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--start", type=TIME, help="Where to start (SS, MM:SS or HH:MM:SS[.ms]).")
-@click.option("--end", type=TIME, help="Where to end (default: the end).")
-@click.option("--exact", is_flag=True, help="Re-encode to start on the exact frame.")
+@option("--start", type=TIME, help="Where to start (SS, MM:SS or HH:MM:SS[.ms]).")
+@option("--end", type=TIME, help="Where to end (default: the end).")
+@option("--exact", is_flag=True, help="Re-encode to start on the exact frame.")
 @_output
 @_keep_gps
 @_force
@@ -190,24 +189,24 @@ Examples:
 """,
 )
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--start", type=TIME, help="Trim: where to start.")
-@click.option("--end", type=TIME, help="Trim: where to end.")
-@click.option(
+@option("--start", type=TIME, help="Trim: where to start.")
+@option("--end", type=TIME, help="Trim: where to end.")
+@option(
     "--start-time",
     metavar="ISO",
     help="Wall-clock time of the source's first frame, for videos without one.",
 )
-@click.option("--tz", metavar="ZONE", help="Zone to show (default: the video's, or the case's).")
-@click.option("--caption", default="", help="A second line, e.g. the order number.")
-@click.option(
+@option("--tz", metavar="ZONE", help="Zone to show (default: the video's, or the case's).")
+@option("--caption", default="", help="A second line, e.g. the order number.")
+@option(
     "--position",
     type=click.Choice(["bottom-left", "bottom-right", "top-left", "top-right"]),
     default="bottom-left",
     show_default=True,
 )
 @_redact
-@click.option("--no-clock", is_flag=True, help="Draw no clock (e.g. only --redact).")
-@click.option(
+@option("--no-clock", is_flag=True, help="Draw no clock (e.g. only --redact).")
+@option(
     "--full-size",
     is_flag=True,
     help="Keep the full picture size (default: at most 1080 pixels on the short side).",
@@ -264,14 +263,14 @@ Examples:
 """,
 )
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--at", "at", type=TIME, multiple=True, help="A still at this time (repeatable).")
-@click.option("--note", "notes", multiple=True, help="A note for each --at, in order.")
-@click.option("--every", type=TIME, help="A still every so many seconds.")
-@click.option("--sheet", metavar="COLSxROWS", help="One contact sheet of evenly spaced stills.")
-@click.option("--caption", is_flag=True, help="Write the wall-clock time (and note) on each still.")
-@click.option("--tz", metavar="ZONE", help="Zone for the wall-clock times.")
+@option("--at", "at", type=TIME, multiple=True, help="A still at this time (repeatable).")
+@option("--note", "notes", multiple=True, help="A note for each --at, in order.")
+@option("--every", type=TIME, help="A still every so many seconds.")
+@option("--sheet", metavar="COLSxROWS", help="One contact sheet of evenly spaced stills.")
+@option("--caption", is_flag=True, help="Write the wall-clock time (and note) on each still.")
+@option("--tz", metavar="ZONE", help="Zone for the wall-clock times.")
 @_redact
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
@@ -328,7 +327,7 @@ Examples:
 """,
 )
 @click.argument("source", type=click.Path(path_type=Path))
-@click.option("--max-mb", type=float, required=True, help="The upload limit in megabytes.")
+@option("--max-mb", type=float, required=True, help="The upload limit in megabytes.")
 @_output
 @_keep_gps
 @_force

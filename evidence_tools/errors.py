@@ -1,12 +1,18 @@
 """One exception hierarchy; each error carries the exit code the CLI returns for it.
 
-The core raises these and never prints; the CLI turns them into one line on stderr.
+The core raises these and never prints; the CLI turns them into one line on stderr. A message
+and its hint are kept as ``Text`` (the message's words and facts), so each is said in the
+language of whoever reads it: the buyer's at the terminal, English on the dossier's cover.
 """
 
 from __future__ import annotations
 
 import enum
 from pathlib import Path
+
+from evidence_tools.i18n import Text, _
+
+Words = str | Text  # a message: Text from the catalogues; str for a message made elsewhere
 
 
 class ExitCode(enum.IntEnum):
@@ -25,11 +31,23 @@ class EvidenceError(Exception):
 
     exit_code: ExitCode = ExitCode.SOME_INPUTS_FAILED
 
-    def __init__(self, message: str, *, path: str | Path | None = None, hint: str = "") -> None:
+    def __init__(self, message: Words, *, path: str | Path | None = None, hint: Words = "") -> None:
         super().__init__(message)
-        self.message = message
+        self.text, self.hint_text = message, hint
         self.path = Path(path) if path is not None else None
-        self.hint = hint
+        self.prefix: Text | None = None  # "exhibit 3: ..." where a step names its exhibit
+
+    @property
+    def message(self) -> str:
+        """The message in the current language."""
+        said = str(self.text)
+        return (
+            _("{where}: {message}", where=str(self.prefix), message=said) if self.prefix else said
+        )
+
+    @property
+    def hint(self) -> str:
+        return str(self.hint_text)
 
     def one_line(self) -> str:
         parts = []
@@ -55,11 +73,11 @@ class CaseError(EvidenceError):
 
     def __init__(
         self,
-        message: str,
+        message: Words,
         *,
         path: str | Path | None = None,
         line: int | None = None,
-        hint: str = "",
+        hint: Words = "",
     ) -> None:
         super().__init__(message, path=path, hint=hint)
         self.line = line
@@ -83,7 +101,9 @@ class OutputError(EvidenceError):
 class OutputExistsError(OutputError):
     def __init__(self, path: str | Path) -> None:
         super().__init__(
-            "output already exists", path=path, hint="choose another name or add --force"
+            Text("output already exists"),
+            path=path,
+            hint=Text("choose another name or add --force"),
         )
 
 
@@ -97,8 +117,8 @@ class CheckFailedError(EvidenceError):
 
     exit_code = ExitCode.SOME_INPUTS_FAILED
 
-    def __init__(self, message: str, findings: list[str], *, path: str | Path | None = None,
-                 hint: str = "") -> None:  # fmt: skip
+    def __init__(self, message: Words, findings: list[str], *, path: str | Path | None = None,
+                 hint: Words = "") -> None:  # fmt: skip
         super().__init__(message, path=path, hint=hint)
         self.findings = findings
 

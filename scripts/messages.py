@@ -35,7 +35,7 @@ import click  # noqa: E402
 from evidence_tools.i18n import DOMAIN, LANGUAGES, LOCALE_DIR  # noqa: E402
 
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Text": None}
 COMMENT_TAGS = ("TRANSLATORS:",)
 
 

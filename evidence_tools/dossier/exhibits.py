@@ -27,6 +27,7 @@ from evidence_tools.errors import (
     OutputError,
 )
 from evidence_tools.fsutil import sha256_file
+from evidence_tools.i18n import Text
 from evidence_tools.metadata.model import CaptureInfo, kind_for, usable_duration
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.photo.annotate import annotate_photo
@@ -385,8 +386,9 @@ def _attempt(
             exhibit.error = exc.one_line()
             return
         if not isinstance(exc, CaseError):  # the same error and exit code, naming the exhibit
-            exc.message = f"exhibit {exhibit.number}: {exc.message}"
-            exc.hint = (exc.hint + "; " if exc.hint else "") + (
-                "or build with --skip-broken to leave it out"
+            exc.prefix = Text("exhibit {number}", number=exhibit.number)
+            skip = Text("or build with --skip-broken to leave it out")
+            exc.hint_text = (
+                Text("{hint}; {more}", hint=exc.hint_text, more=skip) if exc.hint_text else skip
             )
         raise

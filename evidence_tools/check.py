@@ -19,13 +19,18 @@ from evidence_tools.dossier.message import message
 from evidence_tools.dossier.text import ExhibitFacts, non_english
 from evidence_tools.errors import CaseError
 from evidence_tools.findings import CheckReport
+from evidence_tools.i18n import N_, Date, Number, Text, _
 from evidence_tools.metadata.credentials import changed_after_signing
 from evidence_tools.metadata.model import CaptureInfo, kind_for
-from evidence_tools.metadata.photo import CUT_OFF
 from evidence_tools.metadata.read import read_capture_safe
 from evidence_tools.platforms import Platform, deadline, platform
 from evidence_tools.rules import time_problems
-from evidence_tools.timecode import long_date
+
+# metadata warnings check says in its own words, or reports as an error with what the dossier
+# refuses (a cut-off photo), or that only explain a time shown in the case's zone
+SAID_ELSEWHERE = (
+    "time.no_zone", "time.zone_assumed", "time.utc_only", "time.utc_only_shown", "photo.cut_off",
+)  # fmt: skip
 
 # --------------------------------------------------------------------------- the checks
 
@@ -36,44 +41,48 @@ def _fields(case: Case, report: CheckReport) -> None:
         report.add(
             "error",
             "case.no_claim",
-            "the claim is not set",
-            'set claim = "damaged" (or another) in [case]',
+            Text("the claim is not set"),
+            Text('set claim = "damaged" (or another) in [case]'),
             "case.toml",
         )
     if not order.number:
         report.add(
             "error",
             "case.no_order_number",
-            "the order number is missing",
-            "set number in [order]",
+            Text("the order number is missing"),
+            Text("set number in [order]"),
             "case.toml",
         )
     if case.platform == "other":
         report.add(
             "warning",
             "case.no_platform",
-            "the platform is not set: deadlines and upload limits are unknown",
-            'set platform = "aliexpress" (or another) in [case]',
+            Text("the platform is not set: deadlines and upload limits are unknown"),
+            Text('set platform = "aliexpress" (or another) in [case]'),
             "case.toml",
         )
     if not order.item:
         report.add(
-            "warning", "case.no_item", "the item is not named", "set item in [order]", "case.toml"
+            "warning",
+            "case.no_item",
+            Text("the item is not named"),
+            Text("set item in [order]"),
+            "case.toml",
         )
     if not order.placed:
         report.add(
             "warning",
             "case.no_placed_date",
-            "the order date is missing: the time line and deadline need it",
-            "set placed = YYYY-MM-DD in [order]",
+            Text("the order date is missing: the time line and deadline need it"),
+            Text("set placed = YYYY-MM-DD in [order]"),
             "case.toml",
         )
     if case.claim and case.claim != "not_received" and not order.delivered:
         report.add(
             "warning",
             "case.no_delivered_date",
-            "the delivery date is missing",
-            "set delivered = YYYY-MM-DD in [order]",
+            Text("the delivery date is missing"),
+            Text("set delivered = YYYY-MM-DD in [order]"),
             "case.toml",
         )
     if (
@@ -83,24 +92,24 @@ def _fields(case: Case, report: CheckReport) -> None:
         report.add(
             "warning",
             "case.no_amount",
-            "the amount paid is missing",
-            'set amount = "12.99 USD" in [case]',
+            Text("the amount paid is missing"),
+            Text('set amount = "12.99 USD" in [case]'),
             "case.toml",
         )
     if not case.resolution:
         report.add(
             "warning",
             "case.no_resolution",
-            "what you ask for is not set",
-            'set resolution = "full_refund"',
+            Text("what you ask for is not set"),
+            Text('set resolution = "full_refund"'),
             "case.toml",
         )
     if not case.evidence:
         report.add(
             "error",
             "case.no_evidence",
-            "the case has no evidence yet",
-            "evidence add YOUR_FILES...",
+            Text("the case has no evidence yet"),
+            Text("evidence add YOUR_FILES..."),
             "case.toml",
         )
 
@@ -112,31 +121,31 @@ def _integrity(case: Case, report: CheckReport) -> None:
             report.add(
                 "error",
                 "original.changed",
-                "changed since it was recorded (fingerprint differs)",
-                "restore the file; run evidence verify",
+                Text("changed since it was recorded (fingerprint differs)"),
+                Text("restore the file; run evidence verify"),
                 check.path,
             )
         elif check.status == "changed":  # an output replaced by hand, not evidence
             report.add(
                 "warning",
                 "output.changed",
-                "changed since evidence-tools made it; the next build leaves it alone",
-                "move it away, or build with --force to make it again",
+                Text("changed since evidence-tools made it; the next build leaves it alone"),
+                Text("move it away, or build with --force to make it again"),
                 check.path,
             )
         elif check.status == "missing" and check.role == "original":
             report.add(
                 "error",
                 "original.missing",
-                "an original is missing",
-                "restore it from your phone or backup",
+                Text("an original is missing"),
+                Text("restore it from your phone or backup"),
                 check.path,
             )
         elif check.status == "missing":
             report.add(
                 "info",
                 "output.missing",
-                "a derived file is missing; the next dossier build makes it again",
+                Text("a derived file is missing; the next dossier build makes it again"),
                 "",
                 check.path,
             )
@@ -144,8 +153,10 @@ def _integrity(case: Case, report: CheckReport) -> None:
             report.add(
                 "warning",
                 "originals.not_fingerprinted",
-                "its fingerprint was never recorded (copied in by hand, not with evidence add)",
-                f"evidence add --here --case {case.root}",
+                Text(
+                    "its fingerprint was never recorded (copied in by hand, not with evidence add)"
+                ),
+                Text("evidence add --here --case {case}", case=str(case.root)),
                 check.path,
             )
     listed = {(case.root / e.file).resolve() for e in case.evidence}
@@ -155,16 +166,16 @@ def _integrity(case: Case, report: CheckReport) -> None:
             report.add(
                 "error",
                 "evidence.file_missing",
-                "the evidence file does not exist",
-                "fix file = ... in case.toml, or evidence add it",
+                Text("the evidence file does not exist"),
+                Text("fix file = ... in case.toml, or evidence add it"),
                 item.file,
             )
         elif not item.caption:
             report.add(
                 "warning",
                 "evidence.no_caption",
-                "has no caption",
-                'say what it shows: caption = "..."',
+                Text("has no caption"),
+                Text('say what it shows: caption = "..."'),
                 item.file,
             )
     originals = case.originals
@@ -174,8 +185,8 @@ def _integrity(case: Case, report: CheckReport) -> None:
                 report.add(
                     "info",
                     "originals.not_listed",
-                    "is in originals/ but not listed as evidence",
-                    "add an [[evidence]] entry, or leave it out on purpose",
+                    Text("is in originals/ but not listed as evidence"),
+                    Text("add an [[evidence]] entry, or leave it out on purpose"),
                     f"originals/{path.name}",
                 )
 
@@ -191,18 +202,20 @@ def _credentials(report: CheckReport, item: EvidenceItem, info: CaptureInfo) -> 
         report.add(
             "error",
             "credentials.changed_after_signing",
-            "its Content Credentials show it was changed after it was signed",
-            "use the file exactly as the camera or phone saved it",
+            Text("its Content Credentials show it was changed after it was signed"),
+            Text("use the file exactly as the camera or phone saved it"),
             item.file,
         )
     elif creds.get("state") == "invalid":
         problems = "; ".join(creds.get("problems", []))
         report.add("warning", "credentials.invalid",
-                   f"its Content Credentials do not hold: {problems}", "", item.file)  # fmt: skip
+                   Text("its Content Credentials do not hold: {problems}", problems=problems),
+                   "", item.file)  # fmt: skip
     elif creds.get("state") == "trusted":
         signer = creds.get("signer")
-        report.add("info", "credentials.trusted", f"carries valid Content Credentials from "
-                   f"{signer} (on the C2PA trust list)", "", item.file, signer=signer)  # fmt: skip
+        report.add("info", "credentials.trusted", Text(
+            "carries valid Content Credentials from {signer} (on the C2PA trust list)",
+            signer=str(signer)), "", item.file)  # fmt: skip
 
 
 def _screenshot(report: CheckReport, item: EvidenceItem, info: CaptureInfo) -> None:
@@ -212,8 +225,10 @@ def _screenshot(report: CheckReport, item: EvidenceItem, info: CaptureInfo) -> N
         report.add(
             "info",
             "screenshot.unexplained",
-            "a screenshot without a capture time",
-            'say what it shows: shows = ["listing"] (or "chat", "tracking"), or in the caption',
+            Text("a screenshot without a capture time"),
+            Text(
+                'say what it shows: shows = ["listing"] (or "chat", "tracking"), or in the caption'
+            ),
             item.file,
         )
 
@@ -229,27 +244,27 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
             continue
         if info.error:
             report.add(
-                "error", "file.unreadable", info.error, "replace it with a readable copy", item.file
+                "error",
+                "file.unreadable",
+                info.error,
+                Text("replace it with a readable copy"),
+                item.file,
             )
             continue
         _credentials(report, item, info)
         for warning in info.warnings:
-            if info.cut_off and warning == CUT_OFF:
-                continue  # an error, reported with what the dossier refuses
-            if "GPS position present" in warning:
+            if warning.code in SAID_ELSEWHERE:
+                continue
+            if warning.code == "meta.gps":
                 report.add(
                     "info",
                     "meta.gps",
-                    "carries a GPS position; copies made for sharing drop it",
+                    Text("carries a GPS position; copies made for sharing drop it"),
                     "",
                     item.file,
                 )
-            elif "no time zone" in warning or "was assumed" in warning:
-                continue  # said once below
-            elif "UTC only" in warning or warning.startswith("shown in"):
-                continue
             else:
-                report.add("warning", "meta.warning", warning, "", item.file)
+                report.add("warning", warning.code, warning.text, "", item.file)
         when = info.captured_at
         if when is None:
             _screenshot(report, item, info)
@@ -258,8 +273,8 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
             report.add(
                 "warning",
                 "time.no_zone",
-                "the capture time has no time zone",
-                'set timezone = "Europe/Moscow" (your zone) in [case]',
+                Text("the capture time has no time zone"),
+                Text('set timezone = "Europe/Moscow" (your zone) in [case]'),
                 item.file,
             )
         day, problems = time_problems(info.kind, when, zone, order.placed, order.delivered, today)
@@ -267,8 +282,8 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
             report.add(
                 "warning",
                 "time.modification_only",
-                "its only time is when the file was last saved, not when it was taken",
-                "use the camera's original file if you have it",
+                Text("its only time is when the file was last saved, not when it was taken"),
+                Text("use the camera's original file if you have it"),
                 item.file,
             )
         for problem in problems:
@@ -280,8 +295,12 @@ def _times(case: Case, report: CheckReport, infos: dict[str, CaptureInfo], today
             report.add(
                 "warning",
                 "time.photo_video_gap",
-                f"photos and video were taken {gap} days apart",
-                "explain the gap in a caption, or use photos from the unboxing day",
+                Text(
+                    "photos and video were taken {n} day apart",
+                    "photos and video were taken {n} days apart",
+                    gap,
+                ),
+                Text("explain the gap in a caption, or use photos from the unboxing day"),
             )
 
 
@@ -306,9 +325,13 @@ def _texts(case: Case, plat: Platform, report: CheckReport) -> None:
         report.add(
             "warning",
             "text.own_words_not_english",
-            f"your own words are not in English ({script.lower()} letters): they are printed "
-            "as written, and the arbiter may not read them",
-            "add an English version to own_words",
+            # TRANSLATORS: {script} is the Unicode name of a script, e.g. "cyrillic"
+            Text(
+                "your own words are not in English ({script} letters): they are printed as "
+                "written, and the arbiter may not read them",
+                script=script.lower(),
+            ),
+            Text("add an English version to own_words"),
             "case.toml",
         )
     facts = [
@@ -323,7 +346,7 @@ def _texts(case: Case, plat: Platform, report: CheckReport) -> None:
 
 def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -> None:
     order = case.order
-    last, counted_from = deadline(
+    last, _basis_words = deadline(
         plat,
         placed=order.placed,
         delivered=order.delivered,
@@ -331,42 +354,82 @@ def _deadline(case: Case, plat: Platform, report: CheckReport, today: dt.date) -
     )
     if plat.deadline_days is None:
         return
+    basis = _basis(plat, case)
     if last is None:
         report.add(
             "warning",
             "deadline.unknown",
-            f"the deadline cannot be worked out without the {counted_from} date",
-            "set the dates in [order]",
+            # TRANSLATORS: {basis} is e.g. "the delivered date"
+            Text("the deadline cannot be worked out without {basis}", basis=basis),
+            Text("set the dates in [order]"),
             "deadline",
         )
         return
     left = (last - today).days
     report.deadline, report.days_left = last, left
-    rule = f"{plat.name}: {plat.deadline_rule}" if plat.deadline_rule else plat.name
-    guess = " (an estimate: no official figure)" if "deadline_days" in plat.unverified else ""
+    rule = (
+        Text("{platform}: {rule}", platform=plat.name, rule=_(plat.deadline_rule))
+        if plat.deadline_rule
+        else plat.name
+    )
     if left < 0:
         report.add(
             "error",
             "deadline.passed",
-            f"the deadline was {long_date(last)}, {-left} days ago ({rule}){guess}",
-            "open the dispute at once and explain the delay; or ask your card issuer",
+            Text(
+                "the deadline was {date}, {n} day ago ({rule})",
+                "the deadline was {date}, {n} days ago ({rule})",
+                -left,
+                date=Date(last),
+                rule=rule,
+            ),
+            Text("open the dispute at once and explain the delay; or ask your card issuer"),
             "deadline",
         )
     else:
-        days = (
-            "today is the last day" if left == 0 else f"{left} day{'s' if left != 1 else ''} left"
-        )
-        severity = "warning" if left <= 3 else "info"
+        if left == 0:
+            said = Text(
+                "open the dispute by {date} (today is the last day); counted from {basis} ({rule})",
+                date=Date(last), basis=basis, rule=rule,
+            )  # fmt: skip
+        else:
+            said = Text(
+                "open the dispute by {date} ({n} day left); counted from {basis} ({rule})",
+                "open the dispute by {date} ({n} days left); counted from {basis} ({rule})",
+                left, date=Date(last), basis=basis, rule=rule,
+            )  # fmt: skip
+        report.add("warning" if left <= 3 else "info", "deadline.open_by", said, "", "deadline")
+    if "deadline_days" in plat.unverified:
         report.add(
-            severity,
-            "deadline.open_by",
-            f"open the dispute by {long_date(last)} ({days}); counted from the "
-            f"{counted_from} date ({rule}){guess}",
-            "",
-            "deadline",
-        )
+            "info",
+            "deadline.estimated",
+            Text("{platform}'s deadline is an estimate: no official figure was found",
+                 platform=plat.name),
+            "", "deadline",
+        )  # fmt: skip
     for note in plat.notes:
-        report.add("info", "platform.note", note, "", "deadline")
+        report.add("info", "platform.note", Text(note), "", "deadline")
+
+
+def _basis(plat: Platform, case: Case) -> Text:
+    """What the deadline is counted from, as a person says it."""
+    order = case.order
+    if plat.deadline_from == "placed":
+        return Text("the placed date")
+    if plat.deadline_from == "estimated_delivery" and order.estimated_delivery is None:
+        if order.delivered:
+            return Text("the delivered (no estimated delivery date given) date")
+        return Text("the estimated delivery date")
+    if plat.deadline_from == "estimated_delivery":
+        return Text("the estimated delivery date")
+    return Text("the delivered date")
+
+
+ESTIMATED = {
+    "file_limit_mb": N_("{platform}'s file limit mb is an estimate (no official figure found)"),
+    "video_limit_mb": N_("{platform}'s video limit mb is an estimate (no official figure found)"),
+    "message_limit": N_("{platform}'s message limit is an estimate (no official figure found)"),
+}
 
 
 def _uploads(case: Case, plat: Platform, report: CheckReport) -> None:
@@ -387,11 +450,13 @@ def _uploads(case: Case, plat: Platform, report: CheckReport) -> None:
             report.add(
                 "info",
                 "upload.video_not_taken",
-                f"{plat.name} takes no videos: the export uploads its stills and the dossier "
-                "instead",
+                Text(
+                    "{platform} takes no videos: the export uploads its stills and the dossier "
+                    "instead",
+                    platform=plat.name,
+                ),
                 "",
                 item.file,
-                platform=plat.name,
             )
             continue
         if size > limit * 1_000_000:
@@ -399,30 +464,39 @@ def _uploads(case: Case, plat: Platform, report: CheckReport) -> None:
             report.add(
                 "info",
                 "upload.over_file_limit",
-                f"{size / 1e6:.1f} MB, over {plat.name}'s {limit:g} MB per file; evidence export "
-                f"--platform {plat.key} makes a copy under it",
+                Text(
+                    "{size_mb} MB, over {platform}'s {limit_mb} MB per file; evidence export "
+                    "--platform {platform_key} makes a copy under it",
+                    size_mb=Number(size / 1e6),
+                    platform=plat.name,
+                    limit_mb=f"{limit:g}",
+                    platform_key=plat.key,
+                ),
                 "",
                 item.file,
-                platform=plat.name,
-                platform_key=plat.key,
-                limit_mb=limit,
-                size_mb=round(size / 1e6, 1),
             )
     if plat.total_limit_mb and total > plat.total_limit_mb * 1_000_000:
         report.add(
             "info",
             "upload.over_total_limit",
-            f"the files come to {total / 1e6:.1f} MB, over {plat.name}'s "
-            f"{plat.total_limit_mb:g} MB in total",
-            f"evidence export --platform {plat.key} shrinks them to fit",
+            Text(
+                "the files come to {size_mb} MB, over {platform}'s {limit_mb} MB in total",
+                size_mb=Number(total / 1e6),
+                platform=plat.name,
+                limit_mb=f"{plat.total_limit_mb:g}",
+            ),
+            Text(
+                "evidence export --platform {platform_key} shrinks them to fit",
+                platform_key=plat.key,
+            ),
         )
     for name in plat.unverified:
         if name in ("file_limit_mb", "video_limit_mb", "message_limit"):
             report.add(
                 "info",
                 "limits.estimated",
-                f"{plat.name}'s {name.replace('_', ' ')} is an estimate (no official figure found)",
-                "override it in case.toml [platform]",
+                Text(ESTIMATED[name], platform=plat.name),
+                Text("override it in case.toml [platform]"),
                 "limits",
             )
             break

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evidence_tools.case.model import Case, EvidenceItem
+from evidence_tools.i18n import Text
 from evidence_tools.metadata.model import kind_for
 
 Add = Callable[..., None]  # CheckReport.add(severity, code, message, fix="", subject="")
@@ -47,53 +48,58 @@ def claim_checklist(case: Case, add: Add) -> None:
             add(
                 "warning",
                 "claim.damaged.no_marked_photo",
-                "no photo marks the damage",
-                'add defects = ["cracked"] and an annotate box to the photo of it',
+                Text("no photo marks the damage"),
+                Text('add defects = ["cracked"] and an annotate box to the photo of it'),
             )
         if not videos:
             add(
                 "warning",
                 "claim.damaged.no_video",
-                "no unboxing video: it is the strongest proof that the item arrived damaged",
-                "add the video that starts with the sealed parcel",
+                Text("no unboxing video: it is the strongest proof that the item arrived damaged"),
+                Text("add the video that starts with the sealed parcel"),
             )
     elif claim == "not_received":
         if not case.order.tracking:
             add(
                 "error",
                 "claim.not_received.no_tracking_number",
-                "a 'not received' claim needs the tracking number",
-                "set tracking in [order]",
+                Text("a 'not received' claim needs the tracking number"),
+                Text("set tracking in [order]"),
                 "case.toml",
             )
         if not has["tracking"]:
             add(
                 "warning",
                 "claim.not_received.no_tracking_screenshot",
-                "no screenshot of the carrier's tracking status",
-                'add one, with caption "Tracking status ..." (or shows = ["tracking"])',
+                Text("no screenshot of the carrier's tracking status"),
+                Text('add one, with caption "Tracking status ..." (or shows = ["tracking"])'),
             )
     elif claim in ("not_as_described", "wrong_item", "missing_parts", "counterfeit"):
         if not has["listing"]:
             add(
                 "warning",
                 "claim.no_listing",
-                "no screenshot of the listing to compare with",
-                'add one, with caption "Listing ..." (or shows = ["listing"])',
+                Text("no screenshot of the listing to compare with"),
+                Text('add one, with caption "Listing ..." (or shows = ["listing"])'),
             )
         if claim == "missing_parts" and not has["everything"]:
             add(
                 "warning",
                 "claim.missing_parts.no_everything_photo",
-                "no photo of everything that was received",
-                'add one, with caption "Everything received" (or shows = ["everything"])',
+                Text("no photo of everything that was received"),
+                Text('add one, with caption "Everything received" (or shows = ["everything"])'),
             )
         if not photos:
-            add("warning", "claim.no_item_photo", "no photo of the item received", "add one")
+            add(
+                "warning",
+                "claim.no_item_photo",
+                Text("no photo of the item received"),
+                Text("add one"),
+            )
     if "wrong_size" in defects and not has["ruler"]:
         add(
             "warning",
             "claim.wrong_size.no_ruler",
-            "a size claim needs a photo with a ruler or the size label",
-            'add one, with caption "... with a ruler" (or shows = ["ruler"])',
+            Text("a size claim needs a photo with a ruler or the size label"),
+            Text('add one, with caption "... with a ruler" (or shows = ["ruler"])'),
         )

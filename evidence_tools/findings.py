@@ -9,34 +9,65 @@ limit is one note, not 24 warnings that drown the one error.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evidence_tools.i18n import N_, Text, _, ngettext
 from evidence_tools.metadata.model import CaptureInfo, kind_for
 
+Words = str | Text
+
 SEVERITIES = ("error", "warning", "info")
-HEADS = {"error": "ERROR", "warning": "warning", "info": "note"}
 
 
-@dataclass
 class Finding:
-    severity: str  # error | warning | info
-    code: str  # stable: the same in every wording and language
-    message: str
-    fix: str = ""
-    subject: str = ""  # the file (or case.toml:LINE, deadline, limits) it is about
-    params: dict[str, Any] = field(default_factory=dict)
+    """One thing check found: severity, a stable code, what it is about, and its words (said in
+    the reader's language when shown)."""
+
+    def __init__(self, severity: str, code: str, what: Words, how: Words = "",
+                 subject: str = "") -> None:  # fmt: skip
+        self.severity, self.code, self.subject = severity, code, subject
+        self.what, self.how = what, how
+
+    @property
+    def message(self) -> str:
+        return str(self.what)
+
+    @property
+    def fix(self) -> str:
+        return str(self.how)
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The facts in the message, for tools (``--json``) and for grouping."""
+        if not isinstance(self.what, Text):
+            return {}
+        return {k: v if isinstance(v, (int, float, str)) else str(v)
+                for k, v in self.what.params.items()}  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"severity": self.severity, "code": self.code, "message": self.message,
+                "fix": self.fix, "subject": self.subject, "params": self.params}  # fmt: skip
 
     def text(self) -> str:
         """The finding without its severity: subject, message and what to do."""
-        where = f"{self.subject}: " if self.subject else ""
-        tail = f" \u2192 {self.fix}" if self.fix else ""
-        return f"{where}{self.message}{tail}"
+        if self.subject and self.fix:
+            return _("{subject}: {message} \u2192 {fix}", subject=self.subject,
+                     message=self.message, fix=self.fix)  # fmt: skip
+        if self.subject:
+            return _("{subject}: {message}", subject=self.subject, message=self.message)
+        if self.fix:
+            return _("{message} \u2192 {fix}", message=self.message, fix=self.fix)
+        return self.message
 
     def line(self) -> str:
-        return f"{HEADS[self.severity]:7} {self.text()}"
+        return f"{head(self.severity):7} {self.text()}"
+
+
+def head(severity: str) -> str:
+    return {"error": _("ERROR"), "warning": _("warning"), "info": _("note")}[severity]
 
 
 @dataclass
@@ -53,9 +84,9 @@ class CheckReport:
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]
 
-    def add(self, severity: str, code: str, message: str, fix: str = "", subject: str = "",
-            **params: Any) -> None:  # fmt: skip
-        self.findings.append(Finding(severity, code, message, fix, subject, params))
+    def add(self, severity: str, code: str, what: Words, how: Words = "",
+            subject: str = "") -> None:  # fmt: skip
+        self.findings.append(Finding(severity, code, what, how, subject))
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -67,20 +98,16 @@ class CheckReport:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "days_left": self.days_left,
             "errors": len(self.errors),
-            "findings": [asdict(f) for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings],
         }
 
 
 # --------------------------------------------------------------------------- grouped lines
 
 
-def _kinds(subjects: list[str]) -> str:
+def _kind(subjects: list[str]) -> str:
     kinds = {kind_for(Path(s)) or "file" for s in subjects}
-    return (
-        {"photo": "photos", "video": "videos"}.get(kinds.pop(), "files")
-        if len(kinds) == 1
-        else "files"
-    )
+    return kinds.pop() if len(kinds) == 1 else "file"
 
 
 def names(subjects: list[str]) -> str:
@@ -89,28 +116,128 @@ def names(subjects: list[str]) -> str:
     return ", ".join(short) if len(short) <= 3 else f"{short[0]} \u2026 {short[-1]}"
 
 
-# code -> the line for many files, from (how many, "photos", which, the shared params)
-Grouped = Callable[[int, str, str, dict[str, Any]], str]
-GROUPED: dict[str, Grouped] = {
-    "upload.over_file_limit": lambda n, kinds, which, p: (
-        f"{n} {kinds} ({which}) are over {p['platform']}'s {p['limit_mb']:g} MB per file; "
-        f"evidence export --platform {p['platform_key']} makes copies under it"
-    ),
-    "meta.gps": lambda n, kinds, which, p: (
-        f"{n} {kinds} ({which}) carry a GPS position; copies made for sharing drop it"
-    ),
-    "evidence.no_caption": lambda n, kinds, which, p: f"{n} {kinds} ({which}) have no caption",
-    "originals.not_listed": lambda n, kinds, which, p: (
-        f"{n} {kinds} in originals/ are not listed as evidence ({which})"
-    ),
-    "originals.not_fingerprinted": lambda n, kinds, which, p: (
-        f"{n} {kinds} in originals/ ({which}) were never fingerprinted (copied in by hand, "
-        "not with evidence add)"
-    ),
-    "upload.video_not_taken": lambda n, kinds, which, p: (
-        f"{p['platform']} takes no videos: the export uploads the stills of {n} videos "
-        f"({which}) and the dossier instead"
-    ),
+# code -> kind of file -> the line for many files (singular, plural): {n} files, {which} are
+# their names, the rest the facts they share
+GROUPED: dict[str, dict[str, tuple[str, str]]] = {
+    "upload.over_file_limit": {
+        "photo": (
+            N_(
+                "{n} photo ({which}) is over {platform}'s {limit_mb} MB per file; evidence export "
+                "--platform {platform_key} makes copies under it"
+            ),
+            N_(
+                "{n} photos ({which}) are over {platform}'s {limit_mb} MB per file; evidence "
+                "export --platform {platform_key} makes copies under it"
+            ),
+        ),
+        "video": (
+            N_(
+                "{n} video ({which}) is over {platform}'s {limit_mb} MB per file; evidence export "
+                "--platform {platform_key} makes copies under it"
+            ),
+            N_(
+                "{n} videos ({which}) are over {platform}'s {limit_mb} MB per file; evidence "
+                "export --platform {platform_key} makes copies under it"
+            ),
+        ),
+        "file": (
+            N_(
+                "{n} file ({which}) is over {platform}'s {limit_mb} MB per file; evidence export "
+                "--platform {platform_key} makes copies under it"
+            ),
+            N_(
+                "{n} files ({which}) are over {platform}'s {limit_mb} MB per file; evidence "
+                "export --platform {platform_key} makes copies under it"
+            ),
+        ),
+    },
+    "meta.gps": {
+        "photo": (
+            N_("{n} photo ({which}) carries a GPS position; copies made for sharing drop it"),
+            N_("{n} photos ({which}) carry a GPS position; copies made for sharing drop it"),
+        ),
+        "video": (
+            N_("{n} video ({which}) carries a GPS position; copies made for sharing drop it"),
+            N_("{n} videos ({which}) carry a GPS position; copies made for sharing drop it"),
+        ),
+        "file": (
+            N_("{n} file ({which}) carries a GPS position; copies made for sharing drop it"),
+            N_("{n} files ({which}) carry a GPS position; copies made for sharing drop it"),
+        ),
+    },
+    "evidence.no_caption": {
+        "photo": (
+            N_("{n} photo ({which}) has no caption"),
+            N_("{n} photos ({which}) have no caption"),
+        ),
+        "video": (
+            N_("{n} video ({which}) has no caption"),
+            N_("{n} videos ({which}) have no caption"),
+        ),
+        "file": (
+            N_("{n} file ({which}) has no caption"),
+            N_("{n} files ({which}) have no caption"),
+        ),
+    },
+    "originals.not_listed": {
+        "photo": (
+            N_("{n} photo in originals/ is not listed as evidence ({which})"),
+            N_("{n} photos in originals/ are not listed as evidence ({which})"),
+        ),
+        "video": (
+            N_("{n} video in originals/ is not listed as evidence ({which})"),
+            N_("{n} videos in originals/ are not listed as evidence ({which})"),
+        ),
+        "file": (
+            N_("{n} file in originals/ is not listed as evidence ({which})"),
+            N_("{n} files in originals/ are not listed as evidence ({which})"),
+        ),
+    },
+    "originals.not_fingerprinted": {
+        "photo": (
+            N_(
+                "{n} photo in originals/ ({which}) was never fingerprinted (copied in by hand, "
+                "not with evidence add)"
+            ),
+            N_(
+                "{n} photos in originals/ ({which}) were never fingerprinted (copied in by hand, "
+                "not with evidence add)"
+            ),
+        ),
+        "video": (
+            N_(
+                "{n} video in originals/ ({which}) was never fingerprinted (copied in by hand, "
+                "not with evidence add)"
+            ),
+            N_(
+                "{n} videos in originals/ ({which}) were never fingerprinted (copied in by hand, "
+                "not with evidence add)"
+            ),
+        ),
+        "file": (
+            N_(
+                "{n} file in originals/ ({which}) was never fingerprinted (copied in by hand, "
+                "not with evidence add)"
+            ),
+            N_(
+                "{n} files in originals/ ({which}) were never fingerprinted (copied in by hand, "
+                "not with evidence add)"
+            ),
+        ),
+    },
+}
+GROUPED["upload.video_not_taken"] = {
+    kind: (
+        N_(
+            "{platform} takes no videos: the export uploads the stills of {n} video ({which}) "
+            "and the dossier instead"
+        ),
+        N_(
+            "{platform} takes no videos: the export uploads the stills of {n} videos ({which}) "
+            "and the dossier instead"
+        ),
+    )
+    for kind in ("photo", "video", "file")
 }
 # what differs from file to file, and so does not keep findings apart
 _PER_FILE = {"size_mb", "file"}
@@ -135,7 +262,7 @@ def group(findings: Iterable[Finding]) -> list[tuple[Finding, list[Finding]]]:
 def line_counts(findings: Iterable[Finding]) -> dict[str, int]:
     """How many lines of each severity a person reads (a grouped finding is one)."""
     counts = dict.fromkeys(SEVERITIES, 0)
-    for first, _ in group(findings):
+    for first, _members in group(findings):
         counts[first.severity] += 1
     return counts
 
@@ -150,12 +277,15 @@ def lines(findings: Iterable[Finding]) -> list[str]:
         if len(members) < 2 or len(subjects) < len(members):
             out.extend(m.line() for m in members)
             continue
-        which = names(subjects)
-        kinds = _kinds(subjects)
+        n, which = len(members), names(subjects)
         if first.code in GROUPED:
-            text = GROUPED[first.code](len(members), kinds, which, first.params)
+            singular, plural = GROUPED[first.code][_kind(subjects)]
+            shared = {k: v for k, v in first.params.items() if k not in _PER_FILE}
+            text = ngettext(singular, plural, n, which=which, **shared)
         else:
-            text = f"{len(members)} {kinds} ({which}): {first.message}"
-        tail = f" \u2192 {first.fix}" if first.fix else ""
-        out.append(f"{HEADS[first.severity]:7} {text}{tail}")
+            text = ngettext("{n} file ({which}): {message}", "{n} files ({which}): {message}",
+                            n, which=which, message=first.message)  # fmt: skip
+        if first.fix:
+            text = _("{message} \u2192 {fix}", message=text, fix=first.fix)
+        out.append(f"{head(first.severity):7} {text}")
     return out

@@ -42,7 +42,7 @@ def test_photo_agrees_with_exiftool(corpus: Path, name: str) -> None:
         assert info.gps is not None
         assert info.gps.lat == pytest.approx(expected["GPSLatitude"], abs=1e-5)
         assert info.gps.lon == pytest.approx(expected["GPSLongitude"], abs=1e-5)
-        assert any("GPS" in w for w in info.warnings)
+        assert any("GPS" in str(w) for w in info.warnings)
     else:
         assert info.gps is None
     # the capture time: DateTimeOriginal, else CreateDate, else ModifyDate (labelled so); the
@@ -67,14 +67,14 @@ def test_photo_agrees_with_exiftool(corpus: Path, name: str) -> None:
             assert info.time_source.startswith(source)
             if key == "ModifyDate":
                 assert info.is_modification_time
-                assert any("last modified" in w for w in info.warnings)
+                assert any("last modified" in str(w) for w in info.warnings)
             break
     else:
         assert info.captured_at is None
         # no camera and no time: screenshot-like, no alarm; a camera but no time: an alarm
         no_camera = not expected.get("Make") and not expected.get("Model")
         assert info.screenshot == no_camera
-        assert ("no capture time in the file" in info.warnings) == (not no_camera)
+        assert info.has("time.none") == (not no_camera)
     offset = expected.get("OffsetTimeOriginal")
     if offset and info.time_source.startswith("EXIF DateTimeOriginal"):
         assert info.time_source == "EXIF DateTimeOriginal + OffsetTimeOriginal"
@@ -90,7 +90,7 @@ def test_photo_agrees_with_exiftool(corpus: Path, name: str) -> None:
         assert other.replace(tzinfo=None) == info.captured_at.replace(tzinfo=None, microsecond=0)
     elif info.captured_at is not None:
         assert info.captured_at.tzinfo is None
-        assert any("no time zone" in w for w in info.warnings)
+        assert any("no time zone" in str(w) for w in info.warnings)
 
 
 @pytest.mark.parametrize(("name", "zone"), [("Nikon_D70.jpg", "-04:00"), ("jolla.jpg", "+02:00")])
@@ -100,7 +100,7 @@ def test_a_zone_only_in_xmp_is_taken_as_exiftool_composes_it(
     info = read_capture(corpus / "photos" / name)
     assert info.zone == zone
     assert info.time_source == "EXIF DateTimeOriginal, zone from XMP exif:DateTimeOriginal"
-    assert not any("no time zone" in w for w in info.warnings)
+    assert not any("no time zone" in str(w) for w in info.warnings)
     if shutil.which("exiftool"):
         xmp = subprocess.run(
             ["exiftool", "-s3", "-XMP-exif:DateTimeOriginal", str(corpus / "photos" / name)],
@@ -111,10 +111,10 @@ def test_a_zone_only_in_xmp_is_taken_as_exiftool_composes_it(
 
 def test_editor_and_resave_warnings(corpus: Path) -> None:
     canon = read_capture(corpus / "photos" / "Canon_40D.jpg")
-    assert any("editor (GIMP 2.4.5)" in w for w in canon.warnings)
-    assert any("re-saved" in w for w in canon.warnings)
+    assert any("editor (GIMP 2.4.5)" in str(w) for w in canon.warnings)
+    assert any("re-saved" in str(w) for w in canon.warnings)
     nokia = read_capture(corpus / "photos" / "HMD_Nokia_8.3_5G.jpg")
-    assert not any("editor" in w for w in nokia.warnings)
+    assert not any("editor" in str(w) for w in nokia.warnings)
 
 
 def test_broken_photos_never_raise(corpus: Path) -> None:
@@ -185,13 +185,13 @@ def test_truncated_video_is_reported(corpus: Path) -> None:
     info = read_capture(corpus / "videos" / "truncated.mp4")
     assert info.duration == pytest.approx(6.0)
     assert info.decodable_duration is not None and info.decodable_duration < 4.5
-    assert any("incomplete copy" in w for w in info.warnings)
+    assert any("incomplete copy" in str(w) for w in info.warnings)
 
 
 def test_webm_without_metadata(corpus: Path) -> None:
     info = read_capture(corpus / "videos" / "no_metadata.webm")
     assert info.captured_at is None and info.make == ""
-    assert any("no capture time" in w for w in info.warnings)
+    assert any("no capture time" in str(w) for w in info.warnings)
 
 
 def test_mvhd_time_shown_in_given_zone(corpus: Path) -> None:

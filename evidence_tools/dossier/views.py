@@ -27,7 +27,11 @@ def shortened(caption: str, limit: int, where: str) -> str:
     return f"{cut}\u2026 ({where})"
 
 
-SHOWN_WARNINGS = ("editor", "re-saved", "modified", "no capture time", "incomplete", "disagree")
+# the metadata warnings an arbiter should read on the exhibit's page
+SHOWN_WARNINGS = (
+    "meta.editor", "meta.resaved", "time.modification_only", "time.none", "video.truncated",
+    "time.keys_mvhd_disagree",
+)  # fmt: skip
 
 
 def human_size(n: int) -> str:
@@ -148,7 +152,7 @@ def exhibit_view(ex: Exhibit, manifest: Manifest) -> ExhibitView:
         )
     if info is not None:
         for warning in info.warnings:
-            if any(key in warning for key in SHOWN_WARNINGS):
+            if warning.code in SHOWN_WARNINGS:
                 view.notes.append(f"Note: {warning}.")
     view.notes += [f"Note: {n}." for n in ex.notes]
     view.images = [(i.path, _image_caption(i.caption, i.at, info)) for i in ex.images]

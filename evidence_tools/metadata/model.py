@@ -11,6 +11,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from evidence_tools.i18n import Text
+
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".heic", ".heif", ".avif", ".png", ".webp", ".tif", ".tiff"}
 VIDEO_SUFFIXES = {".mov", ".mp4", ".m4v", ".3gp", ".3g2", ".webm", ".mkv"}
 
@@ -46,6 +48,28 @@ class GPS(NamedTuple):
 
     def to_dict(self) -> dict[str, float | None]:
         return {"lat": round(self.lat, 7), "lon": round(self.lon, 7), "alt": self.alt}
+
+
+class Notice:
+    """A warning about a file: a stable ``code`` that check and the dossier decide on, and its
+    words, said in the reader's language (a plain class: this module is on every command's
+    path)."""
+
+    __slots__ = ("code", "text")
+
+    def __init__(self, code: str, text: Text) -> None:
+        self.code, self.text = code, text
+
+    def __str__(self) -> str:
+        return str(self.text)
+
+    def __repr__(self) -> str:
+        return f"Notice({self.code!r}, {str(self.text)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Notice) and (self.code, self.text) == (other.code, other.text)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 class CaptureInfo:
@@ -84,8 +108,15 @@ class CaptureInfo:
         self.audio_codec = ""
         self.format = ""
         self.other_times: dict[str, str] = {}
-        self.warnings: list[str] = []
+        self.warnings: list[Notice] = []
         self.error = error
+
+    def warn(self, code: str, msgid: str, **params: Any) -> None:
+        """Record a warning: ``code`` decides what is done about it, ``msgid`` says it."""
+        self.warnings.append(Notice(code, Text(msgid, **params)))
+
+    def has(self, code: str) -> bool:
+        return any(w.code == code for w in self.warnings)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, CaptureInfo) and vars(self) == vars(other)
@@ -131,7 +162,8 @@ class CaptureInfo:
             "screenshot": self.screenshot,
             "cut_off": self.cut_off,
             "content_credentials": self.content_credentials,
-            "warnings": list(self.warnings),
+            "warnings": [str(w) for w in self.warnings],
+            "warning_codes": [w.code for w in self.warnings],
             "error": self.error,
         }
 
@@ -160,14 +192,14 @@ def kind_for(path: Path) -> str | None:
     return None
 
 
-def video_problem(info: CaptureInfo) -> str | None:
+def video_problem(info: CaptureInfo) -> Text | None:
     """Why no video verb can work on the file ``info`` describes, or None."""
     if info.kind != "video":
-        return "not a video (video verbs take MP4, MOV, M4V, 3GP, WebM, MKV)"
+        return Text("not a video (video verbs take MP4, MOV, M4V, 3GP, WebM, MKV)")
     if not info.video_codec:
-        return "has no video stream (audio only?)"
+        return Text("has no video stream (audio only?)")
     if not info.duration and not info.decodable_duration:
-        return "its duration cannot be read"
+        return Text("its duration cannot be read")
     return None
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from evidence_tools import logs
 from evidence_tools.errors import InputFileError
+from evidence_tools.i18n import N_, Text
 from evidence_tools.images import pillow
 from evidence_tools.metadata.embedded import (
     FoundTime,
@@ -218,7 +219,7 @@ TIME_ORDER = (
     "XMP xmp:ModifyDate",
 )
 MODIFICATION_TIMES = ("EXIF ModifyDate", "XMP xmp:ModifyDate")
-CUT_OFF = "the picture is cut off: the file ends before its image data does"
+CUT_OFF = N_("the picture is cut off: the file ends before its image data does")
 
 
 class _Time:
@@ -232,7 +233,10 @@ def _exif_times(info: CaptureInfo, raw: dict[str, Any]) -> list[_Time]:
         when = parse_exif_datetime(raw.get(date_tag), raw.get(subsec_tag))
         if when is None:
             if raw.get(date_tag):
-                info.warnings.append(f"{label} is not a valid date: {raw.get(date_tag)!r}")
+                info.warn(
+                    "time.invalid_date", "{tag} is not a valid date: {value}",
+                    tag=label, value=repr(raw.get(date_tag)),
+                )  # fmt: skip
             continue
         tz = parse_offset(raw.get(offset_tag))
         source = label + (f" + {offset_tag}" if tz else "")
@@ -275,9 +279,12 @@ def _zone_from_twins(info: CaptureInfo, best: _Time, times: list[_Time]) -> None
             f"{label} {offset_label(dt.timezone(offset), best.when)}"
             for offset, label in sorted(twins.items())
         )
-        info.warnings.append(
-            f"the file gives the capture time with different zones ({said}): the zone is "
-            "left unknown"
+        info.warn(
+            "time.zones_disagree",
+            # TRANSLATORS: {zones} lists where each zone was found, e.g. "IPTC ... -04:00"
+            "the file gives the capture time with different zones ({zones}): the zone is "
+            "left unknown",
+            zones=said,
         )
 
 
@@ -290,7 +297,10 @@ def interpret(info: CaptureInfo, raw: dict[str, Any], more: Sequence[FoundTime] 
     orientation = _as_int(raw.get("Orientation"))
     info.orientation = orientation if orientation in range(1, 9) else None
     if orientation is not None and info.orientation is None:
-        info.warnings.append(f"Orientation has an invalid value ({orientation}); shown as stored")
+        info.warn(
+            "meta.bad_orientation", "Orientation has an invalid value ({value}); shown as stored",
+            value=orientation,
+        )  # fmt: skip
     info.gps = parse_gps(raw)
     _choose_time(info, _exif_times(info, raw) + [_Time(t.label, t.when, t.label) for t in more])
     original = parse_exif_datetime(raw.get("DateTimeOriginal"))
@@ -298,22 +308,30 @@ def interpret(info: CaptureInfo, raw: dict[str, Any], more: Sequence[FoundTime] 
     if info.captured_at is None and info.screenshot:
         pass  # a screenshot records no capture time; that is no alarm (see read_photo)
     elif info.captured_at is None:
-        info.warnings.append("no capture time in the file")
+        info.warn("time.none", "no capture time in the file")
     elif info.is_modification_time:
-        info.warnings.append(
-            f"the only time in the file is when it was last modified ({info.time_source}), "
-            "not when it was taken"
+        info.warn(
+            "time.modification_only",
+            "the only time in the file is when it was last modified ({source}), not when it "
+            "was taken",
+            source=info.time_source,
         )
     if original and modified and (modified - original).total_seconds() > 2:
-        info.warnings.append(
-            f"modified after it was taken (ModifyDate {modified:%Y-%m-%d %H:%M:%S} is later than "
-            f"DateTimeOriginal {original:%Y-%m-%d %H:%M:%S}): it was re-saved"
+        info.warn(
+            "meta.resaved",
+            "modified after it was taken (ModifyDate {modified} is later than DateTimeOriginal "
+            "{original}): it was re-saved",
+            modified=f"{modified:%Y-%m-%d %H:%M:%S}",
+            original=f"{original:%Y-%m-%d %H:%M:%S}",
         )
     editor = editor_in(info.software)
     if editor:
-        info.warnings.append(f"Software names an editor ({info.software}): the photo was edited")
+        info.warn(
+            "meta.editor", "Software names an editor ({software}): the photo was edited",
+            software=info.software,
+        )  # fmt: skip
     if info.gps is not None:
-        info.warnings.append("GPS position present (privacy: it is removed from shared copies)")
+        info.warn("meta.gps", "GPS position present (privacy: it is removed from shared copies)")
 
 
 def _sizes(info: CaptureInfo, image: Any) -> None:
@@ -346,7 +364,7 @@ def _from_picture(info: CaptureInfo, image: Any, raw: dict[str, Any]) -> list[Fo
                 raw["Orientation"] = image.info["original_orientation"]
         except Exception as exc:  # Pillow's EXIF parser on malformed data
             log.debug("Pillow EXIF failed on %s: %r", info.file, exc)
-            info.warnings.append("the EXIF block is damaged and could not be read")
+            info.warn("exif.damaged", "the EXIF block is damaged and could not be read")
     values = xmp_values(image.info)
     more = xmp_times(values)
     for extra in (iptc_time(image), png_time(image.info)):
@@ -365,9 +383,12 @@ def _library_warnings(info: CaptureInfo, messages: list[str]) -> None:
     damaged = sorted({m.split("field ", 1)[1].split(" in ")[0] for m in messages
                       if "corrupted field" in m.lower() and "field " in m})  # fmt: skip
     if damaged:
-        info.warnings.append(f"the EXIF block is damaged in places ({', '.join(damaged)})")
+        info.warn(
+            "exif.damaged", "the EXIF block is damaged in places ({fields})",
+            fields=", ".join(damaged),
+        )  # fmt: skip
     elif any(("corrupt" in m.lower() or "larger than file" in m) for m in messages):
-        info.warnings.append("the EXIF block is damaged in places")
+        info.warn("exif.damaged", "the EXIF block is damaged in places")
 
 
 def read_photo(path: Path) -> CaptureInfo:
@@ -387,13 +408,16 @@ def read_photo(path: Path) -> CaptureInfo:
         try:
             image = Image.open(path)
         except Image.DecompressionBombError as exc:
-            raise InputFileError("image is too large to open safely", path=path) from exc
+            raise InputFileError(Text("image is too large to open safely"), path=path) from exc
         except (OSError, ValueError, SyntaxError, RuntimeError) as exc:  # pillow-heif: Runtime
             if not raw:
                 raise InputFileError(
-                    "not a readable image (the file is damaged or not a photo)", path=path
+                    Text("not a readable image (the file is damaged or not a photo)"), path=path
                 ) from exc
-            info.warnings.append("the picture itself cannot be read; only its metadata was")
+            info.warn(
+                "photo.picture_unreadable",
+                "the picture itself cannot be read; only its metadata was",
+            )
             image = None
         if image is not None:
             with image:
@@ -405,5 +429,5 @@ def read_photo(path: Path) -> CaptureInfo:
     _library_warnings(info, library_said + [str(w.message) for w in pillow_warned])
     if info.format and cut_off(path, info.format):
         info.cut_off = True
-        info.warnings.append(CUT_OFF)
+        info.warn("photo.cut_off", CUT_OFF)
     return info

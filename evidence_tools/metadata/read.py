@@ -10,6 +10,7 @@ from pathlib import Path
 
 from evidence_tools.case.layout import CASE_FILE, ORIGINALS
 from evidence_tools.errors import EvidenceError, InputFileError
+from evidence_tools.i18n import Text
 from evidence_tools.metadata.model import CaptureInfo, kind_for
 from evidence_tools.rules import offset_label, parse_zone
 
@@ -28,26 +29,34 @@ def resolve_zone(info: CaptureInfo, zone: dt.tzinfo | None, zone_name: str = "")
         if info.utc_only and zone is not None:
             info.captured_at = when.astimezone(zone)
             info.zone = name
-            info.warnings.append(f"shown in {name}: the file gives the time in UTC only")
+            info.warn(
+                "time.utc_only_shown", "shown in {zone}: the file gives the time in UTC only",
+                zone=name,
+            )  # fmt: skip
         elif info.utc_only:
             info.zone = "UTC"
-            info.warnings.append(
-                "the file gives the time in UTC only; the local zone is unknown (give --tz)"
+            info.warn(
+                "time.utc_only",
+                "the file gives the time in UTC only; the local zone is unknown (give --tz)",
             )
         elif not info.zone:
             info.zone = offset_label(when.tzinfo, when)
         return
     if zone is None:
-        info.warnings.append(
+        info.warn(
+            "time.no_zone",
             "the capture time has no time zone: it is local time where it was taken "
-            "(give --tz or the case's timezone)"
+            "(give --tz or the case's timezone)",
         )
         return
     info.captured_at = when.replace(tzinfo=zone)
     info.zone_assumed = True
     info.zone = name
     info.time_source += f", zone assumed {name}"
-    info.warnings.append(f"the time zone {name} was assumed (the file does not carry one)")
+    info.warn(
+        "time.zone_assumed", "the time zone {zone} was assumed (the file does not carry one)",
+        zone=name,
+    )  # fmt: skip
 
 
 def read_capture(
@@ -56,18 +65,22 @@ def read_capture(
     """Read a photo's or video's capture facts. Raises InputFileError when it cannot."""
     p = Path(path)
     if not p.exists():
-        raise InputFileError("file not found", path=p, hint="check the name")
+        raise InputFileError(Text("file not found"), path=p, hint=Text("check the name"))
     if p.is_dir():
-        raise InputFileError("is a folder", path=p)
+        raise InputFileError(Text("is a folder"), path=p)
     kind = kind_for(p)
     if kind is None:
         raise InputFileError(
-            f"unsupported file type {p.suffix or '(none)'}",
+            Text("unsupported file type {suffix}", suffix=p.suffix)
+            if p.suffix
+            else Text("unsupported file type (none)"),
             path=p,
-            hint="photos: JPEG, HEIC, AVIF, PNG, WebP, TIFF; videos: MP4, MOV, M4V, 3GP, WebM, MKV",
+            hint=Text(
+                "photos: JPEG, HEIC, AVIF, PNG, WebP, TIFF; videos: MP4, MOV, M4V, 3GP, WebM, MKV"
+            ),
         )
     if p.stat().st_size == 0:
-        raise InputFileError("file is empty (0 bytes)", path=p)
+        raise InputFileError(Text("file is empty (0 bytes)"), path=p)
     if kind == "photo":
         from evidence_tools.metadata.photo import read_photo
 

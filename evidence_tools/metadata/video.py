@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from evidence_tools.errors import InputFileError
 from evidence_tools.ffmpeg import jobs
+from evidence_tools.i18n import Text
 from evidence_tools.metadata.model import GPS, CaptureInfo, editor_in
 from evidence_tools.mp4.index import EPOCH_1904, KEYS_CREATIONDATE, Movie, codec_name, rotation
 from evidence_tools.rules import parse_iso_datetime
@@ -224,7 +225,7 @@ def _plausible(when: dt.datetime) -> bool:
 def _streams(info: CaptureInfo, probe: ProbeResult) -> None:
     video, audio = probe.first("video"), probe.first("audio")
     if video is None:
-        info.warnings.append("no video stream (audio only?)")
+        info.warn("video.no_stream", "no video stream (audio only?)")
     else:
         info.video_codec = video.codec
         info.stored_width, info.stored_height = video.width, video.height
@@ -268,12 +269,22 @@ def _keys_and_mvhd(info: CaptureInfo, keys: dt.datetime, mvhd: dt.datetime, leng
     gap = (mvhd - keys).total_seconds()
     if -2 <= gap <= length + MVHD_SLACK:
         return
-    info.warnings.append(
-        f"QuickTime Keys CreationDate and the mvhd creation time disagree by {abs(gap):.0f} s "
-        f"(the mvhd time is {'before' if gap < 0 else 'after'} it"
-        + ("" if gap < 0 else f", longer than the {length:.0f} s recording")
-        + "; the file may have been re-saved or its clock set wrongly)"
-    )
+    if gap < 0:
+        info.warn(
+            "time.keys_mvhd_disagree",
+            "QuickTime Keys CreationDate and the mvhd creation time disagree by {gap} s (the "
+            "mvhd time is before it; the file may have been re-saved or its clock set wrongly)",
+            gap=f"{abs(gap):.0f}",
+        )
+    else:
+        info.warn(
+            "time.keys_mvhd_disagree",
+            "QuickTime Keys CreationDate and the mvhd creation time disagree by {gap} s (the "
+            "mvhd time is after it, longer than the {length} s recording; the file may have "
+            "been re-saved or its clock set wrongly)",
+            gap=f"{abs(gap):.0f}",
+            length=f"{length:.0f}",
+        )
 
 
 def _times(info: CaptureInfo, probe: ProbeResult) -> None:
@@ -286,7 +297,11 @@ def _times(info: CaptureInfo, probe: ProbeResult) -> None:
     if mvhd is not None and mvhd.tzinfo is None:
         mvhd = mvhd.replace(tzinfo=dt.timezone.utc)  # QuickTime mvhd is UTC by the spec
     if mvhd is not None and not _plausible(mvhd):
-        info.warnings.append(f"the container's creation time is a placeholder ({mvhd_raw.strip()})")
+        info.warn(
+            "time.placeholder",
+            "the container's creation time is a placeholder ({value})",
+            value=mvhd_raw.strip(),
+        )
         mvhd = None
     if keys_time is not None:
         info.captured_at = keys_time
@@ -301,7 +316,7 @@ def _times(info: CaptureInfo, probe: ProbeResult) -> None:
         elif keys_time is not None and keys_time.tzinfo is not None:
             _keys_and_mvhd(info, keys_time, mvhd, probe.duration or 0.0)
     if info.captured_at is None:
-        info.warnings.append("no capture time in the file (a screen recording or re-encode?)")
+        info.warn("time.none", "no capture time in the file (a screen recording or re-encode?)")
 
 
 def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
@@ -312,16 +327,22 @@ def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
     _device(info, probe.metadata)
     _times(info, probe)
     if editor_in(info.software):
-        info.warnings.append(f"Software names an editor ({info.software}): the video was edited")
+        info.warn(
+            "meta.editor", "Software names an editor ({software}): the video was edited",
+            software=info.software,
+        )  # fmt: skip
     if info.gps is not None:
-        info.warnings.append("GPS position present (privacy: it is removed from shared copies)")
+        info.warn("meta.gps", "GPS position present (privacy: it is removed from shared copies)")
     if probe.duration and probe.read_until is not None:
         missing = probe.duration - probe.read_until
         if missing > max(0.5, 0.05 * probe.duration) or (probe.partial and missing > 0.1):
             info.decodable_duration = round(probe.read_until, 3)
-            info.warnings.append(
-                f"the file says it lasts {probe.duration:.1f} s but only "
-                f"{probe.read_until:.1f} s can be read: it is probably an incomplete copy"
+            info.warn(
+                "video.truncated",
+                "the file says it lasts {length} s but only {readable} s can be read: it is "
+                "probably an incomplete copy",
+                length=f"{probe.duration:.1f}",
+                readable=f"{probe.read_until:.1f}",
             )
 
 
@@ -390,9 +411,9 @@ def scan_packets(
     probe = parse_probe(err)
     if not probe.streams:
         raise InputFileError(
-            "not a readable video (ffmpeg finds no streams in it)",
+            Text("not a readable video (ffmpeg finds no streams in it)"),
             path=path,
-            hint="is it a complete video file?",
+            hint=Text("is it a complete video file?"),
         )
     return probe, parse_framecrc(out, probe.start)
 

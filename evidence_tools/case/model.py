@@ -11,19 +11,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from evidence_tools import vocabulary
 from evidence_tools.case.layout import CASE_FILE, EXPORTS, ORIGINALS
 from evidence_tools.rules import RedactBox, Shape, parse_zone
 
-PLATFORMS = ("aliexpress", "ebay", "amazon", "temu", "paypal", "card", "other")
-CLAIMS = (
-    "not_received",
-    "damaged",
-    "not_as_described",
-    "wrong_item",
-    "missing_parts",
-    "counterfeit",
-)
-RESOLUTIONS = ("full_refund", "partial_refund", "replacement", "return_and_refund")
+# the vocabularies live in one registry (vocabulary.py); these are their keys
+PLATFORMS = vocabulary.PLATFORMS
+CLAIMS = tuple(vocabulary.CLAIMS)
+RESOLUTIONS = tuple(vocabulary.RESOLUTIONS)
 
 
 @dataclass
@@ -71,6 +66,7 @@ class Case:
     timezone: str = ""
     buyer: str = ""
     own_words: str = ""  # the buyer's own account, printed as written under its own heading
+    language: str = ""  # the language the toolkit speaks to the buyer in (i18n.LANGUAGES)
     message: str = ""  # the buyer's own dispute message, used instead of the generated one
     order: Order = field(default_factory=Order)
     evidence: list[EvidenceItem] = field(default_factory=list)

@@ -28,12 +28,15 @@ from evidence_tools.dossier import text
 from evidence_tools.dossier.content import DossierContent, missing_glyphs
 from evidence_tools.dossier.exhibits import Builder, Exhibit, prepare_exhibits
 from evidence_tools.dossier.message import message as write_message
+from evidence_tools.dossier.message import sentences as message_sentences
 from evidence_tools.dossier.pdf import write_pdf
+from evidence_tools.dossier.translation import write_translation
 from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline, used_files
 from evidence_tools.errors import CheckFailedError, EvidenceError, UsageError
 from evidence_tools.ffmpeg.runner import ffmpeg_version
 from evidence_tools.findings import lines
 from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
+from evidence_tools.i18n import ENGLISH, Text, _, current, language
 from evidence_tools.metadata.credentials import TRUST_LIST_DATE
 from evidence_tools.metadata.model import CaptureInfo, usable_duration
 from evidence_tools.platforms import platform
@@ -81,6 +84,7 @@ class DossierResult:
     rebuilt: list[Path]
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    translation: Path | None = None  # statement.LANG.pdf, for a buyer reading another language
 
 
 def _versions() -> list[tuple[str, str]]:
@@ -133,22 +137,24 @@ def exhibit_facts(exhibits: list[Exhibit]) -> list[text.ExhibitFacts]:
     ]  # fmt: skip
 
 
-def _unprintable(case: Case, statement: text.Statement, views: list[Any]) -> list[str]:
-    """Characters no embedded font draws (emoji, Korean), said once for each field that has
+def _unprintable(case: Case, views: list[Any]) -> list[str]:
+    """Characters no embedded font draws (emoji, say), said once for each field that has
     them: they would print as empty boxes."""
     order = case.order
-    fields = [("the item's name", order.item), ("the seller's name", order.seller),
-              ("your own words", case.own_words), ("the amount", case.amount),
-              *((f"the caption of exhibit {v.number}", v.title) for v in views),
-              *((f"a note on exhibit {v.number}", " ".join(v.notes)) for v in views)]  # fmt: skip
+    fields = [(_("the item's name"), order.item), (_("the seller's name"), order.seller),
+              (_("your own words"), case.own_words), (_("the amount"), case.amount),
+              *((_("the caption of exhibit {number}", number=v.number), v.title) for v in views),
+              *((_("a note on exhibit {number}", number=v.number), " ".join(v.notes))
+                for v in views)]  # fmt: skip
     out = []
     for name, value in fields:
         missing = missing_glyphs([value])
         if missing:
-            out.append(
-                f"{name} has characters no embedded font can draw "
-                f"({''.join(sorted(missing))[:12]!r}): they print as empty boxes"
-            )
+            out.append(_(
+                "{field} has characters no embedded font can draw ({chars}): they print as "
+                "empty boxes",
+                field=name, chars=repr("".join(sorted(missing))[:12]),
+            ))  # fmt: skip
     return out
 
 
@@ -157,18 +163,27 @@ def assemble(
 ) -> tuple[DossierContent, list[str]]:
     """Every page's content, and the warnings for the person building it."""
     statement = text.statement(case, exhibit_facts(exhibits))
-    warnings = list(statement.warnings)
-    warnings += [f"exhibit {ex.number} was left out: {ex.error}" for ex in exhibits if ex.error]
+    warnings = list(statement.warnings)  # for the buyer, in their language
+    warnings += [_("exhibit {number} was left out: {error}", number=ex.number, error=ex.error)
+                 for ex in exhibits if ex.error]  # fmt: skip
+    with language(ENGLISH):  # the dossier is for the arbiter
+        content = _content(case, exhibits, today, statement)
+    warnings += _unprintable(case, content.exhibits)
+    return content, warnings
+
+
+def _content(
+    case: Case, exhibits: list[Exhibit], today: dt.date, statement: text.Statement
+) -> DossierContent:
     order = case.order
     plat = platform(case.platform, case.platform_overrides)
     cover = _cover(case, len(exhibits), today)
     manifest = load_manifest(case.root)  # as the exhibits left it
     views = [exhibit_view(ex, manifest) for ex in exhibits]
-    warnings += _unprintable(case, statement, views)
     subject = (text.CLAIM_TITLES.get(case.claim, ""),
                f"order {order.number}" if order.number else "",
                plat.name if case.platform != "other" else "")  # fmt: skip
-    content = DossierContent(
+    return DossierContent(
         title=f"Evidence dossier \u2014 order {order.number}" if order.number
         else "Evidence dossier",
         order_number=order.number,
@@ -183,7 +198,6 @@ def assemble(
         versions=_versions(),
         prepared=today,
     )  # fmt: skip
-    return content, warnings
 
 
 class _TooLarge(Exception):
@@ -206,19 +220,22 @@ def fit_to_size(
                 if size > max_mb * 1_000_000 and dpi != DPI_STEPS[-1]:
                     raise _TooLarge(size)
         except _TooLarge:
-            notes.append(
-                f"at {dpi} dpi the PDF came to {size / 1e6:.1f} MB, over {max_mb:g} MB: "
-                "building it again with smaller pictures"
-            )
+            notes.append(_(
+                "at {dpi} dpi the PDF came to {size} MB, over {limit} MB: building it again "
+                "with smaller pictures",
+                dpi=dpi, size=f"{size / 1e6:.1f}", limit=f"{max_mb:g}",
+            ))  # fmt: skip
             continue
         if dpi != DPI_STEPS[0]:
-            notes.append(f"pictures placed at {dpi} dpi to stay under {max_mb:g} MB")
+            notes.append(_("pictures placed at {dpi} dpi to stay under {limit} MB", dpi=dpi,
+                           limit=f"{max_mb:g}"))  # fmt: skip
         break
     warnings = []
     if size > max_mb * 1_000_000:
-        warnings.append(
-            f"the PDF is {size / 1e6:.1f} MB, over the {max_mb:g} MB asked for, even at 72 dpi"
-        )
+        warnings.append(_(
+            "the PDF is {size} MB, over the {limit} MB asked for, even at 72 dpi",
+            size=f"{size / 1e6:.1f}", limit=f"{max_mb:g}",
+        ))  # fmt: skip
     return pages, notes, warnings
 
 
@@ -234,12 +251,15 @@ def _checked(
     errors = [f for f in report.errors if not (skip_broken and f.subject in files)]
     if errors and not despite_errors:
         raise CheckFailedError(
-            f"evidence check found {len(errors)} error(s); nothing was built",
+            Text("evidence check found {n} error; nothing was built",
+                 "evidence check found {n} errors; nothing was built", len(errors)),
             lines(errors),
             path=case.root,
-            hint="fix them, or run again with --despite-errors to list them on the cover",
-        )
-    return [f.text() for f in errors], report.infos
+            hint=Text("fix them, or run again with --despite-errors to list them on the cover"),
+        )  # fmt: skip
+    with language(ENGLISH):  # listed on the dossier's cover
+        problems = [f.text() for f in errors]
+    return problems, report.infos
 
 
 def record(case: Case, exhibits: list[Exhibit], pdf_path: Path, msg_path: Path,
@@ -281,7 +301,8 @@ def build_dossier(
     today = today or dt.date.today()
     problems, infos = _checked(case, today, despite_errors, skip_broken)
     if paper not in ("a4", "letter"):
-        raise UsageError(f"unknown paper size {paper!r}", hint="a4 or letter")
+        raise UsageError(Text("unknown paper size {paper}", paper=repr(paper)),
+                         hint=Text("a4 or letter"))  # fmt: skip
     pdf_path = Path(output) if output is not None else case.exports / "dossier.pdf"
     msg_path = (
         pdf_path.with_name("message.txt")
@@ -304,6 +325,31 @@ def build_dossier(
         message = write_message(case, exhibit_facts(exhibits))
         write_text_atomic(msg_path, message, force=True)
         record(case, exhibits, pdf_path, msg_path, pages, paper, today, message, problems)
+        translated = _translation(case, exhibits, pdf_path, builder, paper)
     rebuilt = [p for ex in exhibits for p in ex.rebuilt]
     return DossierResult(pdf_path, msg_path, pages, pdf_path.stat().st_size, exhibits, rebuilt,
-                         warnings + size_warnings, notes)  # fmt: skip
+                         warnings + size_warnings, notes, translated)  # fmt: skip
+
+
+def _translation(
+    case: Case, exhibits: list[Exhibit], pdf_path: Path, builder: Builder, paper: str
+) -> Path | None:
+    """With a language other than English chosen, exports/statement.LANG.pdf: the statement
+    and the message, each English sentence followed by its translation (recorded in the
+    manifest as made from case.toml)."""
+    lang = current()
+    if lang == ENGLISH:
+        return None
+    out = pdf_path.with_name(f"statement.{lang}.pdf")
+    builder.claim(out)
+    facts = exhibit_facts(exhibits)
+    said = text.statement(case, facts)
+    with atomic_output(out, force=True) as tmp:
+        write_translation(
+            tmp, lang=lang, statement=said.sentences, own_words=case.own_words,
+            message=None if case.message else message_sentences(case, facts),
+            own_message=case.message, order_number=case.order.number, paper=paper,
+        )  # fmt: skip
+    parameters = {"language": lang, "translation_of": ["statement", "message"]}
+    record_output(out, sources=[case.toml_path], operation="created", parameters=parameters)
+    return out

@@ -27,30 +27,49 @@ from evidence_tools.images import font_path
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
 FONT_CJK = "DroidSansFallback"
+FONT_KO = "NanumGothic"
+KOREAN_FONT = Path(__file__).resolve().parent.parent / "fonts" / "NanumGothic.ttf"
 
 
 def esc(text: str) -> str:
     """Verbatim text for a reportlab Paragraph: AT&T, size < 5 cm and <b> print as typed, and
-    letters DejaVu Sans lacks (Chinese, Japanese) set in the embedded CJK font."""
+    letters DejaVu Sans lacks set in the embedded font that has them: Korean in Nanum Gothic,
+    Chinese and Japanese in Droid Sans Fallback."""
     text = str(text)
     if text.isascii():
         return escape(text).replace("\n", "<br/>")
     out: list[str] = []
     run: list[str] = []
+    face = ""
     latin = _cmap(FONT)
+
+    def flush() -> None:
+        if run:
+            out.append(f'<font face="{face}">{escape("".join(run))}</font>')
+            run.clear()
+
     for ch in text:
         if ord(ch) in latin or not ch.isprintable():
-            if run:
-                out.append(f'<font face="{FONT_CJK}">{escape("".join(run))}</font>')
-                run = []
+            flush()
             out.append(escape(ch))
-        else:
-            run.append(ch)
-    if run:
-        out.append(f'<font face="{FONT_CJK}">{escape("".join(run))}</font>')
+            continue
+        wanted = FONT_KO if hangul(ch) else FONT_CJK
+        if wanted != face:
+            flush()
+            face = wanted
+        run.append(ch)
+    flush()
     if any(FONT_CJK in part for part in out):
         register_cjk()
+    if any(FONT_KO in part for part in out):
+        register_korean()
     return "".join(out).replace("\n", "<br/>")
+
+
+def hangul(ch: str) -> bool:
+    """Korean letters: syllables, jamo and compatibility jamo."""
+    code = ord(ch)
+    return 0xAC00 <= code <= 0xD7A3 or 0x1100 <= code <= 0x11FF or 0x3130 <= code <= 0x318F
 
 
 @dataclass
@@ -101,6 +120,13 @@ def register_cjk() -> None:
     pdfmetrics.registerFont(TTFont(FONT_CJK, str(font_path(cjk=True))))
 
 
+@functools.lru_cache(maxsize=1)
+def register_korean() -> None:
+    """Embed Nanum Gothic (Korean; SIL Open Font Licence, in fonts/) only when some text is
+    Korean: Droid Sans Fallback has 3 of the 11,172 Hangul syllables."""
+    pdfmetrics.registerFont(TTFont(FONT_KO, str(KOREAN_FONT)))
+
+
 def register_fonts() -> Any:
     """Embed DejaVu Sans (Latin, Cyrillic, Greek); Droid Sans Fallback follows where needed
     (``register_cjk``). TrueType outlines both, which reportlab embeds as subsets (it
@@ -125,19 +151,22 @@ def _cmap(name: str) -> frozenset[int]:
     register_fonts()
     if name == FONT_CJK:
         register_cjk()
+    if name == FONT_KO:
+        register_korean()
     return frozenset(pdfmetrics.getFont(name).face.charToGlyph)
 
 
 def missing_glyphs(texts: Sequence[str]) -> set[str]:
     """Characters no embedded font can draw (they would print as empty boxes): emoji, and
-    scripts neither DejaVu nor Droid covers (Korean Hangul, for one)."""
+    scripts neither DejaVu, Droid nor Nanum covers."""
     latin = _cmap(FONT)
     beyond = {ch for text in texts if not text.isascii() for ch in text
               if ch.isprintable() and ch != " " and ord(ch) not in latin}  # fmt: skip
     if not beyond:
         return set()
     cjk = _cmap(FONT_CJK)
-    return {ch for ch in beyond if ord(ch) not in cjk}
+    korean = _cmap(FONT_KO) if any(hangul(ch) for ch in beyond) else frozenset()
+    return {ch for ch in beyond if ord(ch) not in cjk and ord(ch) not in korean}
 
 
 def styles() -> dict[str, Any]:

@@ -9,15 +9,16 @@ error that says by how much. A buyer's own ``message`` in case.toml is used as w
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from evidence_tools.case.model import Case
-from evidence_tools.dossier.text import ExhibitFacts, claim_sentences, exhibit_ref, join_words
+from evidence_tools.dossier.text import ExhibitFacts, Exhibits, claim_sentences
 from evidence_tools.dossier.text import resolution_sentence as resolution
 from evidence_tools.errors import CaseError
+from evidence_tools.i18n import ENGLISH, Joined, Text, language
 from evidence_tools.platforms import platform
+from evidence_tools.vocabulary import CLAIMS
 
 
 @dataclass
@@ -40,28 +41,27 @@ class Attached:
             pdf=pdf,
         )
 
-    def sentence(self, ranged: bool = False) -> str:
-        """``Attached: ...``; '' when nothing is. ``ranged`` shortens to first-last."""
-
-        def ref(numbers: list[int]) -> str:
-            if ranged and len(numbers) > 2:
-                return f"(Exhibits {min(numbers)}\u2013{max(numbers)})"
-            return exhibit_ref(numbers)
-
+    def sentence(self, ranged: bool = False) -> Text | None:
+        """``Attached: ...``; None when nothing is. ``ranged`` shortens to first-last."""
         parts = []
         if self.video:
-            parts.append(f"the unboxing video {ref(self.video)}")
+            parts.append(Text("the unboxing video {exhibits}",
+                              exhibits=Exhibits(self.video, ranged)))  # fmt: skip
         if self.stills:
-            parts.append(f"stills from the unboxing video {ref(self.stills)}")
+            parts.append(Text("stills from the unboxing video {exhibits}",
+                              exhibits=Exhibits(self.stills, ranged)))  # fmt: skip
         if self.photos:
-            parts.append(f"photos {ref(self.photos)}")
+            parts.append(Text("photos {exhibits}", exhibits=Exhibits(self.photos, ranged)))
         if self.documents:
-            parts.append(f"documents {ref(self.documents)}")
+            parts.append(Text("documents {exhibits}",
+                              exhibits=Exhibits(self.documents, ranged)))  # fmt: skip
         if self.pdf and parts:
             parts.append(
-                "a PDF dossier with the capture times and SHA-256 fingerprints of the originals"
+                Text(
+                    "a PDF dossier with the capture times and SHA-256 fingerprints of the originals"
+                )  # fmt: skip
             )
-        return f"Attached: {join_words(parts)}." if parts else ""
+        return Text("Attached: {items}.", items=Joined(tuple(parts))) if parts else None
 
 
 def message(
@@ -72,46 +72,86 @@ def message(
     limit: int | None = None,
     platform_name: str = "",
 ) -> str:
-    """The message within ``limit`` characters (the case's platform's by default)."""
-    plat = platform(case.platform, case.platform_overrides)
-    limit = limit or plat.message_limit
-    where = platform_name or plat.name
+    """The message, in English, within ``limit`` characters (the case's platform's by
+    default); the buyer's own ``message`` as written."""
     if case.message:
-        if len(case.message) > limit:
-            raise _too_long(case, len(case.message), limit, where, own=True)
+        _fits(case, len(case.message), limit, platform_name, own=True)
         return case.message + "\n"
+    said = sentences(case, exhibits, attached, limit=limit, platform_name=platform_name)
+    with language(ENGLISH):
+        return " ".join(str(t) for t in said) + "\n"
+
+
+def sentences(
+    case: Case,
+    exhibits: Sequence[ExhibitFacts],
+    attached: Attached | None = None,
+    *,
+    limit: int | None = None,
+    platform_name: str = "",
+) -> list[Text]:
+    """The message's sentences, the longest set whose English fits: every step keeps the order
+    and the claim; the exhibit list is shortened, then dropped, then the claim's detail."""
     attached = attached if attached is not None else Attached.everything(exhibits)
     order = case.order
-    head = f"Order {order.number}" if order.number else "My order"
-    head += f" ({order.item})." if order.item else "."
-    claim = " ".join(claim_sentences(case, exhibits))
+    if order.number and order.item:
+        head = Text("Order {number} ({item}).", number=order.number, item=order.item)
+    elif order.number:
+        head = Text("Order {number}.", number=order.number)
+    elif order.item:
+        head = Text("My order ({item}).", item=order.item)
+    else:
+        head = Text("My order.")
+    claim = claim_sentences(case, exhibits)
     # the claim without its defect detail and exhibit numbers: what the case is about
-    brief = re.sub(r"\s+\.", ".", " ".join(claim_sentences(case, [])))
-    ask = resolution(case)
-    listed, ranged = attached.sentence(), attached.sentence(ranged=True)
-    # longest first; every step keeps the order and the claim
+    brief = [Text(CLAIMS[case.claim].brief)] if case.claim in CLAIMS else []
+    ask = [resolution(case)]
+    listed = [t for t in [attached.sentence()] if t is not None]
+    ranged = [t for t in [attached.sentence(ranged=True)] if t is not None]
     tries = [
-        (head, claim, listed, ask),
-        (head, claim, ranged, ask),
-        (head, claim, ask),
-        (head, brief, ranged, ask),
-        (head, brief, ask),
-        (head, brief),
+        [head, *claim, *listed, *ask],
+        [head, *claim, *ranged, *ask],
+        [head, *claim, *ask],
+        [head, *brief, *ranged, *ask],
+        [head, *brief, *ask],
+        [head, *brief],
     ]
-    for parts in tries:
-        text = " ".join(p for p in parts if p)
-        if len(text) <= limit:
-            return text + "\n"
-    raise _too_long(case, len(" ".join(p for p in tries[-1] if p)), limit, where, own=False)
+    with language(ENGLISH):
+        for parts in tries:
+            if _fits(case, _length(parts), limit, platform_name, own=False, shortest=False):
+                return parts
+        _fits(case, _length(tries[-1]), limit, platform_name, own=False)
+    return tries[-1]  # pragma: no cover - _fits raised
 
 
-def _too_long(case: Case, length: int, limit: int, where: str, *, own: bool) -> CaseError:
-    what = "your message in case.toml" if own else "the shortest message that keeps the claim"
-    return CaseError(
-        f"{what} is {length} characters, {length - limit} over {where}'s limit of {limit}",
+def _length(parts: list[Text]) -> int:
+    return len(" ".join(str(t) for t in parts))
+
+
+def _fits(case: Case, length: int, limit: int | None, platform_name: str, *, own: bool,
+          shortest: bool = True) -> bool:  # fmt: skip
+    """Whether ``length`` is within the limit; over it, for the shortest try or the buyer's own
+    message, an error that says by how much."""
+    plat = platform(case.platform, case.platform_overrides)
+    limit = limit or plat.message_limit
+    if length <= limit:
+        return True
+    if not shortest:
+        return False
+    where = platform_name or plat.name
+    if own:
+        raise CaseError(
+            Text("your message in case.toml is {length} characters, {over} over {platform}'s "
+                 "limit of {limit}", length=length, over=length - limit, platform=where,
+                 limit=limit),
+            path=case.toml_path,
+            hint=Text("shorten it"),
+        )  # fmt: skip
+    raise CaseError(
+        Text("the shortest message that keeps the claim is {length} characters, {over} over "
+             "{platform}'s limit of {limit}", length=length, over=length - limit, platform=where,
+             limit=limit),
         path=case.toml_path,
-        hint="shorten it"
-        if own
-        else 'write a shorter one yourself: message = """..."""'
-        " in [case] (or shorten the item's name)",
-    )
+        hint=Text('write a shorter one yourself: message = """...""" in [case] (or shorten the '
+                  "item's name)"),
+    )  # fmt: skip

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from evidence_tools.errors import InputFileError, OutputError, OutputExistsError
+from evidence_tools.i18n import Text
 
 CHUNK = 1024 * 1024
 # what the disk (not our code) says when an output cannot be written: exit 4, never 70
@@ -17,15 +18,16 @@ WRITE_FAULTS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPE
 
 def write_fault(exc: OSError, path: str | Path) -> OutputError:
     """An OSError from writing ``path`` as the one line a person can act on."""
-    what = {
-        errno.ENOSPC: "the disk is full",
-        errno.EDQUOT: "the disk quota is used up",
-        errno.EROFS: "the disk is read-only",
-        errno.EFBIG: "the file is too large for this disk",
-    }.get(exc.errno or 0, exc.strerror or str(exc))
-    return OutputError(
-        f"cannot write: {what}", path=path, hint="free some space or write elsewhere"
-    )
+    said = {
+        errno.ENOSPC: Text("cannot write: the disk is full"),
+        errno.EDQUOT: Text("cannot write: the disk quota is used up"),
+        errno.EROFS: Text("cannot write: the disk is read-only"),
+        errno.EFBIG: Text("cannot write: the file is too large for this disk"),
+    }.get(exc.errno or 0)
+    if said is None:
+        # TRANSLATORS: {reason} is the system's own description of the error
+        said = Text("cannot write: {reason}", reason=exc.strerror or str(exc))
+    return OutputError(said, path=path, hint=Text("free some space or write elsewhere"))
 
 
 def _default_mode() -> int:
@@ -52,11 +54,13 @@ def sha256_file(path: str | Path, progress: Callable[[int], None] | None = None)
                 if progress is not None:
                     progress(len(block))
     except FileNotFoundError as exc:
-        raise InputFileError("file not found", path=path, hint="check the name") from exc
+        raise InputFileError(
+            Text("file not found"), path=path, hint=Text("check the name")
+        ) from exc
     except IsADirectoryError as exc:
-        raise InputFileError("is a folder, not a file", path=path) from exc
+        raise InputFileError(Text("is a folder, not a file"), path=path) from exc
     except OSError as exc:
-        raise InputFileError(f"cannot read: {exc.strerror}", path=path) from exc
+        raise InputFileError(Text("cannot read: {reason}", reason=exc.strerror), path=path) from exc
     return digest.hexdigest()
 
 
@@ -82,22 +86,24 @@ def check_output_path(
         with contextlib.suppress(OSError):
             if out.exists() and os.path.samefile(out, src):
                 raise OutputError(
-                    "output is the same file as an input",
+                    Text("output is the same file as an input"),
                     path=out,
-                    hint="originals are never modified",
+                    hint=Text("originals are never modified"),
                 )
     if not new_original and is_inside_originals(out):
         raise OutputError(
-            "refusing to write into a case's originals/ folder",
+            Text("refusing to write into a case's originals/ folder"),
             path=out,
-            hint="write to exports/ or give -o elsewhere",
+            hint=Text("write to exports/ or give -o elsewhere"),
         )
     if out.is_dir():
-        raise OutputError("output is a folder", path=out, hint="give a file name")
+        raise OutputError(Text("output is a folder"), path=out, hint=Text("give a file name"))
     if out.exists() and not force:
         raise OutputExistsError(out)
     if not out.parent.exists():
-        raise OutputError("output folder does not exist", path=out.parent, hint="create it first")
+        raise OutputError(
+            Text("output folder does not exist"), path=out.parent, hint=Text("create it first")
+        )
     return out
 
 
@@ -127,12 +133,14 @@ def atomic_output(
     try:
         tmp_dir = _private_folder(out)
     except OSError as exc:
-        raise OutputError(f"cannot write here: {exc.strerror}", path=out) from exc
+        raise OutputError(
+            Text("cannot write here: {reason}", reason=exc.strerror), path=out
+        ) from exc
     tmp = tmp_dir / f"{out.stem}{out.suffix}"
     try:
         yield tmp
         if not tmp.exists() or tmp.stat().st_size == 0:
-            raise OutputError("nothing was written", path=out)
+            raise OutputError(Text("nothing was written"), path=out)
         if out.exists() and not force:  # appeared while we worked
             raise OutputExistsError(out)
         os.chmod(tmp, _FILE_MODE if mode is None else mode)

@@ -19,6 +19,7 @@ from PIL import Image, ImageFont, ImageOps
 
 from evidence_tools import __version__
 from evidence_tools.errors import InputFileError, OutputError
+from evidence_tools.i18n import Text
 
 _FONTS = Path(__file__).resolve().parent / "fonts"
 
@@ -76,13 +77,13 @@ def _open(path: Path) -> Any:
             return Image.open(path)
         except bomb as exc:
             raise InputFileError(
-                "the picture is too large to open safely (a decompression bomb?)",
+                Text("the picture is too large to open safely (a decompression bomb?)"),
                 path=path,
-                hint="resize it first if it is a genuine photo",
+                hint=Text("resize it first if it is a genuine photo"),
             ) from exc
         except (OSError, ValueError, SyntaxError, RuntimeError) as exc:  # pillow-heif: Runtime
             raise InputFileError(
-                "not a readable image (damaged, or not a photo)", path=path
+                Text("not a readable image (damaged, or not a photo)"), path=path
             ) from exc
 
 
@@ -93,12 +94,15 @@ def _load(image: Any, path: Path) -> None:
         try:
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise InputFileError("the picture is too large to open safely", path=path) from exc
+            raise InputFileError(
+                Text("the picture is too large to open safely"), path=path
+            ) from exc
         except (OSError, ValueError, SyntaxError, RuntimeError) as exc:
             raise InputFileError(
-                f"the picture is cut off or damaged ({exc})",
+                # TRANSLATORS: {reason} is the image library's own (English) description
+                Text("the picture is cut off or damaged ({reason})", reason=str(exc)),
                 path=path,
-                hint="copy the file again from the phone",
+                hint=Text("copy the file again from the phone"),
             ) from exc
 
 
@@ -119,7 +123,7 @@ def open_upright(path: Path, *, fit: tuple[int, int] | None = None) -> tuple[Any
     and the result is scaled down to fit.
     """
     if not path.exists():
-        raise InputFileError("file not found", path=path, hint="check the name")
+        raise InputFileError(Text("file not found"), path=path, hint=Text("check the name"))
     image = _open(path)
     turned = _turned(image)
     full = (image.height, image.width) if turned else image.size  # before any draft
@@ -215,9 +219,12 @@ def save_image(image: Any, tmp: Path, out: Path, *, exif: bytes, icc: bytes | No
         image.save(tmp, "PNG", **kwargs)
     else:
         raise OutputError(
-            f"cannot write {suffix or 'a file without a suffix'}",
+            # TRANSLATORS: {suffix} is a file name's ending, like .gif
+            Text("cannot write {suffix}", suffix=suffix)
+            if suffix
+            else Text("cannot write a file without a suffix"),
             path=out,
-            hint="name the output .jpg or .png",
+            hint=Text("name the output .jpg or .png"),
         )
 
 

@@ -18,8 +18,9 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from evidence_tools.errors import UsageError
-from evidence_tools.timecode import format_timecode, long_date, parse_timecode
+from evidence_tools.errors import UsageError, Words
+from evidence_tools.i18n import N_, Text, _, long_date
+from evidence_tools.timecode import format_timecode, parse_timecode
 
 # --------------------------------------------------------------------------- zones and times
 
@@ -76,8 +77,8 @@ def parse_zone(name: str) -> dt.tzinfo:
         return ZoneInfo(text)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise UsageError(
-            f"unknown time zone {name!r}",
-            hint="use a name like Europe/Moscow or an offset like +03:00",
+            Text("unknown time zone {zone}", zone=repr(name)),
+            hint=Text("use a name like Europe/Moscow or an offset like +03:00"),
         ) from exc
 
 
@@ -107,7 +108,8 @@ def start_time(text: str) -> dt.datetime:
     when = parse_iso_datetime(text.replace(" ", "T", 1))
     if when is None:
         raise UsageError(
-            f"{text!r} is not a date-time", hint="write it like 2026-11-20T17:03:11+03:00"
+            Text("{value} is not a date-time", value=repr(text)),
+            hint=Text("write it like 2026-11-20T17:03:11+03:00"),
         )
     return when
 
@@ -120,23 +122,18 @@ def clock_start(
     if given is not None:
         if given.tzinfo is None:
             if zone is None:
-                raise UsageError(
-                    "the start time has no offset and no zone is known",
-                    hint="write it like 2026-11-20T17:03:11+03:00",
-                )
+                raise UsageError(Text("the start time has no offset and no zone is known"),
+                                 hint=Text("write it like 2026-11-20T17:03:11+03:00"))  # fmt: skip
             given = given.replace(tzinfo=zone)
         return given, True
     if captured_at is None:
-        raise UsageError(
-            "the video has no capture time to burn in",
-            hint="give its start time, e.g. --start-time 2026-11-20T17:03:11+03:00 "
-            '(start_time = "..." in case.toml)',
-        )
+        raise UsageError(Text("the video has no capture time to burn in"), hint=Text(
+            'give its start time, e.g. --start-time 2026-11-20T17:03:11+03:00 '
+            '(start_time = "..." in case.toml)'))  # fmt: skip
     if captured_at.tzinfo is None:
         if zone is None:
-            raise UsageError(
-                "the capture time has no zone", hint="give --tz ZONE (timezone in case.toml)"
-            )
+            raise UsageError(Text("the capture time has no zone"),
+                             hint=Text("give --tz ZONE (timezone in case.toml)"))  # fmt: skip
         captured_at = captured_at.replace(tzinfo=zone)
     return captured_at, False
 
@@ -147,16 +144,14 @@ def video_range(length: float, start: float | None, end: float | None) -> tuple[
     s = 0.0 if start is None else start
     e = length if end is None else end
     if s < 0 or e < 0:
-        raise UsageError("times cannot be negative")
+        raise UsageError(Text("times cannot be negative"))
     if end is not None and start is not None and end <= start:
-        raise UsageError(
-            f"the end ({format_timecode(end)}) must come after the start ({format_timecode(start)})"
-        )
+        raise UsageError(Text("the end ({end}) must come after the start ({start})",
+                              end=format_timecode(end), start=format_timecode(start)))  # fmt: skip
     if s >= length:
-        raise UsageError(
-            f"the start ({format_timecode(s)}) is past the end of the video "
-            f"({format_timecode(length)})"
-        )
+        raise UsageError(Text("the start ({start}) is past the end of the video ({length})",
+                              start=format_timecode(s),
+                              length=format_timecode(length)))  # fmt: skip
     if e > length + 1e-3:
         return s, length, True
     return s, e, False
@@ -185,22 +180,23 @@ def time_problems(
     out = []
     if placed and day < placed:
         out.append(TimeProblem(
-            "error", "time.before_order", "recorded before the order was placed",
-            f"taken on {long_date(day)}, before the order was placed ({long_date(placed)})",
-            "check the file: an arbiter will reject it",
+            "error", "time.before_order", _("recorded before the order was placed"),
+            _("taken on {day}, before the order was placed ({placed})",
+              day=long_date(day), placed=long_date(placed)),
+            _("check the file: an arbiter will reject it"),
         ))  # fmt: skip
     elif kind == "video" and delivered and day < delivered:
         out.append(TimeProblem(
-            "warning", "time.video_before_delivery", "recorded before the delivery date",
-            f"the video was recorded on {long_date(day)}, before the recorded delivery date "
-            f"({long_date(delivered)})",
-            "check the delivery date in case.toml",
+            "warning", "time.video_before_delivery", _("recorded before the delivery date"),
+            _("the video was recorded on {day}, before the recorded delivery date ({delivered})",
+              day=long_date(day), delivered=long_date(delivered)),
+            _("check the delivery date in case.toml"),
         ))  # fmt: skip
     if day > today:
         out.append(TimeProblem(
-            "error", "time.in_future", "dated in the future",
-            f"dated {long_date(day)}, in the future",
-            "the camera's clock was wrong: say so in the caption",
+            "error", "time.in_future", _("dated in the future"),
+            _("dated {day}, in the future", day=long_date(day)),
+            _("the camera's clock was wrong: say so in the caption"),
         ))  # fmt: skip
     return day, out
 
@@ -214,7 +210,7 @@ SHAPE_KEYS = ("label", "text", "color")  # besides the shape's own key
 USAGE = {
     "box": "--box X,Y,W,H[,LABEL]",
     "ellipse": "--ellipse X,Y,W,H[,LABEL]",
-    "arrow": "--arrow X1,Y1,X2,Y2[,LABEL] (the head is at X2,Y2)",
+    "arrow": N_("--arrow X1,Y1,X2,Y2[,LABEL] (the head is at X2,Y2)"),
     "marker": "--marker X,Y",
     "label": "--label X,Y,TEXT",
     "magnify": "--magnify X,Y,W,H[,LABEL]",
@@ -255,14 +251,24 @@ class Shape(NamedTuple):
         return out
 
     @property
+    def place(self) -> Text:
+        """Which shape, for messages: ``box (shape 2)``."""
+        return _shape_place(self.kind, self.number)
+
+    @property
     def where(self) -> str:
-        return f"{self.kind} (shape {self.number})"
+        return str(self.place)
 
 
-def parse_coord(raw: Any, where: str) -> Coord:
+def _shape_place(kind: str, number: int) -> Text:
+    # TRANSLATORS: {kind} is a shape (box, arrow) or its option (--box); {number} its position
+    return Text("{kind} (shape {number})", kind=kind, number=number)
+
+
+def parse_coord(raw: Any, where: Words) -> Coord:
     """A number (a fraction) or a ``120px`` string."""
     if isinstance(raw, bool):
-        raise UsageError(f"{where}: {raw!r} is not a number")
+        raise UsageError(Text("{where}: {value} is not a number", where=where, value=repr(raw)))
     if isinstance(raw, (int, float)):
         return Coord(float(raw))
     text = str(raw).strip()
@@ -274,22 +280,30 @@ def parse_coord(raw: Any, where: str) -> Coord:
             return Coord(float(text))
         except ValueError:
             pass
-    raise UsageError(f"{where}: {raw!r} is not a fraction (0-1) or pixels like '120px'")
+    raise UsageError(Text("{where}: {value} is not a fraction (0-1) or pixels like '120px'",
+                          where=where, value=repr(raw)))  # fmt: skip
 
 
 def shape_from_arg(kind: str, text: str, number: int) -> Shape:
     """``--box 0.1,0.2,0.3,0.2,Crack`` -> Shape. Extra fields after the numbers are the label."""
     arity = ARITY[kind]
     parts = text.split(",")
-    where = f"--{kind} (shape {number})"
+    where = _shape_place(f"--{kind}", number)
+    usage = Text(USAGE[kind])
     if len(parts) < arity:
-        raise UsageError(f"{where}: needs {arity} numbers, got {text!r}", hint=USAGE[kind])
-    coords = [parse_coord(p, f"{where} number {i + 1}") for i, p in enumerate(parts[:arity])]
+        got = repr(text)
+        raise UsageError(Text("{where}: needs 4 numbers, got {value}", where=where, value=got)
+                         if arity == 4 else
+                         Text("{where}: needs 2 numbers, got {value}", where=where, value=got),
+                         hint=usage)  # fmt: skip
+    coords = [parse_coord(p, Text("{where} number {position}", where=where, position=i + 1))
+              for i, p in enumerate(parts[:arity])]  # fmt: skip
     label = ",".join(parts[arity:]).strip()
     if label and kind not in LABELLED:
-        raise UsageError(f"{where}: a {kind} takes no label", hint=USAGE[kind])
+        raise UsageError(Text("{where}: a {kind} takes no label", where=where, kind=kind),
+                         hint=usage)  # fmt: skip
     if kind == "label" and not label:
-        raise UsageError(f"{where}: needs its text after the numbers", hint=USAGE[kind])
+        raise UsageError(Text("{where}: needs its text after the numbers", where=where), hint=usage)
     shape = Shape(kind, coords, label=label, number=number)
     check_shape(shape)
     return shape
@@ -297,38 +311,47 @@ def shape_from_arg(kind: str, text: str, number: int) -> Shape:
 
 def shape_from_spec(spec: Any, number: int) -> Shape:
     """One entry of case.toml's ``annotate = [{ box = [...], label = "..." }, ...]``."""
-    where = f"annotate shape {number}"
+    # TRANSLATORS: "annotate" is the key in case.toml; {number} the shape's position in it
+    where = Text("annotate shape {number}", number=number)
     if not isinstance(spec, Mapping):
-        raise UsageError(f"{where}: expected a table like {{ box = [...] }}")
+        raise UsageError(Text("{where}: expected a table like {{ box = [...] }}", where=where))
     # ``label`` is a shape of its own (label = [x, y, "text"]) or the text of another shape
     kinds = [k for k in spec if k in SHAPES and not (k == "label" and isinstance(spec[k], str))]
     if len(kinds) != 1:
-        raise UsageError(f"{where}: expected exactly one of " + ", ".join(SHAPES))
+        raise UsageError(Text("{where}: expected exactly one of {choices}", where=where,
+                              choices=", ".join(SHAPES)))  # fmt: skip
     kind = kinds[0]
     for key in spec:
         if key != kind and key not in SHAPE_KEYS:
-            raise UsageError(f"{where}: unknown key {key!r}")
+            raise UsageError(Text("{where}: unknown key {key}", where=where, key=repr(key)))
     values = spec[kind]
     # the text: label = "..." (or text = "...") beside the shape; a label shape's own text
     # is its third item or text = "..."
     label = (spec.get("label") if kind != "label" else None) or spec.get("text", "")
     if kind == "label" and isinstance(values, list) and len(values) == 3:
         if not isinstance(values[2], str):
-            raise UsageError(f"{where} (label): the third item is the text")
+            raise UsageError(Text("{where} (label): the third item is the text", where=where))
         values, label = values[:2], values[2]
     if not isinstance(values, list) or len(values) != ARITY[kind]:
-        raise UsageError(f"{where} ({kind}): expected {ARITY[kind]} numbers")
+        raise UsageError(Text("{where} ({kind}): expected 4 numbers", where=where, kind=kind)
+                         if ARITY[kind] == 4 else
+                         Text("{where} ({kind}): expected 2 numbers", where=where,
+                              kind=kind))  # fmt: skip
     if not isinstance(label, str) or not isinstance(spec.get("color", ""), str):
-        raise UsageError(f"{where} ({kind}): label and color are text in quotes")
+        raise UsageError(Text("{where} ({kind}): label and color are text in quotes",
+                              where=where, kind=kind))  # fmt: skip
     if kind == "label" and not label:
-        raise UsageError(f'{where} (label): needs its text: label = [X, Y, "TEXT"]')
-    coords = [parse_coord(v, f"{where} ({kind}) number {i + 1}") for i, v in enumerate(values)]
+        raise UsageError(Text('{where} (label): needs its text: label = [X, Y, "TEXT"]',
+                              where=where))  # fmt: skip
+    coords = [parse_coord(v, Text("{where} ({kind}) number {position}", where=where, kind=kind,
+                                  position=i + 1))
+              for i, v in enumerate(values)]  # fmt: skip
     shape = Shape(kind, coords, label=label, color=spec.get("color", ""), number=number)
     check_shape(shape)
     return shape
 
 
-def check_colour(color: str, where: str) -> tuple[int, int, int]:
+def check_colour(color: str, where: Words) -> tuple[int, int, int]:
     """The colour as RGB; a name Pillow does not know is a usage error."""
     from PIL import ImageColor  # here: the rules are on the lossless trim's path, Pillow not
 
@@ -336,7 +359,8 @@ def check_colour(color: str, where: str) -> tuple[int, int, int]:
         value = ImageColor.getrgb(color)
     except ValueError:
         raise UsageError(
-            f"{where}: unknown colour {color!r}", hint="e.g. red, yellow, #ff8800"
+            Text("{where}: unknown colour {color}", where=where, color=repr(color)),
+            hint=Text("e.g. red, yellow, #ff8800"),
         ) from None
     return (int(value[0]), int(value[1]), int(value[2]))
 
@@ -351,39 +375,36 @@ def shape_pixels(shape: Shape, width: int, height: int) -> list[float]:
     any number falls outside it, a box has no size, an arrow no length, or an inset's region
     is too large to enlarge."""
     out = []
-    where = shape.where
+    where = shape.place
     for i, coord in enumerate(shape.coords):
         extent = width if i % 2 == 0 else height
         if not coord.pixels and not (0.0 <= coord.value <= 1.0):
-            raise UsageError(
-                f"{where}, number {i + 1}: {coord.value:g} is outside 0-1",
-                hint="fractions of the picture run from 0 (left/top) to 1 (right/bottom)",
-            )
+            raise UsageError(_outside_fractions(where, i + 1, coord.value), hint=Text(
+                "fractions of the picture run from 0 (left/top) to 1 (right/bottom)"))  # fmt: skip
         px = coord.to_px(extent)
         if coord.pixels and px > extent:
-            raise UsageError(
-                f"{where}, number {i + 1}: {coord.value:g}px is outside the "
-                f"{width}x{height} picture"
-            )
+            raise UsageError(Text(
+                "{where}, number {position}: {value}px is outside the {width}x{height} picture",
+                where=where, position=i + 1, value=format(coord.value, "g"), width=width,
+                height=height))  # fmt: skip
         out.append(px)
     if shape.kind in ("box", "ellipse", "magnify", "redact"):
         x, y, w, h = out
         if w < 1 or h < 1:
-            raise UsageError(f"{where}: width and height must be more than zero")
+            raise UsageError(Text("{where}: width and height must be more than zero", where=where))
         if x + w > width + 0.5 or y + h > height + 0.5:
-            raise UsageError(
-                f"{where}: reaches past the picture's edge (x+width and y+height must stay "
-                "within 1, or within the picture in pixels)"
-            )
+            raise UsageError(Text(
+                "{where}: reaches past the picture's edge (x+width and y+height must stay "
+                "within 1, or within the picture in pixels)", where=where))  # fmt: skip
         if shape.kind == "magnify" and magnify_scale(width, height, w, h) < MAGNIFY_MIN:
-            raise UsageError(
-                f"{where}: the region is too large to enlarge (keep it under about a quarter "
-                "of the picture's width and height)"
-            )
+            raise UsageError(Text(
+                "{where}: the region is too large to enlarge (keep it under about a quarter "
+                "of the picture's width and height)", where=where))  # fmt: skip
     if shape.kind == "arrow":
         x1, y1, x2, y2 = out
         if math.hypot(x2 - x1, y2 - y1) < 2:
-            raise UsageError(f"{where}: the arrow's start and end are the same point")
+            raise UsageError(Text("{where}: the arrow's start and end are the same point",
+                                  where=where))  # fmt: skip
     return out
 
 
@@ -391,13 +412,18 @@ def check_shape(shape: Shape) -> None:
     """Everything about ``shape`` that does not depend on the photo's size: fractions are
     checked in full, pixels once the photo is known (``shape_pixels``)."""
     if shape.color:
-        check_colour(shape.color, shape.where)
+        check_colour(shape.color, shape.place)
     if not any(c.pixels for c in shape.coords):
         shape_pixels(shape, _NOMINAL, _NOMINAL)
         return
     for i, coord in enumerate(shape.coords):
         if not coord.pixels and not (0.0 <= coord.value <= 1.0):
-            raise UsageError(f"{shape.where}, number {i + 1}: {coord.value:g} is outside 0-1")
+            raise UsageError(_outside_fractions(shape.place, i + 1, coord.value))
+
+
+def _outside_fractions(where: Text, position: int, value: float) -> Text:
+    return Text("{where}, number {position}: {value} is outside 0-1", where=where,
+                position=position, value=format(value, "g"))  # fmt: skip
 
 
 # --------------------------------------------------------------------------- video redaction
@@ -421,9 +447,10 @@ class RedactBox(NamedTuple):
         return {"box": [self.x, self.y, self.w, self.h], "from": self.start, "to": self.end}
 
 
-REDACT_SHAPE = (
-    'expected [X, Y, W, H] (fractions) or { box = [X, Y, W, H], from = "0:00", to = "0:03" }'
-)
+def _not_a_redact_box(where: Text) -> UsageError:
+    return UsageError(Text('{where}: expected [X, Y, W, H] (fractions) or '
+                           '{{ box = [X, Y, W, H], from = "0:00", to = "0:03" }}',
+                           where=where))  # fmt: skip
 
 
 def redact_box(raw: Any, number: int) -> RedactBox:
@@ -431,12 +458,12 @@ def redact_box(raw: Any, number: int) -> RedactBox:
     None), ``{ box = [X, Y, W, H], from = "0:00", to = "0:03" }`` or a RedactBox."""
     if isinstance(raw, RedactBox):
         raw = tuple(raw)
-    where = f"redact box {number}"
+    where = Text("redact box {number}", number=number)
     start = end = None
     box = raw
     if isinstance(raw, Mapping):
         if set(raw) - {"box", "from", "to"} or "box" not in raw:
-            raise UsageError(f"{where}: {REDACT_SHAPE}")
+            raise _not_a_redact_box(where)
         box = raw["box"]
         start = parse_timecode(raw["from"]) if "from" in raw else None
         end = parse_timecode(raw["to"]) if "to" in raw else None
@@ -448,14 +475,15 @@ def redact_box(raw: Any, number: int) -> RedactBox:
         else []
     )
     if len(numbers) != 4 or len(box) != 4:
-        raise UsageError(f"{where}: {REDACT_SHAPE}")
+        raise _not_a_redact_box(where)
     x, y, w, h = (float(v) for v in numbers)
     if min(x, y, w, h) < 0 or max(x, y, w, h) > 1:
-        raise UsageError(f"{where}: numbers are fractions of the picture, 0 to 1")
+        raise UsageError(Text("{where}: numbers are fractions of the picture, 0 to 1", where=where))
     if w <= 0 or h <= 0 or x + w > 1 + 1e-9 or y + h > 1 + 1e-9:
-        raise UsageError(f"{where}: must have a size and stay inside the picture")
+        raise UsageError(Text("{where}: must have a size and stay inside the picture", where=where))
     if start is not None and end is not None and end <= start:
-        raise UsageError(f"{where}: its end must come after its start ('to' after 'from')")
+        raise UsageError(Text("{where}: its end must come after its start ('to' after 'from')",
+                              where=where))  # fmt: skip
     return RedactBox(x, y, w, h, start, end)
 
 

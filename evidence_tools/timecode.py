@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 from evidence_tools.errors import UsageError
+from evidence_tools.i18n import Text
 
 _TIME_RE = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d+)?)$")
 
@@ -14,21 +15,25 @@ _TIME_RE = re.compile(r"^(?:(?:(\d+):)?(\d{1,2}):)?(\d+(?:\.\d+)?)$")
 def parse_timecode(text: str | int | float) -> float:
     """Seconds from a user's time. Numbers are seconds; strings may use colons."""
     if isinstance(text, bool):
-        raise UsageError(f"not a time: {text!r}", hint="use SS, MM:SS or HH:MM:SS, e.g. 1:05.5")
+        raise UsageError(
+            Text("not a time: {value}", value=repr(text)),
+            hint=Text("use SS, MM:SS or HH:MM:SS, e.g. 1:05.5"),
+        )
     if isinstance(text, (int, float)):
         if text < 0:
-            raise UsageError(f"time cannot be negative: {text}")
+            raise UsageError(Text("time cannot be negative: {value}", value=str(text)))
         return float(text)
     match = _TIME_RE.match(text.strip())
     if not match:
         raise UsageError(
-            f"not a time: {text!r}", hint="use SS, MM:SS or HH:MM:SS, e.g. 45, 0:45 or 1:02:03.5"
+            Text("not a time: {value}", value=repr(text)),
+            hint=Text("use SS, MM:SS or HH:MM:SS, e.g. 45, 0:45 or 1:02:03.5"),
         )
     hours, minutes, seconds = match.groups()
     if minutes is not None and float(seconds) >= 60:
-        raise UsageError(f"seconds must be below 60 in {text!r}")
+        raise UsageError(Text("seconds must be below 60 in {value}", value=repr(text)))
     if hours is not None and int(minutes) >= 60:
-        raise UsageError(f"minutes must be below 60 in {text!r}")
+        raise UsageError(Text("minutes must be below 60 in {value}", value=repr(text)))
     return int(hours or 0) * 3600 + int(minutes or 0) * 60 + float(seconds)
 
 

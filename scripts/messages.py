@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_python
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -35,17 +35,35 @@ import click  # noqa: E402
 from evidence_tools.i18n import DOMAIN, LANGUAGES, LOCALE_DIR  # noqa: E402
 
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Text": None}
+# notice(code, msgid, ...): a file's warning (metadata.model.CaptureInfo.notice); Text(msgid)
+# or Text(singular, plural, n) for a sentence said later
+KEYWORDS = ("_", "N_", "ngettext", "Text", "notice")
 COMMENT_TAGS = ("TRANSLATORS:",)
+
+
+def _pick(func: str, found: str | tuple[str | None, ...] | None) -> str | tuple[str, str] | None:
+    """The message in a call: ``notice(code, msgid)`` the second argument; ``ngettext`` and a
+    plural ``Text(singular, plural, n)`` both forms; otherwise the first."""
+    if found is None:
+        return None
+    args = (found,) if isinstance(found, str) else found
+    if func == "notice":
+        args = args[1:]
+    if func in ("ngettext", "Text") and len(args) > 1 and isinstance(args[1], str):
+        return (str(args[0]), args[1])
+    return args[0] if args and isinstance(args[0], str) and args[0] else None
 
 
 def _ours() -> Iterator[tuple[str, int, str | tuple[str, str], list[str]]]:
     package = ROOT / "evidence_tools"
-    for filename, lineno, message, comments, _context in extract_from_dir(
-        str(package), method_map=[("**.py", "python")], keywords=KEYWORDS,
-        comment_tags=COMMENT_TAGS, strip_comment_tags=True,
-    ):  # fmt: skip
-        yield f"evidence_tools/{filename}", lineno, message, comments
+    for path in sorted(package.rglob("*.py")):
+        with path.open("rb") as f:
+            found = list(extract_python(f, KEYWORDS, COMMENT_TAGS, {}))
+        for lineno, func, args, comments in found:
+            message = _pick(func, args)
+            if message is not None:
+                notes = [c.split("TRANSLATORS:", 1)[-1].strip() for c in comments]
+                yield path.relative_to(ROOT).as_posix(), lineno, message, notes
 
 
 def _click() -> Iterator[tuple[str, int, str | tuple[str, str], list[str]]]:

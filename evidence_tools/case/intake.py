@@ -34,6 +34,7 @@ from evidence_tools.fsutil import (
     write_fault,
     write_text_atomic,
 )
+from evidence_tools.i18n import Text, _
 
 
 def init_case(
@@ -54,12 +55,12 @@ def init_case(
     """
     root = Path(folder)
     if root.exists() and not root.is_dir():
-        raise OutputError("exists and is not a folder", path=root)
+        raise OutputError(Text("exists and is not a folder"), path=root)
     toml_path = root / CASE_FILE
     if from_case is not None:
         source = load_case(from_case)  # validates it
         if source.root.resolve() == root.resolve():
-            raise OutputError("a case cannot start from itself", path=root)
+            raise OutputError(Text("a case cannot start from itself"), path=root)
         text = source.toml_path.read_text(encoding="utf-8")
     else:
         text = render_template(
@@ -74,7 +75,9 @@ def init_case(
             (root / ORIGINALS).mkdir(exist_ok=True)
             (root / EXPORTS).mkdir(exist_ok=True)
         except OSError as exc:
-            raise OutputError(f"cannot create the folder: {exc.strerror}", path=root) from exc
+            raise OutputError(
+                Text("cannot create the folder: {reason}", reason=exc.strerror), path=root
+            ) from exc
         write_text_atomic(toml_path, text, force=force)
         if from_case is not None:
             originals = Path(from_case) / ORIGINALS
@@ -113,10 +116,14 @@ def _copy_hashing(src: Path, dest: Path, progress: Callable[[int], None] | None)
                         progress(len(block))
         except OSError as exc:
             if exc.filename and Path(exc.filename) == src:
-                raise InputFileError(f"cannot read: {exc.strerror}", path=src) from exc
+                raise InputFileError(
+                    Text("cannot read: {reason}", reason=exc.strerror), path=src
+                ) from exc
             if exc.errno in WRITE_FAULTS:
                 raise write_fault(exc, dest) from exc
-            raise OutputError(f"cannot write: {exc.strerror}", path=dest) from exc
+            raise OutputError(
+                Text("cannot write: {reason}", reason=exc.strerror), path=dest
+            ) from exc
         with contextlib.suppress(OSError):
             shutil.copystat(src, tmp)  # keep the file's own dates with the copy
     return digest.hexdigest()
@@ -169,9 +176,9 @@ def add_files(
         results.append(result)
         try:
             if not src.exists():
-                raise InputFileError("file not found", path=src, hint="check the name")
+                raise InputFileError(Text("file not found"), path=src, hint=Text("check the name"))
             if not src.is_file():
-                raise InputFileError("not a regular file", path=src)
+                raise InputFileError(Text("not a regular file"), path=src)
             inside = src.resolve().parent == originals.resolve()
             name, result.note = (src.name, "") if inside else triage(src, root)
             dest = src if inside else originals / name
@@ -184,9 +191,12 @@ def add_files(
                 incoming = sha256_file(src, progress)
                 if existing != incoming:
                     raise OutputError(
-                        f"a different file named {dest.name} is already in the case",
+                        Text(
+                            "a different file named {name} is already in the case",
+                            name=dest.name,
+                        ),
                         path=src,
-                        hint="rename your file and add it again",
+                        hint=Text("rename your file and add it again"),
                     )
                 result.sha256 = incoming
                 result.status = "already"
@@ -197,7 +207,7 @@ def add_files(
                     result.sha256 = manifest.files[twin]["sha256"]
                     result.stored = root / twin
                     result.status = "already"
-                    result.note = f"same content as {twin}"
+                    result.note = _("same content as {file}", file=twin)
                     continue
                 result.sha256 = _copy_hashing(src, dest, progress)
                 try:

@@ -30,7 +30,8 @@ from evidence_tools.case.model import (
     Moment,
     Order,
 )
-from evidence_tools.errors import CaseError, UsageError
+from evidence_tools.errors import CaseError, UsageError, Words
+from evidence_tools.i18n import Text
 from evidence_tools.platforms import OVERRIDABLE
 from evidence_tools.rules import parse_zone, redact_box, shape_from_spec, start_time
 from evidence_tools.timecode import parse_timecode
@@ -80,11 +81,15 @@ class _Checker:
         self.text = text
 
     def fail(
-        self, table: str, key: str | None, message: str, index: int = 0, hint: str = ""
+        self, table: str, key: str | None, message: Words, index: int = 0, hint: Words = ""
     ) -> CaseError:
         line = locate_line(self.text, table, key, index)
-        label = f"key '{key}'" if key else f"[{table}]"
-        return CaseError(f"{label}: {message}", path=self.path, line=line, hint=hint)
+        said = (
+            Text("key '{key}': {message}", key=key, message=message)
+            if key
+            else Text("[{table}]: {message}", table=table, message=message)
+        )
+        return CaseError(said, path=self.path, line=line, hint=hint)
 
     def unknown_keys(
         self, table: str, data: dict[str, Any], allowed: tuple[str, ...], index: int = 0
@@ -93,23 +98,31 @@ class _Checker:
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = (
-                    f"did you mean '{close[0]}'?"
+                    Text("did you mean '{key}'?", key=close[0])
                     if close
-                    else "expected one of " + ", ".join(allowed)
+                    else Text("expected one of {choices}", choices=", ".join(allowed))
                 )
-                raise self.fail(table, key, "unknown key", index, hint=hint)
+                raise self.fail(table, key, Text("unknown key"), index, hint=hint)
 
     def string(self, table: str, data: dict[str, Any], key: str, index: int = 0) -> str:
         value = data.get(key, "")
         if not isinstance(value, str):
-            raise self.fail(table, key, f"expected text in quotes, got {value!r}", index)
+            raise self.fail(
+                table, key, Text("expected text in quotes, got {value}", value=repr(value)), index
+            )
         return value
 
     def choice(self, table: str, data: dict[str, Any], key: str, choices: tuple[str, ...]) -> str:
         value = self.string(table, data, key)
         if value and value not in choices:
             raise self.fail(
-                table, key, "expected one of " + ", ".join(choices) + f", got {value!r}"
+                table,
+                key,
+                Text(
+                    "expected one of {choices}, got {value}",
+                    choices=", ".join(choices),
+                    value=repr(value),
+                ),
             )
         return value
 
@@ -126,7 +139,9 @@ class _Checker:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
                 pass
-        raise self.fail(table, key, f"expected a date like 2026-11-20, got {value!r}")
+        raise self.fail(
+            table, key, Text("expected a date like 2026-11-20, got {value}", value=repr(value))
+        )
 
 
 _EVIDENCE_KEYS = (
@@ -151,21 +166,21 @@ class _Item:
     def __init__(self, chk: _Checker, index: int, raw: dict[str, Any]) -> None:
         self.chk, self.index, self.raw = chk, index, raw
 
-    def fail(self, key: str | None, message: str, hint: str = "") -> CaseError:
+    def fail(self, key: str | None, message: Words, hint: Words = "") -> CaseError:
         return self.chk.fail("evidence", key, message, self.index, hint=hint)
 
     def rule(self, key: str, exc: UsageError) -> CaseError:
-        return self.fail(key, exc.message, exc.hint)
+        return self.fail(key, exc.text, exc.hint_text)
 
     def file(self) -> str:
         file = self.raw.get("file")
         if not isinstance(file, str) or not file.strip():
-            raise self.fail("file", 'each [[evidence]] needs file = "originals/NAME"')
+            raise self.fail("file", Text('each [[evidence]] needs file = "originals/NAME"'))
         root = self.chk.path.parent.resolve()
         if not (root / file).resolve().is_relative_to(root):
             raise self.fail(
-                "file", f"{file!r} is outside the case folder",
-                hint="evidence add it, then name it as originals/NAME",
+                "file", Text("{file} is outside the case folder", file=repr(file)),
+                hint=Text("evidence add it, then name it as originals/NAME"),
             )  # fmt: skip
         return file
 
@@ -174,33 +189,35 @@ class _Item:
         if trim is None:
             return None
         if not isinstance(trim, list) or len(trim) != 2:
-            raise self.fail("trim", 'expected ["START", "END"], e.g. ["0:45", "3:10"]')
+            raise self.fail("trim", Text('expected ["START", "END"], e.g. ["0:45", "3:10"]'))
         try:
             start, end = (parse_timecode(t) for t in trim)
         except UsageError as exc:
             raise self.rule("trim", exc) from exc
         if end <= start:
-            raise self.fail("trim", "the end must come after the start")
+            raise self.fail("trim", Text("the end must come after the start"))
         return (start, end)
 
     def moments(self) -> list[Moment]:
         moments = self.raw.get("moments", [])
         if not isinstance(moments, list):
-            raise self.fail("moments", 'expected a list like [{ at = "0:52", note = "..." }]')
+            raise self.fail("moments", Text('expected a list like [{ at = "0:52", note = "..." }]'))
         out = []
         for moment in moments:
             if not isinstance(moment, dict) or "at" not in moment:
-                raise self.fail("moments", 'each moment needs at = "M:SS"')
+                raise self.fail("moments", Text('each moment needs at = "M:SS"'))
             extra = set(moment) - {"at", "note"}
             if extra:
-                raise self.fail("moments", f"unknown key {sorted(extra)[0]!r} in a moment")
+                raise self.fail(
+                    "moments", Text("unknown key {key} in a moment", key=repr(sorted(extra)[0]))
+                )
             try:
                 at = parse_timecode(moment["at"])
             except UsageError as exc:
                 raise self.rule("moments", exc) from exc
             note = moment.get("note", "")
             if not isinstance(note, str):
-                raise self.fail("moments", "a moment's note must be text")
+                raise self.fail("moments", Text("a moment's note must be text"))
             out.append(Moment(at=at, note=note))
         return out
 
@@ -209,13 +226,13 @@ class _Item:
         if isinstance(value, str) and key == "shows":
             value = [value]
         if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
-            raise self.fail(key, f"expected a list of words like {example}")
+            raise self.fail(key, Text("expected a list of words like {example}", example=example))
         return list(value)
 
     def shapes(self) -> list[Any]:
         annotate = self.raw.get("annotate", [])
         if not isinstance(annotate, list):
-            raise self.fail("annotate", "expected a list of shapes")
+            raise self.fail("annotate", Text("expected a list of shapes"))
         try:
             return [shape_from_spec(s, n) for n, s in enumerate(annotate, start=1)]
         except UsageError as exc:
@@ -236,10 +253,14 @@ class _Item:
             return None
         if isinstance(value, dt.datetime):
             if value.tzinfo is None:
-                raise self.fail("start_time", "needs its offset, e.g. 2026-11-20T17:03:11+03:00")
+                raise self.fail(
+                    "start_time", Text("needs its offset, e.g. 2026-11-20T17:03:11+03:00")
+                )
             return value
         if not isinstance(value, str):
-            raise self.fail("start_time", 'expected a date-time like "2026-11-20T17:03:11+03:00"')
+            raise self.fail(
+                "start_time", Text('expected a date-time like "2026-11-20T17:03:11+03:00"')
+            )
         try:
             return start_time(value)
         except UsageError as exc:
@@ -248,13 +269,13 @@ class _Item:
 
 def _check_evidence(chk: _Checker, index: int, raw: Any) -> EvidenceItem:
     if not isinstance(raw, dict):
-        raise chk.fail("evidence", None, "expected a table", index)
+        raise chk.fail("evidence", None, Text("expected a table"), index)
     chk.unknown_keys("evidence", raw, _EVIDENCE_KEYS, index)
     item = _Item(chk, index, raw)
     stamp, continuous = raw.get("stamp", False), raw.get("continuous", False)
     for key, value in (("stamp", stamp), ("continuous", continuous)):
         if not isinstance(value, bool):
-            raise item.fail(key, "expected true or false")
+            raise item.fail(key, Text("expected true or false"))
     return EvidenceItem(
         file=item.file(),
         caption=chk.string("evidence", raw, "caption", index),
@@ -275,22 +296,25 @@ def _check_evidence(chk: _Checker, index: int, raw: Any) -> EvidenceItem:
 def _check_platform_table(chk: _Checker, table: Any) -> dict[str, Any]:
     """[platform]: overrides of the platform's published numbers."""
     if not isinstance(table, dict):
-        raise CaseError("[platform] must be a table", path=chk.path)
+        raise CaseError(Text("[platform] must be a table"), path=chk.path)
     chk.unknown_keys("platform", table, OVERRIDABLE)
     out: dict[str, Any] = {}
     for key, value in table.items():
         if key == "deadline_from":
             if value not in ("delivered", "placed", "estimated_delivery"):
-                raise chk.fail(
-                    "platform", key, "expected one of delivered, placed, estimated_delivery"
-                )
+                choices = "delivered, placed, estimated_delivery"
+                raise chk.fail("platform", key, Text("expected one of {choices}", choices=choices))
             out[key] = value
             continue
         integral = key in ("deadline_days", "message_limit")
         ok = isinstance(value, int) if integral else isinstance(value, (int, float))
         if isinstance(value, bool) or not ok or value <= 0:
-            kind = "a whole number" if integral else "a number"
-            raise chk.fail("platform", key, f"expected {kind} above zero, got {value!r}")
+            said = (
+                Text("expected a whole number above zero, got {value}", value=repr(value))
+                if integral
+                else Text("expected a number above zero, got {value}", value=repr(value))
+            )
+            raise chk.fail("platform", key, said)
         out[key] = value
     return out
 
@@ -305,12 +329,14 @@ def _toml_error(path: Path, text: str, exc: Exception) -> CaseError:
     value = source.split("=", 1)[1].strip() if "=" in source else ""
     if "date" in reason.lower() and re.match(r"\d{4}-\d{2}-\d{2}", value):
         day = value[:10]
-        return CaseError(f"{day} is not a date", path=path, line=line,
-                         hint="write a real date as YYYY-MM-DD, e.g. 2026-11-20")  # fmt: skip
+        return CaseError(Text("{day} is not a date", day=day), path=path, line=line,
+                         hint=Text("write a real date as YYYY-MM-DD, e.g. 2026-11-20"))  # fmt: skip
+    # TRANSLATORS: {reason} is the TOML reader's own description, in English
+    invalid = Text("not valid TOML: {reason}", reason=reason)
     if value[:1].isalpha() and value not in ("true", "false"):
-        return CaseError(f"not valid TOML: {reason}", path=path, line=line,
-                         hint='text needs quotes: caption = "..."')  # fmt: skip
-    return CaseError(f"not valid TOML: {reason}", path=path, line=line)
+        return CaseError(invalid, path=path, line=line,
+                         hint=Text('text needs quotes: caption = "..."'))  # fmt: skip
+    return CaseError(invalid, path=path, line=line)
 
 
 def load_case(folder: str | Path) -> Case:
@@ -319,15 +345,17 @@ def load_case(folder: str | Path) -> Case:
     path = root / CASE_FILE
     if not path.is_file():
         raise CaseError(
-            "no case.toml here",
+            Text("no case.toml here"),
             path=root,
-            hint=f"create one with: evidence init {root}",
+            hint=Text("create one with: evidence init {folder}", folder=str(root)),
         )
     try:
         # utf-8-sig: Windows Notepad starts a UTF-8 file with a byte-order mark
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise CaseError("is not UTF-8 text", path=path, hint="save it as UTF-8") from exc
+        raise CaseError(
+            Text("is not UTF-8 text"), path=path, hint=Text("save it as UTF-8")
+        ) from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -353,7 +381,7 @@ def _case_table(chk: _Checker, case: Case, table: dict[str, Any]) -> None:
         try:
             parse_zone(case.timezone)
         except UsageError as exc:
-            raise chk.fail("case", "timezone", exc.message, hint=exc.hint) from exc
+            raise chk.fail("case", "timezone", exc.text, hint=exc.hint_text) from exc
 
 
 def _order_table(chk: _Checker, table: dict[str, Any]) -> Order:
@@ -367,7 +395,7 @@ def _order_table(chk: _Checker, table: dict[str, Any]) -> Order:
         raise chk.fail(
             "order",
             "number",
-            "write the order number in quotes",
+            Text("write the order number in quotes"),
             hint='number = "8123456789012345"',
         )
     order = Order(
@@ -380,7 +408,7 @@ def _order_table(chk: _Checker, table: dict[str, Any]) -> Order:
         tracking=chk.string("order", table, "tracking"),
     )
     if order.placed and order.delivered and order.delivered < order.placed:
-        raise chk.fail("order", "delivered", "delivery date is before the order date")
+        raise chk.fail("order", "delivered", Text("delivery date is before the order date"))
     return order
 
 
@@ -392,17 +420,17 @@ def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
         if key not in tables:
             close = difflib.get_close_matches(key, tables, n=1)
             raise CaseError(
-                f"unknown table [{key}]",
+                Text("unknown table [{table}]", table=key),
                 path=chk.path,
                 line=locate_line(text, key),
-                hint=f"did you mean [{close[0]}]?"
+                hint=Text("did you mean [{table}]?", table=close[0])
                 if close
-                else "expected [case], [order], [[evidence]], [platform]",
+                else Text("expected [case], [order], [[evidence]], [platform]"),
             )
     case_t = data.get("case", {})
     order_t = data.get("order", {})
     if not isinstance(case_t, dict) or not isinstance(order_t, dict):
-        raise CaseError("[case] and [order] must be tables", path=chk.path)
+        raise CaseError(Text("[case] and [order] must be tables"), path=chk.path)
     case = Case(root=root, toml_text=text)
     _case_table(chk, case, case_t)
     case.order = _order_table(chk, order_t)
@@ -410,7 +438,7 @@ def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
     evidence = data.get("evidence", [])
     if not isinstance(evidence, list):
         raise CaseError(
-            "evidence must be written as [[evidence]] tables",
+            Text("evidence must be written as [[evidence]] tables"),
             path=chk.path,
             line=locate_line(text, "evidence"),
         )
@@ -422,5 +450,10 @@ def evidence_error(case: Case, item: EvidenceItem, key: str, exc: UsageError) ->
     """A rule broken by ``item``'s ``key``, pointed at its line in case.toml: the same words
     ``evidence check`` and ``evidence dossier`` print."""
     return _Checker(case.toml_path, case.toml_text).fail(
-        "evidence", key, f"{item.file}: {exc.message}", item.index, hint=exc.hint
+        "evidence",
+        key,
+        # TRANSLATORS: {file} is an evidence file (originals/NAME), {message} what is wrong
+        Text("{file}: {message}", file=item.file, message=exc.text),
+        item.index,
+        hint=exc.hint_text,
     )

@@ -19,6 +19,7 @@ from evidence_tools import __version__
 from evidence_tools.case.layout import EXPORTS, ORIGINALS, find_case_root
 from evidence_tools.errors import CaseError
 from evidence_tools.fsutil import sha256_file, write_text_atomic
+from evidence_tools.i18n import Text
 
 MANIFEST = "manifest.json"
 FORMAT = "evidence-tools manifest"
@@ -63,7 +64,9 @@ class Manifest:
             return p.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError as exc:
             raise CaseError(
-                "file is outside the case folder", path=path, hint=f"case folder: {self.root}"
+                Text("file is outside the case folder"),
+                path=path,
+                hint=Text("case folder: {folder}", folder=str(self.root)),
             ) from exc
 
     def originals(self) -> dict[str, dict[str, Any]]:
@@ -149,13 +152,15 @@ def load_manifest(root: str | Path) -> Manifest:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise CaseError(
-            f"manifest is damaged: {exc}", path=path, hint="restore it from a backup"
+            Text("manifest is damaged: {reason}", reason=str(exc)),
+            path=path,
+            hint=Text("restore it from a backup"),
         ) from exc
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise CaseError("not an evidence-tools manifest", path=path)
+        raise CaseError(Text("not an evidence-tools manifest"), path=path)
     files = data.get("files", {})
     if not isinstance(files, dict):
-        raise CaseError("manifest 'files' must be an object", path=path)
+        raise CaseError(Text("manifest 'files' must be an object"), path=path)
     return Manifest(root=folder, files=files)
 
 
@@ -232,7 +237,9 @@ def verify_case(root: str | Path, progress: Callable[[int], None] | None = None)
     folder = Path(root)
     if not (folder / "case.toml").is_file() and not (folder / MANIFEST).is_file():
         raise CaseError(
-            "not a case folder (no case.toml)", path=folder, hint="give the case folder"
+            Text("not a case folder (no case.toml)"),
+            path=folder,
+            hint=Text("give the case folder"),
         )
     manifest = load_manifest(folder)
     report = VerifyReport(root=folder)

@@ -8,6 +8,7 @@ from typing import Any
 
 from evidence_tools.case.model import CLAIMS, PLATFORMS, RESOLUTIONS
 from evidence_tools.errors import UsageError
+from evidence_tools.i18n import Text
 from evidence_tools.rules import parse_zone
 
 
@@ -106,13 +107,14 @@ def render_template(
     timezone: str = "",
 ) -> str:
     if platform and platform not in PLATFORMS:
-        raise UsageError(f"unknown platform {platform!r}", hint="one of " + ", ".join(PLATFORMS))
+        raise UsageError(Text("unknown platform {name}", name=repr(platform)),
+                         hint=Text("one of {values}", values=", ".join(PLATFORMS)))  # fmt: skip
     if claim and claim not in CLAIMS:
-        raise UsageError(f"unknown claim {claim!r}", hint="one of " + ", ".join(CLAIMS))
+        raise UsageError(Text("unknown claim {name}", name=repr(claim)),
+                         hint=Text("one of {values}", values=", ".join(CLAIMS)))  # fmt: skip
     if resolution and resolution not in RESOLUTIONS:
-        raise UsageError(
-            f"unknown resolution {resolution!r}", hint="one of " + ", ".join(RESOLUTIONS)
-        )
+        raise UsageError(Text("unknown resolution {name}", name=repr(resolution)),
+                         hint=Text("one of {values}", values=", ".join(RESOLUTIONS)))  # fmt: skip
     if timezone:
         parse_zone(timezone)
     return TEMPLATE.format(

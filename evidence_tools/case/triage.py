@@ -13,6 +13,7 @@ from pathlib import Path
 from evidence_tools.case.layout import CASE_FILE, EXPORTS
 from evidence_tools.case.manifest import MANIFEST
 from evidence_tools.errors import InputFileError
+from evidence_tools.i18n import Text, _
 from evidence_tools.metadata.model import kind_for
 
 # extension for each kind of file the first bytes identify
@@ -57,33 +58,37 @@ def triage(src: Path, root: Path) -> tuple[str, str]:
     resolved = src.resolve()
     own = {(root / CASE_FILE).resolve(), (root / MANIFEST).resolve()}
     if resolved in own:
-        raise InputFileError("is the case's own file, not evidence", path=src)
+        raise InputFileError(Text("is the case's own file, not evidence"), path=src)
     if (root / EXPORTS).resolve() in resolved.parents:
         raise InputFileError(
-            "was made by evidence-tools from this case, not an original",
+            Text("was made by evidence-tools from this case, not an original"),
             path=src,
-            hint="add the original photo or video instead",
+            hint=Text("add the original photo or video instead"),
         )
     size = src.stat().st_size
     if size == 0:
-        raise InputFileError("file is empty (0 bytes)", path=src, hint="copy it again")
+        raise InputFileError(Text("file is empty (0 bytes)"), path=src, hint=Text("copy it again"))
     with open(src, "rb") as fh:
         head = fh.read(64)
     real = sniff(head)
     if real is None:
-        looks = "text" if _texty(head) else "no photo or video format this tool reads"
         raise InputFileError(
-            f"not a photo, video or PDF (it is {looks})",
+            Text("not a photo, video or PDF (it is text)")
+            if _texty(head)
+            else Text("not a photo, video or PDF (it is no photo or video format this tool reads)"),
             path=src,
-            hint="add the photos and videos themselves",
+            hint=Text("add the photos and videos themselves"),
         )
     suffix = src.suffix.lower()
     if _same_kind(suffix, real):
         return src.name, ""
     stored = f"{src.stem}{real}"
-    return stored, (
-        f"{src.name} is really in {real.lstrip('.').upper()} format: stored as {stored} "
-        "(the original keeps its name)"
+    # TRANSLATORS: {format} is a file format such as JPG or MP4
+    return stored, _(
+        "{name} is really in {format} format: stored as {stored} (the original keeps its name)",
+        name=src.name,
+        format=real.lstrip(".").upper(),
+        stored=stored,
     )
 
 
@@ -104,17 +109,21 @@ def refuse_damaged(src: Path, stored: Path) -> None:
 
     info = read_capture_safe(stored)
     if info.error:
-        raise InputFileError(f"cannot be read: {info.error.split(': ', 1)[-1]}", path=src)
+        reason = info.error.split(": ", 1)[-1]
+        raise InputFileError(Text("cannot be read: {reason}", reason=reason), path=src)
     if info.cut_off:
         raise InputFileError(
-            "the picture is cut off (the copy stopped before its end)",
+            Text("the picture is cut off (the copy stopped before its end)"),
             path=src,
-            hint="copy it again from the phone",
+            hint=Text("copy it again from the phone"),
         )
     if info.decodable_duration is not None:
         raise InputFileError(
-            f"an incomplete copy: only {info.decodable_duration:.1f} s of "
-            f"{info.duration or 0:.1f} s can be read",
+            Text(
+                "an incomplete copy: only {readable} s of {duration} s can be read",
+                readable=format(info.decodable_duration, ".1f"),
+                duration=format(info.duration or 0, ".1f"),
+            ),
             path=src,
-            hint="copy it again from the phone",
+            hint=Text("copy it again from the phone"),
         )

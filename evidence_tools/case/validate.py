@@ -11,6 +11,7 @@ from __future__ import annotations
 from evidence_tools.case.loader import evidence_error
 from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.errors import EvidenceError, InputFileError, UsageError
+from evidence_tools.i18n import Text
 from evidence_tools.metadata.model import CaptureInfo, usable_duration, video_problem
 from evidence_tools.rules import clock_start, shape_pixels, video_range
 
@@ -23,9 +24,9 @@ def exhibit_problems(case: Case, item: EvidenceItem, info: CaptureInfo) -> list[
     if info.cut_off:  # the dossier cannot place what cannot be decoded
         found.append(
             InputFileError(
-                "the picture is cut off: the file ends before its image data does",
+                Text("the picture is cut off: the file ends before its image data does"),
                 path=case.root / item.file,
-                hint="copy it again from the phone",
+                hint=Text("copy it again from the phone"),
             )
         )
         return found

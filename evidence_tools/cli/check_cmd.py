@@ -38,17 +38,25 @@ def check_cmd(case_dir: Path | None, platform_key: str | None, as_json: bool) ->
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
         from evidence_tools.findings import line_counts, lines
+        from evidence_tools.i18n import Date, _, ngettext
 
         for line in lines(report.findings):
             click.echo(line)
         counts = line_counts(report.findings)
-        summary = (
-            f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)"
+        summary = _(
+            "{errors}, {warnings}, {notes}",
+            errors=ngettext("{n} error", "{n} errors", counts["error"]),
+            warnings=ngettext("{n} warning", "{n} warnings", counts["warning"]),
+            notes=ngettext("{n} note", "{n} notes", counts["info"]),
         )
         if report.deadline is not None and report.days_left is not None and report.days_left >= 0:
-            from evidence_tools.timecode import long_date
-
-            summary += f"; deadline {long_date(report.deadline)} ({report.days_left} days left)"
+            summary = ngettext(
+                "{summary}; deadline {date} ({n} day left)",
+                "{summary}; deadline {date} ({n} days left)",
+                report.days_left,
+                summary=summary,
+                date=Date(report.deadline),
+            )
         click.echo(summary)
     if report.errors:
         click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))

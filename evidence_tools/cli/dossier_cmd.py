@@ -54,10 +54,11 @@ def dossier_cmd(
     from evidence_tools.case.layout import find_case_root
     from evidence_tools.case.loader import load_case
     from evidence_tools.dossier.build import build_dossier
+    from evidence_tools.i18n import _, ngettext
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
     count = len(load_case(root).evidence)
-    with check_errors_shown(), progress(count, "Exhibits") as update:
+    with check_errors_shown(), progress(count, _("Exhibits")) as update:
         result = build_dossier(
             root, output, paper=paper, max_mb=max_mb, force=force, skip_broken=skip_broken,
             progress=lambda _n, _ex: update(1), despite_errors=despite_errors,
@@ -68,8 +69,16 @@ def dossier_cmd(
         say(note)
     made = len(result.rebuilt)
     say(
-        f"{len(result.exhibits)} exhibits ({made} file{'s' if made != 1 else ''} made, the rest "
-        f"up to date); {result.pages} pages, {result.size_bytes / 1e6:.1f} MB"
+        _(
+            "{exhibits} ({made}, the rest up to date); {pages}, {size} MB",
+            exhibits=ngettext("{n} exhibit", "{n} exhibits", len(result.exhibits)),
+            made=ngettext("{n} file made", "{n} files made", made),
+            pages=ngettext("{n} page", "{n} pages", result.pages),
+            size=f"{result.size_bytes / 1e6:.1f}",
+        )
     )
-    say(f"Message for the dispute box: {result.message}")
+    say(_("Message for the dispute box: {path}", path=result.message))
+    if result.translation is not None:
+        say(_("For you to read: the statement and the message with a translation: {path}",
+              path=result.translation))  # fmt: skip
     click.echo(str(result.pdf))

@@ -27,7 +27,7 @@ from evidence_tools.errors import (
     OutputError,
 )
 from evidence_tools.fsutil import sha256_file
-from evidence_tools.i18n import Text
+from evidence_tools.i18n import ENGLISH, Text, _, language
 from evidence_tools.metadata.model import CaptureInfo, kind_for, usable_duration
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.photo.annotate import annotate_photo
@@ -106,24 +106,27 @@ class Builder:
             return None
         if not self.force:
             raise OutputError(
-                "was changed by hand since evidence-tools wrote it",
+                Text("was changed by hand since evidence-tools wrote it"),
                 path=path,
-                hint="to keep your text, put it in case.toml as message = '''...''' in [case] "
-                "(used as written from then on); or add --force (your text is then kept as "
-                "message.edited.txt)",
+                hint=Text(
+                    "to keep your text, put it in case.toml as message = '''...''' in [case] "
+                    "(used as written from then on); or add --force (your text is then kept as "
+                    "message.edited.txt)"
+                ),
             )
         kept = path.with_name("message.edited.txt")
         path.replace(kept)
-        return f"your edited {path.name} was kept as {kept.name}; the new one replaces it"
+        return _("your edited {name} was kept as {kept}; the new one replaces it",
+                 name=path.name, kept=kept.name)  # fmt: skip
 
     def claim(self, path: Path) -> Path:
         """``path``, once it is known to be ours to write: new, made by us and unchanged, or
         --force; anything else in exports/ is someone's file (exit 4)."""
         if not self.may_replace(path):
             raise OutputError(
-                "exists and was not made by evidence-tools from this case",
+                Text("exists and was not made by evidence-tools from this case"),
                 path=path,
-                hint="move it away or add --force",
+                hint=Text("move it away or add --force"),
             )
         return path
 
@@ -174,7 +177,9 @@ def check_original(builder: Builder, exhibit: Exhibit) -> None:
     path = exhibit.original
     if not path.is_file():
         raise InputFileError(
-            "evidence file is missing", path=path, hint="fix file = in case.toml or add it"
+            Text("evidence file is missing"),
+            path=path,
+            hint=Text("fix file = in case.toml or add it"),
         )
     manifest = builder.manifest()
     key = manifest.rel(path)
@@ -186,9 +191,9 @@ def check_original(builder: Builder, exhibit: Exhibit) -> None:
         exhibit.notes.append("was not in the manifest: its fingerprint was recorded now")
     elif entry.get("sha256") != current:
         raise IntegrityError(
-            "the original changed since it was added to the case",
+            Text("the original changed since it was added to the case"),
             path=path,
-            hint="run evidence verify; restore the original file",
+            hint=Text("run evidence verify; restore the original file"),
         )
     exhibit.original_sha256 = current
 
@@ -383,7 +388,8 @@ def _attempt(
         step(builder, exhibit)
     except EvidenceError as exc:
         if skip_broken:
-            exhibit.error = exc.one_line()
+            with language(ENGLISH):  # said on the dossier's page for the exhibit
+                exhibit.error = exc.one_line()
             return
         if not isinstance(exc, CaseError):  # the same error and exit code, naming the exhibit
             exc.prefix = Text("exhibit {number}", number=exhibit.number)

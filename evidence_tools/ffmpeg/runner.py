@@ -22,6 +22,7 @@ from typing import IO, Any
 
 from evidence_tools import logs
 from evidence_tools.errors import ExternalToolError, OutputError
+from evidence_tools.i18n import Text
 
 ProgressCallback = Callable[[float], None]
 
@@ -32,14 +33,17 @@ def ffmpeg_exe() -> str:
     if override:
         if not Path(override).is_file():
             raise ExternalToolError(
-                "EVIDENCE_FFMPEG does not name a file", path=override, hint="unset it or fix it"
+                Text("EVIDENCE_FFMPEG does not name a file"),
+                path=override,
+                hint=Text("unset it or fix it"),
             )
         return override
     try:
         import imageio_ffmpeg
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ExternalToolError(
-            "imageio-ffmpeg is not installed", hint="reinstall: pip install evidence-tools"
+            Text("imageio-ffmpeg is not installed"),
+            hint=Text("reinstall: pip install evidence-tools"),
         ) from exc
     # The wheel's own binary, found directly: get_ffmpeg_exe() proves it by running it, which
     # cost every command 50 ms; a binary that cannot run still fails with a clear message.
@@ -54,17 +58,18 @@ def ffmpeg_exe() -> str:
         return str(imageio_ffmpeg.get_ffmpeg_exe())
     except RuntimeError as exc:
         raise ExternalToolError(
-            f"no ffmpeg binary found: {exc}", hint="set EVIDENCE_FFMPEG to an ffmpeg binary"
+            Text("no ffmpeg binary found: {reason}", reason=str(exc)),
+            hint=Text("set EVIDENCE_FFMPEG to an ffmpeg binary"),
         ) from exc
 
 
 @functools.lru_cache(maxsize=1)
 def ffmpeg_version() -> str:
     """The version string ffmpeg reports, e.g. ``n9.0.2-17-g2a571b6068-20260930``."""
-    out, _ = read_ffmpeg(["-version"], timeout=30)
+    out, _stderr = read_ffmpeg(["-version"], timeout=30)
     match = re.search(r"ffmpeg version (\S+)", out)
     if not match:
-        raise ExternalToolError("ffmpeg did not report a version", path=ffmpeg_exe())
+        raise ExternalToolError(Text("ffmpeg did not report a version"), path=ffmpeg_exe())
     return match.group(1)
 
 
@@ -78,7 +83,8 @@ _ADDRESS = re.compile(r"^\[[^\]]+ @ 0x[0-9a-f]+\]\s*")
 
 
 def _last_error_line(stderr: str, keep: int = 3) -> str:
-    """The telling end of ffmpeg's stderr: the last few specific lines, on one line."""
+    """The telling end of ffmpeg's stderr: the last few specific lines, on one line ("" when
+    it says nothing)."""
     picked: list[str] = []
     for raw in reversed(stderr.splitlines()):
         line = _ADDRESS.sub("", raw.strip())
@@ -87,7 +93,7 @@ def _last_error_line(stderr: str, keep: int = 3) -> str:
         picked.append(line)
         if len(picked) == keep:
             break
-    return "; ".join(reversed(picked))[:300] or "no message"
+    return "; ".join(reversed(picked))[:300]
 
 
 class _Running:
@@ -119,7 +125,9 @@ def _spawn(
             cmd, stdout=stdout, stderr=stderr, stdin=subprocess.DEVNULL, cwd=cwd
         )
     except OSError as exc:
-        raise ExternalToolError(f"ffmpeg cannot start: {exc}", path=cmd[0]) from exc
+        raise ExternalToolError(
+            Text("ffmpeg cannot start: {reason}", reason=str(exc)), path=cmd[0]
+        ) from exc
     timed_out = threading.Event()
     timer = None
     if timeout is not None:
@@ -189,16 +197,25 @@ def run_ffmpeg(
         stderr = err.read().decode("utf-8", "replace")
     if run.timed_out.is_set():
         _remove(outputs)
-        raise ExternalToolError(f"ffmpeg took longer than {timeout:.0f} s and was stopped")
+        raise ExternalToolError(
+            Text(
+                "ffmpeg took longer than {seconds} s and was stopped",
+                seconds=format(timeout, ".0f"),
+            )
+        )
     if returncode != 0:
         _remove(outputs)
         if "No space left on device" in stderr:  # the disk, not ffmpeg: exit 4
             raise OutputError(
-                "cannot write: the disk is full",
+                Text("cannot write: the disk is full"),
                 path=outputs[0] if outputs else None,
-                hint="free some space or write elsewhere",
+                hint=Text("free some space or write elsewhere"),
             )
-        raise ExternalToolError(f"ffmpeg failed: {_last_error_line(stderr)}")
+        said = _last_error_line(stderr)
+        if not said:
+            raise ExternalToolError(Text("ffmpeg failed: no message"))
+        # TRANSLATORS: {detail} is the end of ffmpeg's own (English) error output
+        raise ExternalToolError(Text("ffmpeg failed: {detail}", detail=said))
     return stderr
 
 
@@ -245,6 +262,11 @@ def read_ffmpeg(
                 if stop is not None and stop(line):
                     break
         if run.timed_out.is_set():
-            raise ExternalToolError(f"ffmpeg took longer than {timeout:g} s to read it", path=path)
+            raise ExternalToolError(
+                Text(
+                    "ffmpeg took longer than {seconds} s to read it", seconds=format(timeout, "g")
+                ),
+                path=path,
+            )
         err.seek(0)
         return "".join(lines), err.read().decode("utf-8", "replace")

@@ -111,7 +111,7 @@ class CaptureInfo:
         self.warnings: list[Notice] = []
         self.error = error
 
-    def warn(self, code: str, msgid: str, **params: Any) -> None:
+    def notice(self, code: str, msgid: str, **params: Any) -> None:
         """Record a warning: ``code`` decides what is done about it, ``msgid`` says it."""
         self.warnings.append(Notice(code, Text(msgid, **params)))
 

@@ -233,7 +233,7 @@ def _exif_times(info: CaptureInfo, raw: dict[str, Any]) -> list[_Time]:
         when = parse_exif_datetime(raw.get(date_tag), raw.get(subsec_tag))
         if when is None:
             if raw.get(date_tag):
-                info.warn(
+                info.notice(
                     "time.invalid_date", "{tag} is not a valid date: {value}",
                     tag=label, value=repr(raw.get(date_tag)),
                 )  # fmt: skip
@@ -279,7 +279,7 @@ def _zone_from_twins(info: CaptureInfo, best: _Time, times: list[_Time]) -> None
             f"{label} {offset_label(dt.timezone(offset), best.when)}"
             for offset, label in sorted(twins.items())
         )
-        info.warn(
+        info.notice(
             "time.zones_disagree",
             # TRANSLATORS: {zones} lists where each zone was found, e.g. "IPTC ... -04:00"
             "the file gives the capture time with different zones ({zones}): the zone is "
@@ -297,7 +297,7 @@ def interpret(info: CaptureInfo, raw: dict[str, Any], more: Sequence[FoundTime] 
     orientation = _as_int(raw.get("Orientation"))
     info.orientation = orientation if orientation in range(1, 9) else None
     if orientation is not None and info.orientation is None:
-        info.warn(
+        info.notice(
             "meta.bad_orientation", "Orientation has an invalid value ({value}); shown as stored",
             value=orientation,
         )  # fmt: skip
@@ -308,16 +308,16 @@ def interpret(info: CaptureInfo, raw: dict[str, Any], more: Sequence[FoundTime] 
     if info.captured_at is None and info.screenshot:
         pass  # a screenshot records no capture time; that is no alarm (see read_photo)
     elif info.captured_at is None:
-        info.warn("time.none", "no capture time in the file")
+        info.notice("time.none", "no capture time in the file")
     elif info.is_modification_time:
-        info.warn(
+        info.notice(
             "time.modification_only",
             "the only time in the file is when it was last modified ({source}), not when it "
             "was taken",
             source=info.time_source,
         )
     if original and modified and (modified - original).total_seconds() > 2:
-        info.warn(
+        info.notice(
             "meta.resaved",
             "modified after it was taken (ModifyDate {modified} is later than DateTimeOriginal "
             "{original}): it was re-saved",
@@ -326,12 +326,12 @@ def interpret(info: CaptureInfo, raw: dict[str, Any], more: Sequence[FoundTime] 
         )
     editor = editor_in(info.software)
     if editor:
-        info.warn(
+        info.notice(
             "meta.editor", "Software names an editor ({software}): the photo was edited",
             software=info.software,
         )  # fmt: skip
     if info.gps is not None:
-        info.warn("meta.gps", "GPS position present (privacy: it is removed from shared copies)")
+        info.notice("meta.gps", "GPS position present (privacy: it is removed from shared copies)")
 
 
 def _sizes(info: CaptureInfo, image: Any) -> None:
@@ -364,7 +364,7 @@ def _from_picture(info: CaptureInfo, image: Any, raw: dict[str, Any]) -> list[Fo
                 raw["Orientation"] = image.info["original_orientation"]
         except Exception as exc:  # Pillow's EXIF parser on malformed data
             log.debug("Pillow EXIF failed on %s: %r", info.file, exc)
-            info.warn("exif.damaged", "the EXIF block is damaged and could not be read")
+            info.notice("exif.damaged", "the EXIF block is damaged and could not be read")
     values = xmp_values(image.info)
     more = xmp_times(values)
     for extra in (iptc_time(image), png_time(image.info)):
@@ -383,12 +383,12 @@ def _library_warnings(info: CaptureInfo, messages: list[str]) -> None:
     damaged = sorted({m.split("field ", 1)[1].split(" in ")[0] for m in messages
                       if "corrupted field" in m.lower() and "field " in m})  # fmt: skip
     if damaged:
-        info.warn(
+        info.notice(
             "exif.damaged", "the EXIF block is damaged in places ({fields})",
             fields=", ".join(damaged),
         )  # fmt: skip
     elif any(("corrupt" in m.lower() or "larger than file" in m) for m in messages):
-        info.warn("exif.damaged", "the EXIF block is damaged in places")
+        info.notice("exif.damaged", "the EXIF block is damaged in places")
 
 
 def read_photo(path: Path) -> CaptureInfo:
@@ -414,7 +414,7 @@ def read_photo(path: Path) -> CaptureInfo:
                 raise InputFileError(
                     Text("not a readable image (the file is damaged or not a photo)"), path=path
                 ) from exc
-            info.warn(
+            info.notice(
                 "photo.picture_unreadable",
                 "the picture itself cannot be read; only its metadata was",
             )
@@ -429,5 +429,5 @@ def read_photo(path: Path) -> CaptureInfo:
     _library_warnings(info, library_said + [str(w.message) for w in pillow_warned])
     if info.format and cut_off(path, info.format):
         info.cut_off = True
-        info.warn("photo.cut_off", CUT_OFF)
+        info.notice("photo.cut_off", CUT_OFF)
     return info

@@ -29,13 +29,13 @@ def resolve_zone(info: CaptureInfo, zone: dt.tzinfo | None, zone_name: str = "")
         if info.utc_only and zone is not None:
             info.captured_at = when.astimezone(zone)
             info.zone = name
-            info.warn(
+            info.notice(
                 "time.utc_only_shown", "shown in {zone}: the file gives the time in UTC only",
                 zone=name,
             )  # fmt: skip
         elif info.utc_only:
             info.zone = "UTC"
-            info.warn(
+            info.notice(
                 "time.utc_only",
                 "the file gives the time in UTC only; the local zone is unknown (give --tz)",
             )
@@ -43,7 +43,7 @@ def resolve_zone(info: CaptureInfo, zone: dt.tzinfo | None, zone_name: str = "")
             info.zone = offset_label(when.tzinfo, when)
         return
     if zone is None:
-        info.warn(
+        info.notice(
             "time.no_zone",
             "the capture time has no time zone: it is local time where it was taken "
             "(give --tz or the case's timezone)",
@@ -53,7 +53,7 @@ def resolve_zone(info: CaptureInfo, zone: dt.tzinfo | None, zone_name: str = "")
     info.zone_assumed = True
     info.zone = name
     info.time_source += f", zone assumed {name}"
-    info.warn(
+    info.notice(
         "time.zone_assumed", "the time zone {zone} was assumed (the file does not carry one)",
         zone=name,
     )  # fmt: skip

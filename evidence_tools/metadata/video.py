@@ -225,7 +225,7 @@ def _plausible(when: dt.datetime) -> bool:
 def _streams(info: CaptureInfo, probe: ProbeResult) -> None:
     video, audio = probe.first("video"), probe.first("audio")
     if video is None:
-        info.warn("video.no_stream", "no video stream (audio only?)")
+        info.notice("video.no_stream", "no video stream (audio only?)")
     else:
         info.video_codec = video.codec
         info.stored_width, info.stored_height = video.width, video.height
@@ -270,14 +270,14 @@ def _keys_and_mvhd(info: CaptureInfo, keys: dt.datetime, mvhd: dt.datetime, leng
     if -2 <= gap <= length + MVHD_SLACK:
         return
     if gap < 0:
-        info.warn(
+        info.notice(
             "time.keys_mvhd_disagree",
             "QuickTime Keys CreationDate and the mvhd creation time disagree by {gap} s (the "
             "mvhd time is before it; the file may have been re-saved or its clock set wrongly)",
             gap=f"{abs(gap):.0f}",
         )
     else:
-        info.warn(
+        info.notice(
             "time.keys_mvhd_disagree",
             "QuickTime Keys CreationDate and the mvhd creation time disagree by {gap} s (the "
             "mvhd time is after it, longer than the {length} s recording; the file may have "
@@ -297,7 +297,7 @@ def _times(info: CaptureInfo, probe: ProbeResult) -> None:
     if mvhd is not None and mvhd.tzinfo is None:
         mvhd = mvhd.replace(tzinfo=dt.timezone.utc)  # QuickTime mvhd is UTC by the spec
     if mvhd is not None and not _plausible(mvhd):
-        info.warn(
+        info.notice(
             "time.placeholder",
             "the container's creation time is a placeholder ({value})",
             value=mvhd_raw.strip(),
@@ -316,7 +316,7 @@ def _times(info: CaptureInfo, probe: ProbeResult) -> None:
         elif keys_time is not None and keys_time.tzinfo is not None:
             _keys_and_mvhd(info, keys_time, mvhd, probe.duration or 0.0)
     if info.captured_at is None:
-        info.warn("time.none", "no capture time in the file (a screen recording or re-encode?)")
+        info.notice("time.none", "no capture time in the file (a screen recording or re-encode?)")
 
 
 def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
@@ -327,17 +327,17 @@ def interpret(info: CaptureInfo, probe: ProbeResult) -> None:
     _device(info, probe.metadata)
     _times(info, probe)
     if editor_in(info.software):
-        info.warn(
+        info.notice(
             "meta.editor", "Software names an editor ({software}): the video was edited",
             software=info.software,
         )  # fmt: skip
     if info.gps is not None:
-        info.warn("meta.gps", "GPS position present (privacy: it is removed from shared copies)")
+        info.notice("meta.gps", "GPS position present (privacy: it is removed from shared copies)")
     if probe.duration and probe.read_until is not None:
         missing = probe.duration - probe.read_until
         if missing > max(0.5, 0.05 * probe.duration) or (probe.partial and missing > 0.1):
             info.decodable_duration = round(probe.read_until, 3)
-            info.warn(
+            info.notice(
                 "video.truncated",
                 "the file says it lasts {length} s but only {readable} s can be read: it is "
                 "probably an incomplete copy",

@@ -9,6 +9,13 @@ from collections.abc import Callable
 PIPE = 1024 * 1024
 
 
+class SourceEndedEarly(OSError):
+    """The source gave fewer bytes than its index promised (it shrank while it was copied)."""
+
+    def __init__(self) -> None:
+        super().__init__("the source ended early")
+
+
 def copy_range(src: int, dst: int, offset: int, length: int,
                 step: Callable[[int], None]) -> None:  # fmt: skip
     """Copy ``length`` bytes from ``offset`` of ``src`` to the end of ``dst``, inside the
@@ -30,7 +37,7 @@ def copy_range(src: int, dst: int, offset: int, length: int,
             data = os.read(src, min(chunk, 4 * 1024 * 1024))
             moved = os.write(dst, data) if data else 0
         if moved <= 0:
-            raise OSError("the source ended early")
+            raise SourceEndedEarly()
         offset += moved
         length -= moved
         step(moved)
@@ -59,7 +66,7 @@ def splice_range(src: int, dst: int, offset: int, length: int, step: Callable[[i
                     raise
                 return 0  # e.g. a file system without splice: the caller copies another way
             if got <= 0:
-                raise OSError("the source ended early")
+                raise SourceEndedEarly()
             left = got
             while left:
                 left -= os.splice(read_end, dst, left)

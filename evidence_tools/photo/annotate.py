@@ -18,6 +18,7 @@ from evidence_tools.case.layout import derived_path
 from evidence_tools.case.manifest import record_output
 from evidence_tools.errors import OutputError
 from evidence_tools.fsutil import atomic_output
+from evidence_tools.i18n import Text
 from evidence_tools.images import (
     fit_font,
     font,
@@ -60,7 +61,7 @@ def annotate_photo(
     check_colour(color, "--color")
     out = Path(output) if output is not None else default_output(source)
     if out.suffix.lower() not in (".jpg", ".jpeg", ".png"):
-        raise OutputError("the output must be .jpg or .png", path=out)
+        raise OutputError(Text("the output must be .jpg or .png"), path=out)
     image, info = open_upright(source)
     render(image, shapes, color)
     exif = output_exif(info["exif"], keep_gps=keep_gps)

@@ -16,6 +16,7 @@ from typing import Any
 from PIL import Image, ImageColor, ImageDraw
 
 from evidence_tools.errors import UsageError
+from evidence_tools.i18n import Text
 from evidence_tools.images import fit_font
 from evidence_tools.images import font as bundled_font
 from evidence_tools.rules import MAGNIFY_MIN, Shape, check_colour, magnify_scale, shape_pixels
@@ -174,9 +175,13 @@ def _free_place(
     ]  # fmt: skip
     if not free:
         raise UsageError(
-            f"{where}: there is no free place for the enlarged inset: it would cover another "
-            "mark or its label",
-            hint="move the marks apart, or magnify a smaller region",
+            # TRANSLATORS: {where} names the shape, like "magnify (shape 2)"
+            Text(
+                "{where}: there is no free place for the enlarged inset: it would cover another "
+                "mark or its label",
+                where=where,
+            ),
+            hint=Text("move the marks apart, or magnify a smaller region"),
         )
     cx, cy = rx + rw / 2, ry + rh / 2
     return max(free, key=lambda p: math.hypot(p[0] + iw / 2 - cx, p[1] + ih / 2 - cy))

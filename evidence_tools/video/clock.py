@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from evidence_tools.errors import UsageError
+from evidence_tools.i18n import _
 from evidence_tools.metadata.model import CaptureInfo
 from evidence_tools.rules import clock_start, offset_label
 
@@ -62,13 +63,18 @@ def stamp_clock(
     elif zone is not None:
         first = first.astimezone(zone)
         label = offset_label(zone, first)
-        notes.append(f"times shown in {zone_name or zone} ({label})")
+        # TRANSLATORS: {zone} is a time zone's name (Europe/Moscow), {offset} its offset (+03:00)
+        notes.append(
+            _("times shown in {zone} ({offset})", zone=zone_name or str(zone), offset=label)
+        )
     elif info.utc_only or first.utcoffset() == dt.timedelta(0):
         first = first.astimezone(dt.timezone.utc)
         label = "UTC"
         notes.append(
-            "the video does not say its time zone: times are shown in UTC (give --tz or set "
-            "the case's timezone to show local time)"
+            _(
+                "the video does not say its time zone: times are shown in UTC (give --tz or set "
+                "the case's timezone to show local time)"
+            )
         )
     else:
         label = offset_label(first.tzinfo, first) if first.tzinfo else "UTC"

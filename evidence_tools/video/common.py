@@ -21,6 +21,7 @@ from evidence_tools.case.layout import derived_path, find_case_root
 from evidence_tools.errors import InputFileError
 from evidence_tools.ffmpeg import jobs
 from evidence_tools.ffmpeg.runner import ffmpeg_version
+from evidence_tools.i18n import Text, _
 from evidence_tools.metadata.model import CaptureInfo, usable_duration, video_problem
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.metadata.video import info_from_probe, scan_packets
@@ -68,9 +69,9 @@ def existing(src: str | Path) -> Path:
     """``src`` as a path, refusing a missing or empty file before any work."""
     p = Path(src)
     if not p.is_file():
-        raise InputFileError("file not found", path=p, hint="check the name")
+        raise InputFileError(Text("file not found"), path=p, hint=Text("check the name"))
     if p.stat().st_size == 0:
-        raise InputFileError("file is empty (0 bytes)", path=p)
+        raise InputFileError(Text("file is empty (0 bytes)"), path=p)
     return p
 
 
@@ -94,15 +95,21 @@ def truncation_warnings(info: CaptureInfo) -> list[str]:
     if info.decodable_duration is None:
         return []
     return [
-        f"{info.file}: only {format_timecode(info.decodable_duration)} of "
-        f"{format_timecode(info.duration or 0.0)} can be read (an incomplete copy?); the "
-        "output covers what can be read"
+        # TRANSLATORS: {readable} is how much of the video can be read, {length} how long its
+        # header says it is (both like 1:02.500)
+        _(
+            "{file}: only {readable} of {length} can be read (an incomplete copy?); the output "
+            "covers what can be read",
+            file=info.file,
+            readable=format_timecode(info.decodable_duration),
+            length=format_timecode(info.duration or 0.0),
+        )
     ]
 
 
 def keyframe_times(path: str | Path) -> list[float]:
     """Presentation times of all the video's keyframes (packets copied, never decoded)."""
-    _, packets = scan_packets(Path(path))
+    _probe, packets = scan_packets(Path(path))
     return sorted({p.pts for p in packets if p.key})
 
 
@@ -119,11 +126,23 @@ def clamp_range(
     s, e, clamped = video_range(length, start, end)
     notes = []
     if clamped:
-        what = "the part that can be read" if info.decodable_duration is not None else "the video"
-        notes.append(
-            f"the end {format_timecode(end or 0.0)} is past the end of {what}; "
-            f"using {format_timecode(length)}"
-        )
+        asked, kept = format_timecode(end or 0.0), format_timecode(length)
+        if info.decodable_duration is not None:
+            notes.append(
+                _(
+                    "the end {end} is past the end of the part that can be read; using {length}",
+                    end=asked,
+                    length=kept,
+                )
+            )
+        else:
+            notes.append(
+                _(
+                    "the end {end} is past the end of the video; using {length}",
+                    end=asked,
+                    length=kept,
+                )
+            )
     return s, e, notes
 
 
@@ -154,9 +173,10 @@ def metadata_args(
 def shift_note(info: CaptureInfo, shift: float) -> str:
     when = first_frame_time(info, shift)
     if when is None:
-        return "the source has no capture time, so the output has none either"
-    return (
-        f"the output's creation time is {when.isoformat(timespec='milliseconds')} (its first frame)"
+        return _("the source has no capture time, so the output has none either")
+    return _(
+        "the output's creation time is {when} (its first frame)",
+        when=when.isoformat(timespec="milliseconds"),
     )
 
 

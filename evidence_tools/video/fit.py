@@ -10,6 +10,7 @@ from pathlib import Path
 from evidence_tools.errors import OutputError, UsageError
 from evidence_tools.ffmpeg import jobs
 from evidence_tools.fsutil import atomic_output
+from evidence_tools.i18n import Text, _
 from evidence_tools.metadata.model import usable_duration
 from evidence_tools.video.common import (
     Progress,
@@ -41,8 +42,12 @@ def plan_fit(
         video = int(total_kbps - audio)
     if video < 100:
         raise UsageError(
-            f"a {duration:.0f} s video cannot fit in {max_bytes / 1e6:.1f} MB and stay watchable",
-            hint="trim it first (evidence video trim) or allow more MB",
+            Text(
+                "a {seconds} s video cannot fit in {size} MB and stay watchable",
+                seconds=format(duration, ".0f"),
+                size=format(max_bytes / 1e6, ".1f"),
+            ),
+            hint=Text("trim it first (evidence video trim) or allow more MB"),
         )
     side = long_side
     for ladder_side, min_kbps in LADDER:
@@ -89,15 +94,22 @@ def _encode_under(
                 if video_kbps < 100:
                     break
                 notes.append(
-                    f"a try came out at {last_size / 1e6:.2f} MB; "
-                    f"encoding again at {video_kbps} kbit/s"
+                    _(
+                        "a try came out at {size} MB; encoding again at {kbps} kbit/s",
+                        size=format(last_size / 1e6, ".2f"),
+                        kbps=video_kbps,
+                    )
                 )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     raise OutputError(
-        f"could not get under {max_bytes / 1e6:g} MB (the last try was {last_size / 1e6:.2f} MB)",
+        Text(
+            "could not get under {limit} MB (the last try was {size} MB)",
+            limit=format(max_bytes / 1e6, "g"),
+            size=format(last_size / 1e6, ".2f"),
+        ),
         path=out,
-        hint="trim the video first (evidence video trim)",
+        hint=Text("trim the video first (evidence video trim)"),
     )
 
 
@@ -114,7 +126,7 @@ def fit(
     """Re-encode to H.264 + AAC in MP4 under ``max_mb`` megabytes (two-pass, downscaled when
     the bitrate would make the full size unreadable). Never exceeds the limit silently."""
     if max_mb <= 0:
-        raise UsageError("--max-mb must be more than zero")
+        raise UsageError(Text("--max-mb must be more than zero"))
     source = Path(src)
     info = load_video(source)
     length = usable_duration(info)
@@ -134,10 +146,17 @@ def fit(
                                    audio_kbps=audio_kbps, meta=meta, workdir=workdir,
                                    progress=progress, hdr=info.hdr))  # fmt: skip
     size = out.stat().st_size
-    notes.append(
-        f"{size / 1e6:.2f} MB (limit {max_mb:g} MB): H.264 {video_kbps} kbit/s at {side}p long side"
-        + (f", AAC {audio_kbps} kbit/s" if has_audio else "")
-    )
+    mb, limit = f"{size / 1e6:.2f}", f"{max_mb:g}"
+    if has_audio:
+        # TRANSLATORS: {side} is the picture's long side in pixels (1280p)
+        said = _("{size} MB (limit {limit} MB): H.264 {video_kbps} kbit/s at {side}p long side, "
+                 "AAC {audio_kbps} kbit/s", size=mb, limit=limit, video_kbps=video_kbps,
+                 side=side, audio_kbps=audio_kbps)  # fmt: skip
+    else:
+        # TRANSLATORS: {side} is the picture's long side in pixels (1280p)
+        said = _("{size} MB (limit {limit} MB): H.264 {video_kbps} kbit/s at {side}p long side",
+                 size=mb, limit=limit, video_kbps=video_kbps, side=side)  # fmt: skip
+    notes.append(said)
     result = VideoResult(
         source=source, output=out, operation="transcoded", start=0.0, end=length,
         first_frame_time=first_frame_time(info, 0.0), notes=notes,

@@ -13,6 +13,7 @@ from typing import Any
 from evidence_tools.errors import UsageError
 from evidence_tools.ffmpeg import jobs
 from evidence_tools.fsutil import atomic_output
+from evidence_tools.i18n import Text, _, ngettext
 from evidence_tools.images import fit_font, font_path
 from evidence_tools.rules import RedactBox, redact_boxes
 from evidence_tools.timecode import format_timecode
@@ -81,15 +82,32 @@ def _notes(clock: StampClock | None, shown: bool, s: float, regions: list[Redact
     notes = []
     if shown and clock is not None:
         notes.append(
-            f"burned in {clock.text_at(0)} at the first frame ({format_timecode(s)} in the "
-            f"source), from {clock.source}"
+            # TRANSLATORS: {stamp} is the date and time drawn on the first frame, {at} where
+            # that frame is in the source video, {source} where the time was read from
+            _(
+                "burned in {stamp} at the first frame ({at} in the source), from {source}",
+                stamp=clock.text_at(0),
+                at=format_timecode(s),
+                source=clock.source,
+            )
         )
     if regions:
         timed = sum(1 for r in regions if r.start is not None or r.end is not None)
-        notes.append(
-            f"covered {len(regions)} region(s) with solid black"
-            + (f" ({timed} only for part of the video)" if timed else " in every frame")
-        )
+        if timed:
+            # TRANSLATORS: {timed} of the {n} regions are covered only for part of the video
+            said = ngettext(
+                "covered {n} region(s) with solid black ({timed} only for part of the video)",
+                "covered {n} region(s) with solid black ({timed} only for part of the video)",
+                len(regions),
+                timed=timed,
+            )
+        else:
+            said = ngettext(
+                "covered {n} region(s) with solid black in every frame",
+                "covered {n} region(s) with solid black in every frame",
+                len(regions),
+            )
+        notes.append(said)
     return notes
 
 
@@ -120,10 +138,13 @@ def stamp(
     size), and HDR (HLG, PQ) converted to standard-range BT.709.
     """
     if position not in POSITIONS:
-        raise UsageError(f"unknown position {position!r}", hint="one of " + ", ".join(POSITIONS))
+        raise UsageError(
+            Text("unknown position {position}", position=repr(position)),
+            hint=Text("one of {choices}", choices=", ".join(POSITIONS)),
+        )
     regions = redact_boxes(redact)
     if not show_clock and not regions and not caption:
-        raise UsageError("nothing to draw: no clock, no caption, no redaction")
+        raise UsageError(Text("nothing to draw: no clock, no caption, no redaction"))
     source = Path(src)
     info = load_video(source)
     s, e, notes = clamp_range(info, start, end)
@@ -156,9 +177,19 @@ def stamp(
         shutil.rmtree(workdir, ignore_errors=True)
     notes += _notes(clock, show_clock, s, regions)
     if info.hdr:
-        notes.append(f"converted from HDR ({info.hdr}) to standard range (BT.709) for viewing")
+        # TRANSLATORS: {hdr} is the kind of HDR video: HLG or PQ
+        notes.append(_("converted from HDR ({hdr}) to standard range (BT.709) for viewing",
+                       hdr=info.hdr))  # fmt: skip
     if (width, height) != (info.width, info.height) and info.width:
-        notes.append(f"{width}x{height} for viewing (the original is {info.width}x{info.height})")
+        notes.append(
+            _(
+                "{width}x{height} for viewing (the original is {original_width}x{original_height})",
+                width=width,
+                height=height,
+                original_width=info.width,
+                original_height=info.height,
+            )
+        )
     result = VideoResult(
         source=source, output=out, operation="redacted" if regions else "drawing", start=s,
         end=e, requested_start=start, requested_end=end,

@@ -17,6 +17,7 @@ from evidence_tools.case.manifest import record_output
 from evidence_tools.errors import InputFileError, OutputError, UsageError
 from evidence_tools.ffmpeg import jobs
 from evidence_tools.fsutil import atomic_output
+from evidence_tools.i18n import Text
 from evidence_tools.images import fit_font, font
 from evidence_tools.metadata.model import usable_duration
 from evidence_tools.rules import RedactBox, redact_boxes
@@ -71,7 +72,9 @@ def _grab(
     boxes = [RedactBox(r.x, r.y, r.w, r.h) for r in redact if r.active_at(at)]
     jobs.grab_frame(source, at, dest, max_side=max_side, regions=boxes, hdr=hdr)
     if not dest.exists() or dest.stat().st_size == 0:
-        raise InputFileError(f"no frame could be decoded at {format_timecode(at)}", path=source)
+        raise InputFileError(
+            Text("no frame could be decoded at {at}", at=format_timecode(at)), path=source
+        )
 
 
 def _caption_image(path: Path, lines: list[str]) -> None:
@@ -96,19 +99,28 @@ def _times(length: float, at: Sequence[float], every: float | None) -> list[floa
     times = list(at)
     if every is not None:
         if every <= 0:
-            raise UsageError("--every must be more than zero")
+            raise UsageError(Text("--every must be more than zero"))
         count = int(length // every) + 1
         if count > 500:
             raise UsageError(
-                f"--every {every:g} would write {count} stills", hint="choose a larger step"
-            )
+                # TRANSLATORS: {step} is the number of seconds given to --every
+                Text("--every {step} would write {n} still",
+                     "--every {step} would write {n} stills", n=count, step=format(every, "g")),
+                hint=Text("choose a larger step"),
+            )  # fmt: skip
         times += [i * every for i in range(count) if i * every < length]
     if not times:
-        raise UsageError("say which stills: --at T (repeatable), --every T or --sheet COLSxROWS")
+        raise UsageError(
+            Text("say which stills: --at T (repeatable), --every T or --sheet COLSxROWS")
+        )
     for t in times:
         if t >= length:
             raise UsageError(
-                f"{format_timecode(t)} is past the end of the video ({format_timecode(length)})"
+                Text(
+                    "{at} is past the end of the video ({length})",
+                    at=format_timecode(t),
+                    length=format_timecode(length),
+                )
             )
     return times
 
@@ -135,7 +147,9 @@ def frames(
     times = _times(usable_duration(info), at, every)
     folder = Path(outdir) if outdir is not None else output_folder(source)
     if not folder.is_dir():
-        raise OutputError("output folder does not exist", path=folder, hint="create it first")
+        raise OutputError(
+            Text("output folder does not exist"), path=folder, hint=Text("create it first")
+        )
     clock = optional_clock(info, zone, zone_name)
     stills = []
     for i, t in enumerate(times):
@@ -201,10 +215,10 @@ def contact_sheet(
     """A grid of evenly spaced stills, each labelled with its position and wall-clock time."""
     regions = redact_boxes(redact)
     if not (1 <= cols <= 10 and 1 <= rows <= 10):
-        raise UsageError("--sheet takes COLSxROWS from 1x1 to 10x10, e.g. 4x3")
+        raise UsageError(Text("--sheet takes COLSxROWS from 1x1 to 10x10, e.g. 4x3"))
     source = Path(src)
     info = load_video(source)
-    s, e, _ = clamp_range(info, start, end)
+    s, e, _clamped = clamp_range(info, start, end)
     n = cols * rows
     times = [s + (e - s) * (i + 0.5) / n for i in range(n)]
     out = Path(output) if output is not None else default_output(

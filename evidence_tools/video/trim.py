@@ -22,9 +22,11 @@ from evidence_tools import logs
 from evidence_tools.errors import OutputError
 from evidence_tools.ffmpeg import jobs
 from evidence_tools.fsutil import atomic_output
+from evidence_tools.i18n import Text, _
 from evidence_tools.metadata.video import probe_from_movie, scan_packets
 from evidence_tools.mp4 import cutter, index
 from evidence_tools.mp4.boxes import Unsupported
+from evidence_tools.mp4.kernel_copy import SourceEndedEarly
 from evidence_tools.timecode import format_timecode
 from evidence_tools.video.common import (
     Progress,
@@ -84,10 +86,11 @@ class TrimJob:
 def _keyframe_note(requested: float, real: float) -> str | None:
     if abs(real - requested) <= 1e-3:
         return None
-    return (
-        f"requested {format_timecode(requested)}, starts at {format_timecode(real)}, "
-        "the nearest earlier keyframe (a lossless cut can only start on one; "
-        "use --exact to re-encode from the exact frame)"
+    return _(
+        "requested {requested}, starts at {start}, the nearest earlier keyframe (a lossless cut "
+        "can only start on one; use --exact to re-encode from the exact frame)",
+        requested=format_timecode(requested),
+        start=format_timecode(real),
     )
 
 
@@ -126,8 +129,15 @@ class IndexCutter:
                 )  # fmt: skip
         except Unsupported as exc:
             raise CannotCut(str(exc)) from exc
-        except OSError as exc:  # a full disk, or the source shrank while it was copied
-            raise OutputError(f"cannot write the cut: {exc.strerror or exc}", path=out) from exc
+        except SourceEndedEarly as exc:  # the source shrank while it was copied
+            raise OutputError(
+                Text("cannot write the cut: the source ended early"), path=out
+            ) from exc
+        except OSError as exc:  # a full disk
+            reason = exc.strerror or str(exc)
+            raise OutputError(
+                Text("cannot write the cut: {reason}", reason=reason), path=out
+            ) from exc
         return VideoResult(
             source=job.source, output=out, operation="trimmed", start=cut.start, end=e,
             requested_start=job.start, requested_end=job.end, first_frame_time=when,
@@ -185,8 +195,12 @@ class StreamCopy:
         warnings = truncation_warnings(info)
         if written is not None and written < length - 0.5:
             warnings = [
-                f"{job.source}: the data stops at {format_timecode(real_start + written)} "
-                "although the file says it lasts longer (an incomplete copy?); the cut ends there"
+                _(
+                    "{file}: the data stops at {at} although the file says it lasts longer (an "
+                    "incomplete copy?); the cut ends there",
+                    file=job.source,
+                    at=format_timecode(real_start + written),
+                )
             ]
             e = real_start + written
         return VideoResult(

@@ -13,6 +13,17 @@ SAMPLE_CASE = ROOT / "samples" / "case"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts in English, whatever the machine's locale, and no test's language
+    (a case's ``language``, ``--lang``) carries over to the next."""
+    from evidence_tools import i18n
+
+    monkeypatch.setenv("LANGUAGE", "en")
+    monkeypatch.delenv("EVIDENCE_LANG", raising=False)
+    i18n.choose()
+
+
 @pytest.fixture
 def corpus() -> Path:
     if not CORPUS.is_dir():

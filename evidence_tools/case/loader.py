@@ -20,6 +20,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from evidence_tools import i18n
 from evidence_tools.case.layout import CASE_FILE
 from evidence_tools.case.model import (
     CLAIMS,
@@ -367,8 +368,9 @@ def _case_table(chk: _Checker, case: Case, table: dict[str, Any]) -> None:
     chk.unknown_keys(
         "case",
         table,
-        ("platform", "claim", "resolution", "amount", "timezone", "buyer", "own_words", "message"),
-    )
+        ("platform", "claim", "resolution", "amount", "timezone", "buyer", "own_words", "message",
+         "language"),
+    )  # fmt: skip
     case.platform = chk.choice("case", table, "platform", PLATFORMS) or "other"
     case.claim = chk.choice("case", table, "claim", CLAIMS)
     case.resolution = chk.choice("case", table, "resolution", RESOLUTIONS)
@@ -382,6 +384,17 @@ def _case_table(chk: _Checker, case: Case, table: dict[str, Any]) -> None:
             parse_zone(case.timezone)
         except UsageError as exc:
             raise chk.fail("case", "timezone", exc.text, hint=exc.hint_text) from exc
+    language = chk.string("case", table, "language")
+    if language:
+        try:
+            case.language = i18n.require(language)
+        except i18n.UnknownLanguage:
+            raise chk.fail(
+                "case", "language",
+                Text("unknown language {name}", name=repr(language)),
+                hint=Text("one of {values}", values=", ".join(i18n.LANGUAGES)),
+            ) from None  # fmt: skip
+        i18n.offer_case_language(case.language)
 
 
 def _order_table(chk: _Checker, table: dict[str, Any]) -> Order:

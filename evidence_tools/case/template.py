@@ -59,6 +59,10 @@ resolution = {resolution}
 amount = ""
 # Your time zone, used where a photo or video does not carry one (e.g. "Europe/Moscow").
 timezone = {timezone}
+# The language evidence-tools speaks to you in: en | ru | es | pt_BR | fr | pl | ko (the
+# dossier and the dispute message stay in English; dossier adds statement.LANG.pdf, a
+# translation for you). Without it: --lang, EVIDENCE_LANG or your computer's language.
+# language = "ru"
 # What happened, in your own words (any language): printed as you write it, under its own
 # heading in the statement. English is best for the arbiter.
 # own_words = '''

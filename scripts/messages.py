@@ -7,8 +7,9 @@
     python scripts/messages.py all       # the three in order
     python scripts/messages.py stats     # per language: translated, untranslated, fuzzy
 
-What is extracted: the package's ``_()``, ``ngettext()`` and ``N_()`` messages (Babel's
-Python extractor), the help of every command and option as ``--help`` shows it, and click's
+What is extracted: the package's ``_()``, ``ngettext()``, ``N_()``, ``Text()`` and ``notice()``
+messages (Babel's Python extractor), the help of every command and option as ``--help`` shows
+it, the mark page's ``t("...")`` and ``data-t`` texts (``evidence_tools.mark.words``), and click's
 own messages ("Usage:", "Options:", "No such option: {name}"), which click looks up through
 gettext and ``evidence_tools.cli._i18n`` sends to our catalogues.
 """
@@ -100,10 +101,17 @@ def _help() -> Iterator[tuple[str, int, str | tuple[str, str], list[str]]]:
                 yield file, line, help_key(text), [f"{label} {option}: help"]
 
 
+def _page() -> Iterator[tuple[str, int, str | tuple[str, str], list[str]]]:
+    from evidence_tools.mark.words import messages
+
+    for file, line, text in messages():
+        yield f"evidence_tools/mark/page/{file}", line, text, ["the mark page (evidence mark)"]
+
+
 def template() -> Catalog:
     """Every message a person can read, as one catalogue template."""
     catalog = Catalog(project="evidence-tools", domain=DOMAIN, charset="utf-8", fuzzy=False)
-    for source in (_ours(), _help(), _click()):
+    for source in (_ours(), _help(), _page(), _click()):
         for filename, lineno, message, comments in source:
             catalog.add(message, locations=[(filename, lineno)], auto_comments=comments)
     return catalog

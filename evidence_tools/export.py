@@ -26,9 +26,10 @@ from evidence_tools.dossier.exhibits import Builder, Exhibit
 from evidence_tools.dossier.message import Attached, message
 from evidence_tools.errors import OutputError, UsageError
 from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
+from evidence_tools.i18n import Text, _, ngettext
 from evidence_tools.images import open_upright, output_exif
 from evidence_tools.metadata.read import read_capture
-from evidence_tools.platforms import Platform, platform
+from evidence_tools.platforms import PLATFORMS, Platform, platform
 from evidence_tools.video.fit import fit
 
 QUALITIES = (90, 82, 74)
@@ -37,7 +38,7 @@ QUALITIES = (90, 82, 74)
 @dataclass
 class Upload:
     path: Path
-    what: str
+    what: str  # said in UPLOAD.txt, in the buyer's language
     size: int = 0
 
 
@@ -47,7 +48,7 @@ class ExportResult:
     platform: Platform
     uploads: list[Upload] = field(default_factory=list)
     message_chars: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # in the buyer's language, shown as is
     aside: list[Path] = field(default_factory=list)  # made, but not for the upload form
 
     @property
@@ -88,13 +89,15 @@ def shrink_photo(src: Path, dest: Path, max_bytes: int, *, force: bool = True) -
             return write(data)
     # then smaller: JPEG size goes roughly with the pixel count
     scale = min(0.95, (max_bytes / len(data)) ** 0.5 * 0.95)
-    for _ in range(8):
+    for _attempt in range(8):
         data = encode(scale, QUALITIES[1])
         if len(data) <= max_bytes:
             return write(data)
         scale *= 0.85
     raise OutputError(
-        f"could not get the photo under {max_bytes / 1e6:.1f} MB", path=src, hint="crop it first"
+        Text("could not get the photo under {size} MB", size=f"{max_bytes / 1e6:.1f}"),
+        path=src,
+        hint=Text("crop it first"),
     )
 
 
@@ -124,19 +127,30 @@ def _plan(exhibits: list[Exhibit], plat: Platform, result: ExportResult) -> list
             planned.append(_Planned(ex, "video", shown or ex.original, ex.caption))
         elif ex.kind == "video":
             for image in ex.images:
-                note = f"{ex.caption}: still" + (
-                    f" \u2014 {image.caption}" if image.caption else ""
-                )
-                planned.append(_Planned(ex, "still", image.path, note))
+                planned.append(_Planned(ex, "still", image.path, _still(ex.caption, image.caption)))
         elif ex.original.suffix.lower().lstrip(".") in plat.file_types:
             planned.append(_Planned(ex, "document", ex.original, ex.caption))
         else:
             result.warnings.append(
-                f"exhibit {ex.number} ({ex.original.name}) is a "
-                f"{ex.original.suffix.lower()} file, which {plat.name} does not take; it is "
-                "described in the dossier"
+                # TRANSLATORS: {type} is the file's extension, e.g. .heic
+                _(
+                    "exhibit {number} ({file}) is a {type} file, which {platform} does not take; "
+                    "it is described in the dossier",
+                    number=ex.number,
+                    file=ex.original.name,
+                    type=ex.original.suffix.lower(),
+                    platform=_(plat.name),
+                )  # fmt: skip
             )
     return planned
+
+
+def _still(caption: str, still: str) -> str:
+    """What a still of a video exhibit is, for UPLOAD.txt."""
+    if still:
+        # TRANSLATORS: {caption} is the video exhibit's caption, {still} the still's own
+        return _("{caption}: still \u2014 {still}", caption=caption, still=still)
+    return _("{caption}: still", caption=caption)
 
 
 def _photo_budget(planned: list[_Planned], plat: Platform, file_limit: int, dossier_size: int,
@@ -150,11 +164,14 @@ def _photo_budget(planned: list[_Planned], plat: Platform, file_limit: int, doss
     budget = int(min(file_limit, room / len(images)))
     if budget < 150_000:
         raise OutputError(
-            f"{len(images)} pictures cannot fit in {plat.name}'s "
-            f"{plat.total_limit_mb:g} MB together",
+            Text(
+                "{n} pictures cannot fit in {platform}'s {limit} MB together",
+                "{n} pictures cannot fit in {platform}'s {limit} MB together",
+                len(images), platform=Text(plat.name), limit=f"{plat.total_limit_mb:g}",
+            ),
             path=folder,
-            hint="leave some exhibits out of case.toml",
-        )
+            hint=Text("leave some exhibits out of case.toml"),
+        )  # fmt: skip
     return budget
 
 
@@ -210,18 +227,24 @@ def _place(placer: _Placer, planned: list[_Planned], budget: int, video_limit: i
         stem = f"{position:02d}_exhibit-{ex.number}_{_slug(ex.original.stem)}"
         if item.kind in ("photo", "still"):
             dest = placer.target(f"{stem}.jpg")
-            say(f"photo {dest.name}")
+            # TRANSLATORS: progress while the upload folder is filled: a photo being made
+            say(_("photo {file}", file=dest.name))
             size = placer.picture(source, dest, budget)
         elif item.kind == "video":
             dest = placer.target(f"{stem}.mp4")
-            say(f"video {dest.name}")
+            # TRANSLATORS: progress while the upload folder is filled: a video being made
+            say(_("video {file}", file=dest.name))
             size = placer.video(source, dest, ex, video_limit)
         else:
             dest = placer.target(f"{stem}{source.suffix.lower()}")
             if source.stat().st_size > file_limit:
-                result.warnings.append(f"{source.name} is over {placer.plat.name}'s per-file limit")
+                result.warnings.append(
+                    _("{file} is over {platform}'s per-file limit", file=source.name,
+                      platform=_(placer.plat.name))
+                )  # fmt: skip
             size = placer.copy(source, dest)
-        result.uploads.append(Upload(dest, f"Exhibit {ex.number}: {item.caption}", size))
+        what = _("Exhibit {number}: {caption}", number=ex.number, caption=item.caption)
+        result.uploads.append(Upload(dest, what, size))
 
 
 def export_case(
@@ -241,8 +264,8 @@ def export_case(
     plat = platform(platform_key or case.platform, case.platform_overrides)
     if plat.key == "other":
         raise UsageError(
-            "say which platform to export for",
-            hint="--platform aliexpress|ebay|amazon|temu|paypal|card",
+            Text("say which platform to export for"),
+            hint="--platform " + "|".join(k for k in PLATFORMS if k != "other"),  # a command line
         )
     folder = Path(output) if output is not None else case.exports / f"upload-{plat.key}"
     file_limit = int((plat.file_limit_mb or 10.0) * 1_000_000)
@@ -252,7 +275,7 @@ def export_case(
         if progress is not None:
             progress(text)
 
-    say("bringing the exhibits and the dossier up to date")
+    say(_("bringing the exhibits and the dossier up to date"))
     dossier = build_dossier(
         case.root,
         max_mb=min(10.0, file_limit / 1e6 * 0.98),
@@ -288,7 +311,7 @@ def _fill(
     pdf = placer.target("dossier.pdf")
     size = placer.copy(dossier.pdf, pdf)
     if "pdf" in plat.file_types:
-        result.uploads.insert(0, Upload(pdf, "The evidence dossier (PDF)", size))
+        result.uploads.insert(0, Upload(pdf, _("The evidence dossier (PDF)"), size))
     else:
         result.aside.append(pdf)
     attached = Attached(pdf="pdf" in plat.file_types)
@@ -326,46 +349,85 @@ def _check_limits(result: ExportResult, plat: Platform, file_limit: int, video_l
         limit = video_limit if item.path.suffix == ".mp4" else file_limit
         if item.size > limit:
             raise OutputError(
-                f"{item.size / 1e6:.2f} MB is over {plat.name}'s {limit / 1e6:g} MB limit",
+                Text(
+                    "{size} MB is over {platform}'s {limit} MB limit",
+                    size=f"{item.size / 1e6:.2f}",
+                    platform=Text(plat.name),
+                    limit=f"{limit / 1e6:g}",
+                ),
                 path=item.path,
             )
     if plat.total_limit_mb and result.total > plat.total_limit_mb * 1_000_000:
         raise OutputError(
-            f"the files come to {result.total / 1e6:.1f} MB, over {plat.name}'s "
-            f"{plat.total_limit_mb:g} MB in total",
+            Text(
+                "the files come to {size} MB, over {platform}'s {limit} MB in total",
+                size=f"{result.total / 1e6:.1f}", platform=Text(plat.name),
+                limit=f"{plat.total_limit_mb:g}",
+            ),
             path=result.folder,
-        )
+        )  # fmt: skip
 
 
 def upload_text(result: ExportResult, order_number: str) -> str:
+    """UPLOAD.txt: what the buyer uploads where, in which order, in the buyer's language."""
     plat = result.platform
+    name = _(plat.name)
+    if order_number:
+        title = _("Upload to {platform} for order {order}", platform=name, order=order_number)
+    else:
+        title = _("Upload to {platform}", platform=name)
     lines = [
-        f"Upload to {plat.name}" + (f" for order {order_number}" if order_number else ""),
+        title,
         "",
-        "1. Paste the text of message.txt into the dispute's description box "
-        f"({result.message_chars} of {plat.message_limit} characters).",
-        "2. Attach these files, in this order:",
-    ]
+        # TRANSLATORS: {n} is the platform's limit, {used} how many characters message.txt has
+        ngettext(
+            "1. Paste the text of message.txt into the dispute's description box "
+            "({used} of {n} characters).",
+            "1. Paste the text of message.txt into the dispute's description box "
+            "({used} of {n} characters).",
+            plat.message_limit, used=result.message_chars,
+        ),
+        _("2. Attach these files, in this order:"),
+    ]  # fmt: skip
     for n, item in enumerate(result.uploads, start=1):
-        lines.append(f"   {n:2d}. {item.path.name}  ({item.size / 1e6:.2f} MB) \u2014 {item.what}")
-    limits = []
-    if plat.file_limit_mb:
-        limits.append(f"{plat.file_limit_mb:g} MB per file")
-    if plat.total_limit_mb:
-        limits.append(f"{plat.total_limit_mb:g} MB together")
+        # TRANSLATORS: one file to attach: its place in the order, name, size and what it is
+        line = _("{number}. {file}  ({size} MB) \u2014 {what}", number=f"{n:2d}",
+                 file=item.path.name, size=f"{item.size / 1e6:.2f}", what=item.what)  # fmt: skip
+        lines.append("   " + line)
     for path in result.aside:
         lines.append(
-            f"3. {path.name} is here too, but {plat.name}'s form takes no PDF: send it in the "
-            "chat with the seller, or when you escalate, if you are asked for more."
-        )
+            _(
+                "3. {file} is here too, but {platform}'s form takes no PDF: send it in the chat "
+                "with the seller, or when you escalate, if you are asked for more.",
+                file=path.name, platform=name,
+            )
+        )  # fmt: skip
     lines += [
         "",
-        f"Together: {result.total / 1e6:.2f} MB"
-        + (f" (limits: {', '.join(limits)})" if limits else "")
-        + ".",
-        "Photos have no GPS position; their capture times are kept. The originals stay in the "
-        "case's originals/ folder, unmodified: keep them until the dispute is closed.",
+        _together(result.total, plat),
+        _(
+            "Photos have no GPS position; their capture times are kept. The originals stay in "
+            "the case's originals/ folder, unmodified: keep them until the dispute is closed."
+        ),
     ]
     if plat.deadline_rule:
-        lines.append(f"Deadline rule: {plat.deadline_rule}.")
+        lines.append(_("Deadline rule: {rule}.", rule=_(plat.deadline_rule)))
     return "\n".join(lines) + "\n"
+
+
+def _together(total: int, plat: Platform) -> str:
+    """The folder's size, and the platform's limits when it has any."""
+    size = f"{total / 1e6:.2f}"
+    per_file = f"{plat.file_limit_mb:g}" if plat.file_limit_mb else ""
+    in_all = f"{plat.total_limit_mb:g}" if plat.total_limit_mb else ""
+    if per_file and in_all:
+        return _(
+            "Together: {size} MB (limits: {per_file} MB per file, {in_all} MB together).",
+            size=size, per_file=per_file, in_all=in_all,
+        )  # fmt: skip
+    if per_file:
+        return _("Together: {size} MB (limits: {per_file} MB per file).", size=size,
+                 per_file=per_file)  # fmt: skip
+    if in_all:
+        return _("Together: {size} MB (limits: {in_all} MB together).", size=size, in_all=in_all)
+    return _("Together: {size} MB.", size=size)

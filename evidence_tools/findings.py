@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence_tools.i18n import N_, Text, _, ngettext
+from evidence_tools.i18n import N_plural, Text, _, ngettext
 from evidence_tools.metadata.model import CaptureInfo, kind_for
 
 Words = str | Text
@@ -120,122 +120,94 @@ def names(subjects: list[str]) -> str:
 # their names, the rest the facts they share
 GROUPED: dict[str, dict[str, tuple[str, str]]] = {
     "upload.over_file_limit": {
-        "photo": (
-            N_(
-                "{n} photo ({which}) is over {platform}'s {limit_mb} MB per file; evidence export "
-                "--platform {platform_key} makes copies under it"
-            ),
-            N_(
-                "{n} photos ({which}) are over {platform}'s {limit_mb} MB per file; evidence "
-                "export --platform {platform_key} makes copies under it"
-            ),
+        "photo": N_plural(
+            "{n} photo ({which}) is over {platform}'s {limit_mb} MB per file; evidence export "
+            "--platform {platform_key} makes copies under it",
+            "{n} photos ({which}) are over {platform}'s {limit_mb} MB per file; evidence "
+            "export --platform {platform_key} makes copies under it",
         ),
-        "video": (
-            N_(
-                "{n} video ({which}) is over {platform}'s {limit_mb} MB per file; evidence export "
-                "--platform {platform_key} makes copies under it"
-            ),
-            N_(
-                "{n} videos ({which}) are over {platform}'s {limit_mb} MB per file; evidence "
-                "export --platform {platform_key} makes copies under it"
-            ),
+        "video": N_plural(
+            "{n} video ({which}) is over {platform}'s {limit_mb} MB per file; evidence export "
+            "--platform {platform_key} makes copies under it",
+            "{n} videos ({which}) are over {platform}'s {limit_mb} MB per file; evidence "
+            "export --platform {platform_key} makes copies under it",
         ),
-        "file": (
-            N_(
-                "{n} file ({which}) is over {platform}'s {limit_mb} MB per file; evidence export "
-                "--platform {platform_key} makes copies under it"
-            ),
-            N_(
-                "{n} files ({which}) are over {platform}'s {limit_mb} MB per file; evidence "
-                "export --platform {platform_key} makes copies under it"
-            ),
+        "file": N_plural(
+            "{n} file ({which}) is over {platform}'s {limit_mb} MB per file; evidence export "
+            "--platform {platform_key} makes copies under it",
+            "{n} files ({which}) are over {platform}'s {limit_mb} MB per file; evidence "
+            "export --platform {platform_key} makes copies under it",
         ),
     },
     "meta.gps": {
-        "photo": (
-            N_("{n} photo ({which}) carries a GPS position; copies made for sharing drop it"),
-            N_("{n} photos ({which}) carry a GPS position; copies made for sharing drop it"),
+        "photo": N_plural(
+            "{n} photo ({which}) carries a GPS position; copies made for sharing drop it",
+            "{n} photos ({which}) carry a GPS position; copies made for sharing drop it",
         ),
-        "video": (
-            N_("{n} video ({which}) carries a GPS position; copies made for sharing drop it"),
-            N_("{n} videos ({which}) carry a GPS position; copies made for sharing drop it"),
+        "video": N_plural(
+            "{n} video ({which}) carries a GPS position; copies made for sharing drop it",
+            "{n} videos ({which}) carry a GPS position; copies made for sharing drop it",
         ),
-        "file": (
-            N_("{n} file ({which}) carries a GPS position; copies made for sharing drop it"),
-            N_("{n} files ({which}) carry a GPS position; copies made for sharing drop it"),
+        "file": N_plural(
+            "{n} file ({which}) carries a GPS position; copies made for sharing drop it",
+            "{n} files ({which}) carry a GPS position; copies made for sharing drop it",
         ),
     },
     "evidence.no_caption": {
-        "photo": (
-            N_("{n} photo ({which}) has no caption"),
-            N_("{n} photos ({which}) have no caption"),
+        "photo": N_plural(
+            "{n} photo ({which}) has no caption",
+            "{n} photos ({which}) have no caption",
         ),
-        "video": (
-            N_("{n} video ({which}) has no caption"),
-            N_("{n} videos ({which}) have no caption"),
+        "video": N_plural(
+            "{n} video ({which}) has no caption",
+            "{n} videos ({which}) have no caption",
         ),
-        "file": (
-            N_("{n} file ({which}) has no caption"),
-            N_("{n} files ({which}) have no caption"),
+        "file": N_plural(
+            "{n} file ({which}) has no caption",
+            "{n} files ({which}) have no caption",
         ),
     },
     "originals.not_listed": {
-        "photo": (
-            N_("{n} photo in originals/ is not listed as evidence ({which})"),
-            N_("{n} photos in originals/ are not listed as evidence ({which})"),
+        "photo": N_plural(
+            "{n} photo in originals/ is not listed as evidence ({which})",
+            "{n} photos in originals/ are not listed as evidence ({which})",
         ),
-        "video": (
-            N_("{n} video in originals/ is not listed as evidence ({which})"),
-            N_("{n} videos in originals/ are not listed as evidence ({which})"),
+        "video": N_plural(
+            "{n} video in originals/ is not listed as evidence ({which})",
+            "{n} videos in originals/ are not listed as evidence ({which})",
         ),
-        "file": (
-            N_("{n} file in originals/ is not listed as evidence ({which})"),
-            N_("{n} files in originals/ are not listed as evidence ({which})"),
+        "file": N_plural(
+            "{n} file in originals/ is not listed as evidence ({which})",
+            "{n} files in originals/ are not listed as evidence ({which})",
         ),
     },
     "originals.not_fingerprinted": {
-        "photo": (
-            N_(
-                "{n} photo in originals/ ({which}) was never fingerprinted (copied in by hand, "
-                "not with evidence add)"
-            ),
-            N_(
-                "{n} photos in originals/ ({which}) were never fingerprinted (copied in by hand, "
-                "not with evidence add)"
-            ),
+        "photo": N_plural(
+            "{n} photo in originals/ ({which}) was never fingerprinted (copied in by hand, "
+            "not with evidence add)",
+            "{n} photos in originals/ ({which}) were never fingerprinted (copied in by hand, "
+            "not with evidence add)",
         ),
-        "video": (
-            N_(
-                "{n} video in originals/ ({which}) was never fingerprinted (copied in by hand, "
-                "not with evidence add)"
-            ),
-            N_(
-                "{n} videos in originals/ ({which}) were never fingerprinted (copied in by hand, "
-                "not with evidence add)"
-            ),
+        "video": N_plural(
+            "{n} video in originals/ ({which}) was never fingerprinted (copied in by hand, "
+            "not with evidence add)",
+            "{n} videos in originals/ ({which}) were never fingerprinted (copied in by hand, "
+            "not with evidence add)",
         ),
-        "file": (
-            N_(
-                "{n} file in originals/ ({which}) was never fingerprinted (copied in by hand, "
-                "not with evidence add)"
-            ),
-            N_(
-                "{n} files in originals/ ({which}) were never fingerprinted (copied in by hand, "
-                "not with evidence add)"
-            ),
+        "file": N_plural(
+            "{n} file in originals/ ({which}) was never fingerprinted (copied in by hand, "
+            "not with evidence add)",
+            "{n} files in originals/ ({which}) were never fingerprinted (copied in by hand, "
+            "not with evidence add)",
         ),
     },
 }
 GROUPED["upload.video_not_taken"] = {
-    kind: (
-        N_(
-            "{platform} takes no videos: the export uploads the stills of {n} video ({which}) "
-            "and the dossier instead"
-        ),
-        N_(
-            "{platform} takes no videos: the export uploads the stills of {n} videos ({which}) "
-            "and the dossier instead"
-        ),
+    kind: N_plural(
+        "{platform} takes no videos: the export uploads the stills of {n} video ({which}) "
+        "and the dossier instead",
+        "{platform} takes no videos: the export uploads the stills of {n} videos ({which}) "
+        "and the dossier instead",
     )
     for kind in ("photo", "video", "file")
 }

@@ -125,6 +125,21 @@ def offer_case_language(code: str) -> None:
         _choice.set(_Choice(require(code)))
 
 
+def use(code: str) -> None:
+    """Speak ``code`` from here on in this context (a request thread of the mark page)."""
+    _choice.set(_Choice(code, explicit=True))
+
+
+def first_known(wanted: str) -> str | None:
+    """The first language of a list (``ru-RU,ru,en-US``, as a browser gives them) that has a
+    catalogue."""
+    for part in wanted.split(","):
+        found = normalize(part.split(";")[0])
+        if found:
+            return found
+    return None
+
+
 def current() -> str:
     return _choice.get().language
 
@@ -154,6 +169,11 @@ def ngettext(singular: str, plural: str, n: int, **params: Any) -> str:
 def N_(msgid: str) -> str:  # noqa: N802 - gettext's own name for a deferred message
     """Marks a message for the catalogues, translated where it is shown."""
     return msgid
+
+
+def N_plural(singular: str, plural: str) -> tuple[str, str]:  # noqa: N802 - as N_
+    """Marks a message with a plural for the catalogues, said later with ``ngettext``."""
+    return singular, plural
 
 
 # --------------------------------------------------------------------------- saying facts

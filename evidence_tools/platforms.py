@@ -11,15 +11,17 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from evidence_tools.i18n import N_
+
 
 @dataclass(frozen=True)
 class Platform:
     key: str
-    name: str
+    name: str  # a brand as it is written everywhere, or a message (N_) for card and other
     # dispute window: deadline = the date named by deadline_from + deadline_days
     deadline_days: int | None = None
     deadline_from: str = "delivered"  # delivered | placed | estimated_delivery
-    deadline_rule: str = ""
+    deadline_rule: str = ""  # a message (N_): translated where shown
     message_limit: int = 1000
     file_limit_mb: float | None = None
     video_limit_mb: float | None = None
@@ -28,7 +30,7 @@ class Platform:
     takes_video: bool = True
     sources: dict[str, str] = field(default_factory=dict)
     unverified: tuple[str, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # messages (N_), as deadline_rule
 
     def with_overrides(self, overrides: dict[str, Any]) -> Platform:
         known = {k: v for k, v in overrides.items() if k in OVERRIDABLE}
@@ -54,8 +56,10 @@ PLATFORMS: dict[str, Platform] = {
         "AliExpress",
         deadline_days=15,
         deadline_from="delivered",
-        deadline_rule="a dispute can be opened until 15 days after you confirm receipt or the "
-        "delivery window ends; a closed dispute cannot be reopened",
+        deadline_rule=N_(
+            "a dispute can be opened until 15 days after you confirm receipt or the delivery "
+            "window ends; a closed dispute cannot be reopened"
+        ),
         message_limit=1000,
         file_limit_mb=2.0,
         video_limit_mb=50.0,
@@ -66,15 +70,16 @@ PLATFORMS: dict[str, Platform] = {
             "file_limit_mb": "AliExpress dispute form (photos)",
         },
         unverified=("message_limit", "file_limit_mb", "video_limit_mb"),
-        notes=("escalation to AliExpress is possible after about 7 days without agreement",),
+        notes=(N_("escalation to AliExpress is possible after about 7 days without agreement"),),
     ),
     "ebay": Platform(
         "ebay",
         "eBay",
         deadline_days=30,
         deadline_from="estimated_delivery",
-        deadline_rule="eBay Money Back Guarantee: from the estimated delivery date up to 30 days "
-        "after it",
+        deadline_rule=N_(
+            "eBay Money Back Guarantee: from the estimated delivery date up to 30 days after it"
+        ),
         message_limit=1000,
         file_limit_mb=5.0,
         file_types=("jpg", "jpeg", "png", "gif", "bmp", "pdf"),
@@ -90,22 +95,24 @@ PLATFORMS: dict[str, Platform] = {
         "Amazon",
         deadline_days=90,
         deadline_from="estimated_delivery",
-        deadline_rule="A-to-z Guarantee: contact the seller first and wait 48 hours; claim "
-        "within 90 days of the latest estimated delivery date",
+        deadline_rule=N_(
+            "A-to-z Guarantee: contact the seller first and wait 48 hours; claim within 90 days "
+            "of the latest estimated delivery date"
+        ),
         message_limit=1000,
         file_limit_mb=10.0,
         file_types=("jpg", "jpeg", "png", "gif", "pdf"),
         takes_video=False,
         sources={"deadline_days": "Amazon A-to-z Guarantee conditions"},
         unverified=("message_limit", "file_limit_mb"),
-        notes=("contact the seller first; A-to-z claims open 48 hours after that",),
+        notes=(N_("contact the seller first; A-to-z claims open 48 hours after that"),),
     ),
     "temu": Platform(
         "temu",
         "Temu",
         deadline_days=90,
         deadline_from="placed",
-        deadline_rule="returns and refunds within 90 days of purchase",
+        deadline_rule=N_("returns and refunds within 90 days of purchase"),
         message_limit=1000,
         file_limit_mb=10.0,
         video_limit_mb=50.0,
@@ -119,8 +126,9 @@ PLATFORMS: dict[str, Platform] = {
         "PayPal",
         deadline_days=180,
         deadline_from="placed",
-        deadline_rule="open a dispute within 180 days of the payment; escalate it to a claim "
-        "within 20 days",
+        deadline_rule=N_(
+            "open a dispute within 180 days of the payment; escalate it to a claim within 20 days"
+        ),
         message_limit=2000,
         file_limit_mb=10.0,
         total_limit_mb=50.0,
@@ -132,15 +140,17 @@ PLATFORMS: dict[str, Platform] = {
             "file_limit_mb": "PayPal Resolution Center: 10 MB each, 50 MB together, "
             "JPG/GIF/PNG/PDF",
         },
-        notes=("escalate the dispute to a claim within 20 days of opening it",),
+        notes=(N_("escalate the dispute to a claim within 20 days of opening it"),),
     ),
     "card": Platform(
         "card",
-        "your card issuer (chargeback)",
+        N_("your card issuer (chargeback)"),
         deadline_days=120,
         deadline_from="delivered",
-        deadline_rule="Visa 13.1 and 13.3, Mastercard 4853: 120 days; after returning an item, "
-        "wait 15 days for the refund before disputing",
+        deadline_rule=N_(
+            "Visa 13.1 and 13.3, Mastercard 4853: 120 days; after returning an item, wait 15 "
+            "days for the refund before disputing"
+        ),
         message_limit=2000,
         file_limit_mb=10.0,
         file_types=("jpg", "jpeg", "png", "pdf"),
@@ -148,7 +158,7 @@ PLATFORMS: dict[str, Platform] = {
         sources={"deadline_days": "Visa reason codes 13.1/13.3, Mastercard 4853: 120 days"},
         unverified=("message_limit", "file_limit_mb"),
     ),
-    "other": Platform("other", "the platform", message_limit=1000),
+    "other": Platform("other", N_("the platform"), message_limit=1000),
 }
 
 

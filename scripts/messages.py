@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import io
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,7 +39,7 @@ from evidence_tools.i18n import DOMAIN, LANGUAGES, LOCALE_DIR  # noqa: E402
 POT = LOCALE_DIR / f"{DOMAIN}.pot"
 # notice(code, msgid, ...): a file's warning (metadata.model.CaptureInfo.notice); Text(msgid)
 # or Text(singular, plural, n) for a sentence said later
-KEYWORDS = ("_", "N_", "ngettext", "Text", "notice")
+KEYWORDS = ("_", "N_", "N_plural", "ngettext", "Text", "notice")
 COMMENT_TAGS = ("TRANSLATORS:",)
 
 
@@ -50,8 +51,13 @@ def _pick(func: str, found: str | tuple[str | None, ...] | None) -> str | tuple[
     args = (found,) if isinstance(found, str) else found
     if func == "notice":
         args = args[1:]
-    if func in ("ngettext", "Text") and len(args) > 1 and isinstance(args[1], str):
+    if func in ("ngettext", "N_plural") and len(args) > 1 and isinstance(args[1], str):
         return (str(args[0]), args[1])
+    # Text(singular, plural, n, ...): a string then a count; a string inside a keyword's value
+    # (choices=", ".join(...)) is no plural
+    plural = len(args) > 2 and isinstance(args[1], str) and args[2] is None
+    if func == "Text" and plural and re.search(r"[A-Za-z]", str(args[1])):
+        return (str(args[0]), str(args[1]))
     return args[0] if args and isinstance(args[0], str) and args[0] else None
 
 

@@ -106,7 +106,7 @@ class LazyGroup(Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in self.lazy:
-            module_name, attr, _ = self.lazy[cmd_name]
+            module_name, attr, _short = self.lazy[cmd_name]
             module = importlib.import_module(module_name)
             cmd = getattr(module, attr)
             assert isinstance(cmd, click.Command)
@@ -121,10 +121,10 @@ class LazyGroup(Group):
         except EvidenceError as exc:
             if debug:
                 raise
-            click.echo(f"evidence: error: {exc.one_line()}", err=True)
+            click.echo(_("evidence: error: {message}", message=exc.one_line()), err=True)
             ctx.exit(int(exc.exit_code))
         except (KeyboardInterrupt, click.exceptions.Abort):
-            click.echo("evidence: interrupted", err=True)
+            click.echo(_("evidence: interrupted"), err=True)
             ctx.exit(int(ExitCode.INTERRUPTED))
         except (click.exceptions.Exit, click.ClickException):
             raise
@@ -134,12 +134,15 @@ class LazyGroup(Group):
             if debug:
                 raise
             if isinstance(exc, OSError) and exc.errno in WRITE_FAULTS:  # a full disk, say
-                fault = write_fault(exc, exc.filename or "the output")
-                click.echo(f"evidence: error: {fault.one_line()}", err=True)
+                fault = write_fault(exc, exc.filename or _("the output"))
+                click.echo(_("evidence: error: {message}", message=fault.one_line()), err=True)
                 ctx.exit(int(fault.exit_code))
             click.echo(
-                f"evidence: internal error: {type(exc).__name__}: {exc} "
-                "(run again with --debug and report it)",
+                # TRANSLATORS: {error} is the name of Python's exception and its own text
+                _(
+                    "evidence: internal error: {error} (run again with --debug and report it)",
+                    error=f"{type(exc).__name__}: {exc}",
+                ),
                 err=True,
             )
             ctx.exit(int(ExitCode.INTERNAL))
@@ -152,7 +155,7 @@ class LazyGroup(Group):
             if (cmd := super().get_command(ctx, name)) is not None
         ]
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(_("Commands")):  # click's own word, in our catalogues
                 formatter.write_dl(rows)
 
 
@@ -178,7 +181,7 @@ def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | N
     epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@click.version_option(__version__, "--version", prog_name="evidence")
+@click.version_option(__version__, "--version", prog_name="evidence", cls=Option)
 @click.option(
     "--lang",
     cls=Option,
@@ -190,9 +193,9 @@ def _choose_language(ctx: click.Context, _param: click.Parameter, value: str | N
     "dispute messages stay in English). Default: EVIDENCE_LANG, the case's language, then the "
     "system's.",
 )
-@click.option("-v", "--verbose", count=True, help="Say more (repeat for debug detail).")
-@click.option("-q", "--quiet", is_flag=True, help="Only errors; no progress bars.")
-@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.option("-v", "--verbose", cls=Option, count=True, help="Say more (repeat for debug detail).")
+@click.option("-q", "--quiet", cls=Option, is_flag=True, help="Only errors; no progress bars.")
+@click.option("--debug", cls=Option, is_flag=True, help="Show the full traceback of an error.")
 @click.pass_context
 def cli(ctx: click.Context, verbose: int, quiet: bool, debug: bool) -> None:
     """Turn an unboxing video and defect photos into evidence for a purchase dispute.

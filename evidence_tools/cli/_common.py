@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import click
+
+from evidence_tools.i18n import _
 
 
 def quiet(ctx: click.Context | None = None) -> bool:
@@ -24,11 +27,21 @@ def say(message: str) -> None:
 
 
 def warn(message: str) -> None:
-    click.echo(f"evidence: warning: {message}", err=True)
+    click.echo(_("evidence: warning: {message}", message=message), err=True)
 
 
 def fail_line(message: str) -> None:
-    click.echo(f"evidence: error: {message}", err=True)
+    click.echo(_("evidence: error: {message}", message=message), err=True)
+
+
+def recorded(case: Path, operation: str) -> str:
+    """Where a new file's fingerprint was recorded, and as what."""
+    # TRANSLATORS: {operation} is the step's name in the manifest, e.g. trimmed or annotated
+    return _(
+        "Recorded in {manifest} as '{operation}'.",
+        manifest=case / "manifest.json",
+        operation=operation,
+    )
 
 
 @contextlib.contextmanager

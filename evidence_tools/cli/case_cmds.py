@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,14 +14,18 @@ from evidence_tools.case.model import CLAIMS, PLATFORMS, RESOLUTIONS
 from evidence_tools.cli._common import fail_line, progress, say, warn
 from evidence_tools.cli._i18n import command, option
 from evidence_tools.errors import CaseError, ExitCode, OutputExistsError
+from evidence_tools.i18n import N_, Text, _, ngettext
+
+if TYPE_CHECKING:
+    from evidence_tools.case.manifest import FileCheck
 
 CLAIM_MEANINGS = {
-    "not_received": "the parcel never arrived",
-    "damaged": "it arrived broken, cracked or dented",
-    "not_as_described": "it differs from the listing (colour, size, material, function)",
-    "wrong_item": "you received a different item",
-    "missing_parts": "parts or items of the order are missing",
-    "counterfeit": "it is a fake of the brand in the listing",
+    "not_received": N_("the parcel never arrived"),
+    "damaged": N_("it arrived broken, cracked or dented"),
+    "not_as_described": N_("it differs from the listing (colour, size, material, function)"),
+    "wrong_item": N_("you received a different item"),
+    "missing_parts": N_("parts or items of the order are missing"),
+    "counterfeit": N_("it is a fake of the brand in the listing"),
 }
 
 
@@ -78,18 +83,18 @@ def init_cmd(
         raise OutputExistsError(folder / "case.toml")
     if interactive and platform is None:
         platform = click.prompt(
-            "Where did you buy it", type=click.Choice(PLATFORMS, case_sensitive=False),
+            _("Where did you buy it"), type=click.Choice(PLATFORMS, case_sensitive=False),
             default="aliexpress", err=True,
         ).lower()  # fmt: skip
     if interactive and claim is None:
-        click.echo("What went wrong?", err=True)
+        click.echo(_("What went wrong?"), err=True)
         for code, meaning in CLAIM_MEANINGS.items():
-            click.echo(f"  {code:17} {meaning}", err=True)
+            click.echo(f"  {code:17} {_(meaning)}", err=True)
         claim = click.prompt(
-            "Claim", type=click.Choice(CLAIMS, case_sensitive=False), default="damaged", err=True
+            _("Claim"), type=click.Choice(CLAIMS, case_sensitive=False), default="damaged", err=True
         ).lower()
     if interactive and order is None:
-        order = click.prompt("Order number", default="", show_default=False, err=True)
+        order = click.prompt(_("Order number"), default="", show_default=False, err=True)
     path = init_case(
         folder,
         platform=platform or "",
@@ -101,9 +106,22 @@ def init_cmd(
         from_case=from_case,
     )
     if from_case is not None:
-        say(f"Created {path} from {from_case}. Next: evidence dossier {folder}")
+        say(
+            _(
+                "Created {path} from {source}. Next: evidence dossier {folder}",
+                path=path,
+                source=from_case,
+                folder=folder,
+            )
+        )
     else:
-        say(f"Created {path}. Next: evidence add YOUR_FILES... --case {folder}")
+        say(
+            _(
+                "Created {path}. Next: evidence add YOUR_FILES... --case {folder}",
+                path=path,
+                folder=folder,
+            )
+        )
     click.echo(str(path))
 
 
@@ -141,17 +159,19 @@ def add_cmd(files: tuple[Path, ...], case_dir: Path | None, here: bool, as_json:
     root = case_dir or find_case_root(Path.cwd())
     if root is None:
         raise CaseError(
-            "no case folder here", path=Path.cwd(), hint="give --case DIR or run evidence init"
+            Text("no case folder here"),
+            path=Path.cwd(),
+            hint=Text("give --case DIR or run evidence init"),
         )
     if here:
         files = files + tuple(unrecorded_originals(root))
         if not files:
-            say("Every file in originals/ is already fingerprinted.")
+            say(_("Every file in originals/ is already fingerprinted."))
             return
     elif not files:
-        raise click.UsageError("give the files to add, or --here for those in originals/")
+        raise click.UsageError(_("give the files to add, or --here for those in originals/"))
     total = sum(p.stat().st_size for p in expand_inputs(files) if p.is_file())
-    with progress(total, "Copying") as update:
+    with progress(total, _("Copying")) as update:
         results = add_files(root, files, progress=update)
     failed = 0
     rows = []
@@ -171,21 +191,50 @@ def add_cmd(files: tuple[Path, ...], case_dir: Path | None, here: bool, as_json:
             if not as_json:
                 fail_line(r.error.one_line())
         elif not as_json:
-            note = (
-                f" (already in the case: {r.note or 'same file'})" if r.status == "already" else ""
-            )
             if r.note and r.status != "already":
                 warn(r.note)
-            click.echo(f"{r.sha256[:16]}  {r.stored}{note}")
+            click.echo(_added_line(r.sha256[:16], str(r.stored), r.status, r.note))
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     if failed:
         added = len(results) - failed
-        say(
-            f"{failed} of {len(results)} file(s) failed"
-            + (f"; {added} added or already in the case." if added else "; none was added.")
-        )
+        if added:
+            # TRANSLATORS: {n} files failed of {total}; {added} were added or already there
+            summary = ngettext(
+                "{n} of {total} file(s) failed; {added} added or already in the case.",
+                "{n} of {total} file(s) failed; {added} added or already in the case.",
+                failed,
+                total=len(results),
+                added=added,
+            )
+        else:
+            summary = ngettext(
+                "{n} of {total} file(s) failed; none was added.",
+                "{n} of {total} file(s) failed; none was added.",
+                failed,
+                total=len(results),
+            )
+        say(summary)
         click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))
+
+
+def _added_line(fingerprint: str, stored: str, status: str, note: str) -> str:
+    """One added file: the start of its fingerprint and where it is kept."""
+    if status != "already":
+        return f"{fingerprint}  {stored}"
+    if note:
+        # TRANSLATORS: {note} says which file of the case it is, e.g. "same content as ..."
+        return _(
+            "{fingerprint}  {path} (already in the case: {note})",
+            fingerprint=fingerprint,
+            path=stored,
+            note=note,
+        )
+    return _(
+        "{fingerprint}  {path} (already in the case: same file)",
+        fingerprint=fingerprint,
+        path=stored,
+    )
 
 
 @command(
@@ -207,36 +256,70 @@ def verify_cmd(folder: Path | None, as_json: bool) -> None:
     from evidence_tools.case.manifest import total_size, verify_case
 
     root = folder or find_case_root(Path.cwd()) or Path.cwd()
-    with progress(total_size(root), "Hashing") as update:
+    with progress(total_size(root), _("Hashing")) as update:
         report = verify_case(root, progress=update)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
         for check in report.checks:
-            if check.status == "ok":
-                continue
-            label = {"changed": "CHANGED", "missing": "MISSING", "unknown": "unknown"}[check.status]
-            detail = ""
-            if check.status == "changed":
-                detail = (
-                    f" (recorded {check.expected or '?':.16}..., now {check.actual or '?':.16}...)"
-                )
-            elif check.status == "unknown" and check.role == "original":
-                label, detail = "NEW", " (its fingerprint was never recorded)"
-            elif check.status == "unknown":
-                detail = " (not in the manifest)"
-            click.echo(f"{label:8} {check.path}{detail}")
+            if check.status != "ok":
+                click.echo(_verify_line(check))
         ok = len(report.by_status("ok"))
         bad = len(report.by_status("changed")) + len(report.by_status("missing"))
-        summary = f"{ok} file(s) intact"
         if bad:
-            summary += f", {bad} changed or missing"
-        click.echo(summary)
+            click.echo(
+                ngettext(
+                    "{n} file(s) intact, {bad} changed or missing",
+                    "{n} file(s) intact, {bad} changed or missing",
+                    ok,
+                    bad=bad,
+                )
+            )
+        else:
+            click.echo(ngettext("{n} file(s) intact", "{n} file(s) intact", ok))
         new = len(report.unfingerprinted)
         if new:
             fail_line(
-                f"{new} file(s) in originals/ were copied in by hand and never fingerprinted: "
-                f"record them with evidence add --here --case {root}"
+                ngettext(
+                    "{n} file(s) in originals/ were copied in by hand and never fingerprinted: "
+                    "record them with evidence add --here --case {folder}",
+                    "{n} file(s) in originals/ were copied in by hand and never fingerprinted: "
+                    "record them with evidence add --here --case {folder}",
+                    new,
+                    folder=root,
+                )
             )
     if not report.ok:
         click.get_current_context().exit(int(ExitCode.SOME_INPUTS_FAILED))
+
+
+def _verify_line(check: FileCheck) -> str:
+    """One file that is not as recorded: a status word in a column, the file, why."""
+    if check.status == "changed":
+        # TRANSLATORS: {status} is the word CHANGED in its column; {recorded} and {now} are
+        # the starts of the file's fingerprints
+        return _(
+            "{status} {path} (recorded {recorded}..., now {now}...)",
+            status=_column(_("CHANGED")),
+            path=check.path,
+            recorded=f"{check.expected or '?':.16}",
+            now=f"{check.actual or '?':.16}",
+        )
+    if check.status == "unknown" and check.role == "original":
+        # TRANSLATORS: {status} is the word NEW in its column
+        return _(
+            "{status} {path} (its fingerprint was never recorded)",
+            status=_column(_("NEW")),
+            path=check.path,
+        )
+    if check.status == "unknown":
+        # TRANSLATORS: {status} is the word "unknown" in its column
+        return _("{status} {path} (not in the manifest)", status=_column(_("unknown")),
+                 path=check.path)  # fmt: skip
+    missing = _("MISSING")
+    return f"{_column(missing)} {check.path}"
+
+
+def _column(word: str) -> str:
+    """A status word padded to the column verify's report lines up its files in."""
+    return f"{word:8}"

@@ -9,6 +9,7 @@ import click
 from evidence_tools.case.model import PLATFORMS
 from evidence_tools.cli._common import check_errors_shown, say, warn
 from evidence_tools.cli._i18n import command, option
+from evidence_tools.i18n import _, ngettext
 
 
 @command(
@@ -52,7 +53,14 @@ def export_cmd(
     for warning in result.warnings:
         warn(warning)
     say(
-        f"{len(result.uploads)} files, {result.total / 1e6:.2f} MB, for {result.platform.name}; "
-        f"read {result.folder / 'UPLOAD.txt'}"
+        # TRANSLATORS: {n} files to upload, {size} megabytes in all
+        ngettext(
+            "{n} files, {size} MB, for {platform}; read {path}",
+            "{n} files, {size} MB, for {platform}; read {path}",
+            len(result.uploads),
+            size=f"{result.total / 1e6:.2f}",
+            platform=_(result.platform.name),
+            path=result.folder / "UPLOAD.txt",
+        )
     )
     click.echo(str(result.folder))

@@ -11,6 +11,7 @@ from types import FrameType
 import click
 
 from evidence_tools.cli._i18n import command, option
+from evidence_tools.i18n import _
 
 
 @command(
@@ -36,7 +37,7 @@ def mark_cmd(case_dir: Path | None, port: int, no_browser: bool) -> None:
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
     server = open_server(root, port)
     click.echo(server.url)
-    say("Marking the case in your browser; press Ctrl-C here when you are done.")
+    say(_("Marking the case in your browser; press Ctrl-C here when you are done."))
     if not no_browser:
         import webbrowser
 
@@ -45,7 +46,7 @@ def mark_cmd(case_dir: Path | None, port: int, no_browser: bool) -> None:
         with _stopped_by_signals():
             server.serve_forever()
     except KeyboardInterrupt:
-        say("Stopped.")
+        say(_("Stopped."))
     finally:
         server.server_close()  # removes the temporary folder (the browser copies of videos)
 

@@ -13,12 +13,14 @@ import click
 from evidence_tools.cli._common import progress, warn
 from evidence_tools.cli._i18n import command, option
 from evidence_tools.errors import CaseError, ExitCode
+from evidence_tools.i18n import N_, _
 
 CSV_FIELDS = [
     "file", "kind", "captured_at", "captured_at_utc", "time_source", "zone_assumed", "zone",
     "make", "model", "software", "gps_lat", "gps_lon", "gps_alt", "orientation", "width",
     "height", "rotation", "duration", "warnings", "error",
 ]  # fmt: skip
+KINDS = {"photo": N_("photo"), "video": N_("video")}  # the words the table says them in
 
 
 def _case_zone(path: Path, cache: dict[Path, str]) -> str:
@@ -33,7 +35,7 @@ def _case_zone(path: Path, cache: dict[Path, str]) -> str:
         try:
             cache[root] = load_case(root).timezone
         except CaseError as exc:
-            warn(f"{exc.one_line()}; its timezone is not used")
+            warn(_("{error}; its timezone is not used", error=exc.one_line()))
             cache[root] = ""
     return cache[root]
 
@@ -44,9 +46,9 @@ def _format_time(row: dict) -> str:
         return "-"
     text = re.sub(r"([+-]\d{2}:\d{2}|Z)$", r" \1", when.replace("T", " "))
     if row["zone_assumed"]:
-        return f"{text} (zone assumed)"
+        return _("{time} (zone assumed)", time=text)
     if row["captured_at_utc"] is None:
-        return f"{text} (zone unknown)"
+        return _("{time} (zone unknown)", time=text)
     return text
 
 
@@ -57,21 +59,35 @@ def render_table(rows: list[dict]) -> str:
     for row in rows:
         name = row["file"]
         if row["error"]:
-            out.append(f"{name}\n  ERROR {row['error']}")
+            out.append(name)
+            out.append("  " + _("ERROR {error}", error=row["error"]))
             continue
-        device = " ".join(x for x in (row["make"], row["model"]) if x) or "unknown device"
-        size = f"{row['width']}x{row['height']}" if row["width"] else "?"
-        extra = f", {row['duration']:.1f} s" if row.get("duration") else ""
         out.append(f"{name}")
-        out.append(f"  {row['kind']:<5} {size}{extra}, {device}")
-        out.append(f"  taken {_format_time(row)}")
+        out.append("  " + _what(row))
+        out.append("  " + _("taken {time}", time=_format_time(row)))
         if row["time_source"]:
-            out.append(f"  from  {row['time_source']}")
+            # TRANSLATORS: where the capture time was read, e.g. "EXIF DateTimeOriginal"; the
+            # two spaces line it up with "taken" above
+            out.append("  " + _("from  {source}", source=row["time_source"]))
         if row.get("content_credentials"):
             out.append(f"  C2PA  {summary(row['content_credentials'])}")
         for warning in row["warnings"]:
             out.append(f"  ! {warning}")
     return "\n".join(out)
+
+
+def _what(row: dict) -> str:
+    """What the file is: a photo or a video, its size, its length, the device."""
+    device = " ".join(x for x in (row["make"], row["model"]) if x) or _("unknown device")
+    size = f"{row['width']}x{row['height']}" if row["width"] else "?"
+    kind = f"{_(KINDS.get(row['kind'], row['kind'])):<5}"
+    if row.get("duration"):
+        # TRANSLATORS: {kind} is "photo" or "video", {size} its width x height in pixels,
+        # {seconds} its length
+        return _("{kind} {size}, {seconds} s, {device}", kind=kind, size=size,
+                 seconds=f"{row['duration']:.1f}", device=device)  # fmt: skip
+    # TRANSLATORS: {kind} is "photo" or "video", {size} its width x height in pixels
+    return _("{kind} {size}, {device}", kind=kind, size=size, device=device)
 
 
 def render_csv(rows: list[dict]) -> str:
@@ -120,15 +136,15 @@ def meta_cmd(
     from evidence_tools.rules import parse_zone
 
     if as_json and as_csv:
-        raise click.UsageError("choose one of --json and --csv")
+        raise click.UsageError(_("choose one of --json and --csv"))
     if tz:
         parse_zone(tz)  # a bad zone is a usage error before any work
     files = collect_media(list(paths), recursive=recursive)
     if not files:
-        raise click.UsageError("no photos or videos found in the given folders")
+        raise click.UsageError(_("no photos or videos found in the given folders"))
     cache: dict[Path, str] = {}
     items = [(f, tz or _case_zone(f, cache)) for f in files]
-    with progress(len(items), "Reading") as update:
+    with progress(len(items), _("Reading")) as update:
         infos = read_many(items, progress=update)
     rows = [info.to_dict() for info in infos]
     if as_json:

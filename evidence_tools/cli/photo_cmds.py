@@ -8,8 +8,9 @@ from typing import Any, TypeVar
 
 import click
 
-from evidence_tools.cli._common import say
+from evidence_tools.cli._common import recorded, say
 from evidence_tools.cli._i18n import group, option
+from evidence_tools.i18n import _
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -83,10 +84,10 @@ def annotate_cmd(
             number += 1
             shapes.append(shape_from_arg(kind, text, number))
     if not shapes:
-        raise click.UsageError("give at least one shape, e.g. --box 0.1,0.1,0.3,0.2,Crack")
+        raise click.UsageError(_("give at least one shape, e.g. --box 0.1,0.1,0.3,0.2,Crack"))
     result = annotate_photo(source, shapes, output, color=color, keep_gps=keep_gps, force=force)
     if result.recorded_in is not None:
-        say(f"Recorded in {result.recorded_in / 'manifest.json'} as '{result.operation}'.")
+        say(recorded(result.recorded_in, result.operation))
     click.echo(str(result.output))
 
 

@@ -5,12 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from evidence_tools.cli._common import fraction_progress, say, warn
+from evidence_tools.cli._common import fraction_progress, recorded, say, warn
 from evidence_tools.cli._i18n import group, option
+from evidence_tools.i18n import Text, _
+
+if TYPE_CHECKING:
+    from evidence_tools.errors import UsageError
 
 
 class TimeParam(click.ParamType):
@@ -47,16 +51,30 @@ class BoxParam(click.ParamType):
         if isinstance(value, RedactBox):
             return value
         parts = str(value).split(",")
+        said = repr(value)
         if len(parts) not in (4, 6):
-            self.fail(f"{value!r}: expected X,Y,W,H or X,Y,W,H,FROM,TO", param, ctx)
+            self.fail(_("{value}: expected X,Y,W,H or X,Y,W,H,FROM,TO", value=said), param, ctx)
         try:
             box = [float(v) for v in parts[:4]]
             times = [parse_timecode(v) for v in parts[4:]]
             return redact_box(box + times, 1)
         except ValueError:
-            self.fail(f"{value!r}: expected fractions like 0.1,0.2,0.3,0.1[,0:00,0:03]", param, ctx)
+            self.fail(
+                _("{value}: expected fractions like 0.1,0.2,0.3,0.1[,0:00,0:03]", value=said),
+                param,
+                ctx,
+            )
         except UsageError as exc:
-            self.fail(f"{value!r}: {exc.message.removeprefix('redact box 1: ')}", param, ctx)
+            self.fail(_about_value(exc, said), param, ctx)
+
+
+def _about_value(exc: UsageError, value: str) -> str:
+    """The rule's refusal said of the option's value, where case.toml's is said of its "redact
+    box 1": the same sentence with the value in its place."""
+    text = exc.text
+    if isinstance(text, Text) and "where" in text.params:
+        return str(Text(text.msgid, text.plural, text.n, **{**text.params, "where": value}))
+    return _("{where}: {message}", where=value, message=exc.message)
 
 
 BOX = BoxParam()
@@ -92,7 +110,7 @@ def _report(result: Any, as_json: bool) -> None:
     for warning in result.warnings:
         warn(warning)
     if result.recorded_in is not None:
-        say(f"Recorded in {result.recorded_in / 'manifest.json'} as '{result.operation}'.")
+        say(recorded(result.recorded_in, result.operation))
     if as_json:
         import json
 
@@ -170,7 +188,7 @@ def trim_cmd(
     """
     from evidence_tools.video.trim import trim
 
-    with fraction_progress("Cutting") as update:
+    with fraction_progress(_("Cutting")) as update:
         result = trim(
             source, start, end, output, exact=exact, keep_gps=keep_gps, force=force,
             progress=update,
@@ -243,7 +261,7 @@ def stamp_cmd(
 
     begin = parse_start_time(start_time) if start_time else None
     zone, zone_name = _zone(source, tz)
-    with fraction_progress("Stamping") as update:
+    with fraction_progress(_("Stamping")) as update:
         result = stamp(
             source, output, start=start, end=end, start_time=begin, zone=zone,
             zone_name=zone_name, caption=caption, position=position, keep_gps=keep_gps,
@@ -297,7 +315,7 @@ def frames_cmd(
     if sheet:
         match = re.fullmatch(r"(\d+)x(\d+)", sheet.strip().lower())
         if not match:
-            raise click.BadParameter("write it as COLSxROWS, e.g. 4x3", param_hint="--sheet")
+            raise click.BadParameter(_("write it as COLSxROWS, e.g. 4x3"), param_hint="--sheet")
         made = contact_sheet(
             source, int(match.group(1)), int(match.group(2)), output, force=force, zone=zone,
             zone_name=zone_name, redact=redact,
@@ -307,7 +325,7 @@ def frames_cmd(
         click.echo(str(made.path))
         return
     if notes and len(notes) != len(at):
-        warn("there are not as many --note as --at; the extra ones are left out")
+        warn(_("there are not as many --note as --at; the extra ones are left out"))
     result = frames(
         source, at=at, every=every, notes=notes, outdir=output, caption=caption, force=force,
         zone=zone, zone_name=zone_name, redact=redact,
@@ -339,6 +357,6 @@ def fit_cmd(
     picture when the bitrate would make full size unreadable. Never exceeds the limit."""
     from evidence_tools.video.fit import fit
 
-    with fraction_progress("Encoding") as update:
+    with fraction_progress(_("Encoding")) as update:
         result = fit(source, max_mb, output, keep_gps=keep_gps, force=force, progress=update)
     _report(result, as_json)

@@ -26,6 +26,7 @@ from evidence_tools.case.layout import CASE_FILE
 from evidence_tools.case.loader import load_case, validate_case
 from evidence_tools.case.model import Case
 from evidence_tools.errors import CaseError, UsageError
+from evidence_tools.i18n import Text
 from evidence_tools.metadata.model import kind_for
 
 # what the page may write, per exhibit; every other key (stamp, start_time, shows, ...) is
@@ -90,7 +91,7 @@ def _toml_value(key: str, value: Any) -> Any:
     """A list of tables one per line, as the README's examples write them."""
     if key in ("annotate", "moments", "redact"):
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise UsageError(f"{key} must be a list of tables")
+            raise UsageError(Text("{key} must be a list of tables", key=key))
         array: Array = tomlkit.array()
         for entry in value:
             array.append(_inline(entry))
@@ -105,7 +106,7 @@ def _apply(
 ) -> None:
     for key, value in changes.items():
         if key not in allowed:
-            raise UsageError(f"the page cannot change {key!r}")
+            raise UsageError(Text("the page cannot change {key}", key=repr(key)))
         empty = value in ("", None, [])
         if empty:
             if key in table:
@@ -128,9 +129,11 @@ def apply_changes(text: str, changes: dict[str, Any]) -> str:
     for change in changes.get("exhibits", []):
         number, file = change.get("number"), change.get("file")
         if not isinstance(evidence, AoT) or not isinstance(number, int):
-            raise UsageError("no such exhibit in case.toml")
+            raise UsageError(Text("no such exhibit in case.toml"))
         if not 1 <= number <= len(evidence) or evidence[number - 1].get("file") != file:
-            raise UsageError(f"exhibit {number} is no longer {file} in case.toml")
+            raise UsageError(
+                Text("exhibit {number} is no longer {file} in case.toml", number=number, file=file)
+            )
         fields = {k: v for k, v in change.items() if k not in ("number", "file")}
         _apply(evidence[number - 1], fields, EXHIBIT_KEYS)
     return tomlkit.dumps(doc)
@@ -145,9 +148,9 @@ def save_changes(root: str | Path, base: str, changes: dict[str, Any]) -> Case:
     text = read_text(root)
     if digest(text) != base:
         raise ChangedOnDisk(
-            "changed in another program since this page read it",
+            Text("changed in another program since this page read it"),
             path=root / CASE_FILE,
-            hint="reload the page to see the file as it is now, then mark again",
+            hint=Text("reload the page to see the file as it is now, then mark again"),
         )
     new_text = apply_changes(text, changes)
     case = validate_case(root, tomllib.loads(new_text), new_text)

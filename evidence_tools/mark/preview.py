@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from evidence_tools.errors import UsageError
+from evidence_tools.i18n import Text
 
 # containers browsers open as video/mp4
 PLAYED = (".mp4", ".m4v", ".mov")
@@ -53,10 +54,12 @@ def exhibit_file(root: Path, number: int, kind: str = "photo") -> Path:
 
     case = load_case(root)
     if not 1 <= number <= len(case.evidence):
-        raise UsageError(f"there is no exhibit {number}")
+        raise UsageError(Text("there is no exhibit {number}", number=number))
     path = case.root / case.evidence[number - 1].file
     if kind_for(path) != kind:
-        raise UsageError(f"exhibit {number} is not a {kind}")
+        if kind == "video":
+            raise UsageError(Text("exhibit {number} is not a video", number=number))
+        raise UsageError(Text("exhibit {number} is not a photo", number=number))
     return path
 
 

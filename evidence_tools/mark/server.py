@@ -25,7 +25,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from evidence_tools import i18n
 from evidence_tools.errors import EvidenceError
+from evidence_tools.i18n import Text, _
 
 PAGE = Path(__file__).with_name("page")
 # the page's own files, by route: nothing else in the package is ever served
@@ -59,11 +61,19 @@ class MarkServer(ThreadingHTTPServer):
     def __init__(self, root: str | Path, port: int = 0, token: str | None = None) -> None:
         self.root = Path(root)
         self.token = token or secrets.token_urlsafe(24)
-        super().__init__((LOOPBACK, port), _Handler)
-        # browser copies of videos the browser cannot play, gone when the server closes
+        # browser copies of videos the browser cannot play, gone when the server closes (made
+        # first: a port that is taken closes the server inside the base's __init__)
         self.cache = tempfile.TemporaryDirectory(prefix="evidence-mark-")
         self.video_lock = threading.Lock()  # one copy at a time, however many Range requests
         self.videos: dict[Path, Path] = {}  # each video exhibit -> the file its player gets
+        self.language = i18n.current()  # what the page is answered in
+        super().__init__((LOOPBACK, port), _Handler)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        """Each request is answered in its own thread, which starts in no language of its own
+        (a thread does not inherit the run's context): in the one the page was opened in."""
+        with i18n.language(self.language):
+            super().process_request_thread(request, client_address)
 
     def server_close(self) -> None:
         super().server_close()
@@ -101,8 +111,8 @@ def open_server(root: str | Path, port: int = 0) -> MarkServer:
         return MarkServer(root, port)
     except OSError as exc:
         raise UsageError(
-            f"cannot listen on port {port}: {exc.strerror}",
-            hint="leave out --port to take a free one",
+            Text("cannot listen on port {port}: {reason}", port=port, reason=exc.strerror),
+            hint=Text("leave out --port to take a free one"),
         ) from exc
 
 
@@ -111,18 +121,18 @@ def refusal(
 ) -> tuple[HTTPStatus, str] | None:
     """Why this request is refused, or None: the whole security rule in one place."""
     if headers.get("Host", "") not in server.hosts():
-        return HTTPStatus.FORBIDDEN, "this page answers only at its own address"
+        return HTTPStatus.FORBIDDEN, _("this page answers only at its own address")
     first = path.lstrip("/").split("/", 1)[0].split("?", 1)[0]
     if not first:
-        return HTTPStatus.UNAUTHORIZED, "open the address evidence mark printed"
+        return HTTPStatus.UNAUTHORIZED, _("open the address evidence mark printed")
     if not hmac.compare_digest(first.encode(), server.token.encode()):
-        return HTTPStatus.FORBIDDEN, "open the address evidence mark printed"
+        return HTTPStatus.FORBIDDEN, _("open the address evidence mark printed")
     if method not in ("GET", "HEAD"):
         origin = headers.get("Origin")
         if origin is not None and origin not in server.origins():
-            return HTTPStatus.FORBIDDEN, "only this page may change the case"
+            return HTTPStatus.FORBIDDEN, _("only this page may change the case")
         if headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
-            return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "send JSON"
+            return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, _("send JSON")
     return None
 
 
@@ -158,12 +168,19 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # a body it did not read must not be taken for a request
             self._json(refused[0], {"error": refused[1]})
             return None
+        # the page says which language it shows; its findings and errors come in that one
+        asked = i18n.first_known(self.headers.get("X-Evidence-Lang", ""))
+        if asked:
+            i18n.use(asked)
         rest = self.path.lstrip("/").split("/", 1)
         return rest[1].split("?", 1)[0] if len(rest) > 1 else ""
 
     def do_GET(self) -> None:  # noqa: N802 - http.server's name
         route = self._route()
         if route is None:
+            return
+        if route == "api/words":
+            self._words()
             return
         if route == "api/case":
             from evidence_tools.mark.edit import case_view
@@ -183,7 +200,20 @@ class _Handler(BaseHTTPRequestHandler):
             name, content_type = STATIC[route]
             self._send(HTTPStatus.OK, (PAGE / name).read_bytes(), content_type)
             return
-        self._json(HTTPStatus.NOT_FOUND, {"error": "no such page"})
+        self._json(HTTPStatus.NOT_FOUND, {"error": _("no such page")})
+
+    def _words(self) -> None:
+        """The page's words in the language it asks for (the buyer's pick, else the browser's
+        languages in order), else the one `evidence mark` was started in."""
+        from urllib.parse import parse_qs, urlsplit
+
+        from evidence_tools.mark.words import words
+
+        wanted = parse_qs(urlsplit(self.path).query).get("lang", [""])[0]
+        lang = i18n.first_known(wanted) or self.server.language
+        with i18n.language(lang):
+            answer = {"language": lang, "languages": i18n.LANGUAGES, "words": words()}
+        self._json(HTTPStatus.OK, answer)
 
     def _video(self, number: str) -> None:
         """The video itself, in byte ranges: a browser's player seeks with Range requests."""
@@ -192,7 +222,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             original = exhibit_file(self.server.root, int(number), "video")
         except (ValueError, EvidenceError):
-            self._json(HTTPStatus.NOT_FOUND, {"error": "no such video"})
+            self._json(HTTPStatus.NOT_FOUND, {"error": _("no such video")})
             return
         try:
             with self.server.video_lock:  # a player sends many Range requests: read it once
@@ -229,7 +259,7 @@ class _Handler(BaseHTTPRequestHandler):
         from evidence_tools.mark.preview import exhibit_file, preview_jpeg
 
         if not number.isdigit():
-            self._json(HTTPStatus.NOT_FOUND, {"error": "no such exhibit"})
+            self._json(HTTPStatus.NOT_FOUND, {"error": _("no such exhibit")})
             return
         try:
             jpeg = preview_jpeg(exhibit_file(self.server.root, int(number)), specs)
@@ -245,20 +275,20 @@ class _Handler(BaseHTTPRequestHandler):
         if route is None:
             return
         if route != "api/save" and not route.startswith("api/preview/"):
-            self._json(HTTPStatus.NOT_FOUND, {"error": "no such page"})
+            self._json(HTTPStatus.NOT_FOUND, {"error": _("no such page")})
             return
         request = self._body()
         if route.startswith("api/preview/"):
             specs = request.get("annotate") if isinstance(request, dict) else None
             if not isinstance(specs, list):
-                self._json(HTTPStatus.BAD_REQUEST, {"error": "send annotate as a JSON list"})
+                self._json(HTTPStatus.BAD_REQUEST, {"error": _("send annotate as a JSON list")})
                 return
             self._picture(route.removeprefix("api/preview/"), specs)
             return
         try:
             base, changes = request["base"], request["changes"]
         except (KeyError, TypeError):
-            self._json(HTTPStatus.BAD_REQUEST, {"error": "send base and changes as JSON"})
+            self._json(HTTPStatus.BAD_REQUEST, {"error": _("send base and changes as JSON")})
             return
         self._json(*save(self.server.root, base, changes))
 
@@ -278,7 +308,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PUT(self) -> None:  # noqa: N802
         if self._route() is not None:
-            self._json(HTTPStatus.METHOD_NOT_ALLOWED, {"error": "the page only reads and saves"})
+            self._json(HTTPStatus.METHOD_NOT_ALLOWED, {"error": _("the page only reads and saves")})
 
     do_DELETE = do_PATCH = do_PUT  # noqa: N815
 
@@ -304,7 +334,7 @@ def save(root: Path, base: Any, changes: Any) -> tuple[HTTPStatus, dict[str, Any
     from evidence_tools.mark.edit import ChangedOnDisk, digest, read_text, save_changes
 
     if not isinstance(base, str) or not isinstance(changes, dict):
-        return HTTPStatus.BAD_REQUEST, {"error": "send base and changes as JSON"}
+        return HTTPStatus.BAD_REQUEST, {"error": _("send base and changes as JSON")}
     try:
         save_changes(root, base, changes)
     except ChangedOnDisk as exc:

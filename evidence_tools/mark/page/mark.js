@@ -12,6 +12,9 @@ let state = null;      // the case as last read or saved: {digest, case, exhibit
 let saved = null;      // a deep copy of what case.toml holds, to send only what changed
 let tool = "box";
 let selected = null;   // {ex, index}
+let dirty = false;     // changes not yet saved (never read back from the status text)
+let language = "";     // the page's language: the buyer's pick, else the browser's
+let WORDS = {};        // this language's catalogue entries for the page, from the server
 const views = new Map(); // exhibit number -> {img, svg, remove}: built before they are shown
 
 const $ = (sel, root = document) => root.querySelector(sel);
@@ -26,6 +29,10 @@ const el = (tag, attrs = {}, ...kids) => {
   return node;
 };
 const copy = (v) => JSON.parse(JSON.stringify(v));
+// a message in the page's language: the server sends the catalogue's entries for the page's
+// messages (found in this file and index.html), so the page keeps no dictionary of its own
+const t = (msgid, params = {}) => (WORDS[msgid] || msgid).replace(/\{(\w+)\}/g,
+  (whole, name) => (name in params ? String(params[name]) : whole));
 const round = (v) => Math.round(Math.min(1, Math.max(0, v)) * 1000) / 1000;
 
 function status(text, kind = "") {
@@ -35,8 +42,10 @@ function status(text, kind = "") {
 }
 
 async function api(path, body) {
-  const init = body === undefined ? {} : {
-    method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)};
+  // the server says its findings and errors in the page's language
+  const headers = {"X-Evidence-Lang": language};
+  const init = body === undefined ? {headers} : {
+    method: "POST", headers: {...headers, "Content-Type": "application/json"}, body: JSON.stringify(body)};
   const response = await fetch(path, init);
   return response;
 }
@@ -226,7 +235,7 @@ function attachDrawing(ex, svg) {
       d.ghost.remove();
       const tiny = Math.abs(x - d.x) < 0.01 && Math.abs(y - d.y) < 0.01;
       if (tiny && tool !== "marker" && tool !== "label") {
-        status("Drag to draw: press on one corner and let go on the other.", "warn");
+        status(t("Drag to draw: press on one corner and let go on the other."), "warn");
         return;
       }
       ex.annotate = ex.annotate || [];
@@ -260,18 +269,19 @@ function videoControls(ex) {
     controls: "", preload: "metadata", playsinline: ""});
   const trimText = el("span", {class: "muted"});
   const wait = el("p", {class: "muted small",
-    text: "Preparing the video for this page (a phone's HEVC or HDR video takes a moment)…"});
+    text: t("Preparing the video for this page (a phone's HEVC or HDR video takes a moment)…")});
   video.addEventListener("loadedmetadata", () => wait.remove(), {once: true});
   video.addEventListener("error", () => {
-    wait.textContent = "This video cannot be shown here: set its trim and moments in case.toml.";
+    wait.textContent = t("This video cannot be shown here: set its trim and moments in case.toml.");
   });
   const moments = el("ul", {class: "moments"});
-  const note = el("input", {placeholder: "What this moment shows", size: "30"});
+  const note = el("input", {placeholder: t("What this moment shows"), size: "30"});
   const show = () => {
-    trimText.textContent = ex.trim ? `Keep ${ex.trim[0]} to ${ex.trim[1]}` : "The whole video is kept.";
+    trimText.textContent = ex.trim ? t("Keep {start} to {end}", {start: ex.trim[0], end: ex.trim[1]})
+      : t("The whole video is kept.");
     moments.replaceChildren(...(ex.moments || []).map((m, i) => el("li", {},
       `${m.at} ${m.note || ""} `,
-      el("button", {type: "button", class: "link", text: "remove",
+      el("button", {type: "button", class: "link", text: t("remove"),
         onclick: () => { ex.moments.splice(i, 1); changed(); show(); }}))));
   };
   const setTrim = (end) => {
@@ -282,13 +292,13 @@ function videoControls(ex) {
     changed(); show();
   };
   const bar = el("div", {class: "row"},
-    el("button", {type: "button", "data-testid": `trim-start-${ex.number}`, text: "Start here",
+    el("button", {type: "button", "data-testid": `trim-start-${ex.number}`, text: t("Start here"),
       onclick: () => setTrim(0)}),
-    el("button", {type: "button", "data-testid": `trim-end-${ex.number}`, text: "End here",
+    el("button", {type: "button", "data-testid": `trim-end-${ex.number}`, text: t("End here"),
       onclick: () => setTrim(1)}),
     trimText);
   const add = el("div", {class: "row"}, note,
-    el("button", {type: "button", "data-testid": `add-moment-${ex.number}`, text: "Add moment at this time",
+    el("button", {type: "button", "data-testid": `add-moment-${ex.number}`, text: t("Add moment at this time"),
       onclick: () => {
         ex.moments = ex.moments || [];
         ex.moments.push({at: timecode(video.currentTime), note: note.value.trim()});
@@ -324,16 +334,17 @@ function videoCovers(ex, video) {
       svg.append(r);
     }
     list.replaceChildren(...(ex.redact || []).map((cover, i) => el("li", {},
-      `Cover ${i + 1}: ${cover.from || "0:00"} to ${cover.to || "the end"} `,
-      el("button", {type: "button", class: "link", text: "until now", onclick: () => {
+      (cover.to ? t("Cover {n}: {start} to {end}", {n: i + 1, start: cover.from || "0:00", end: cover.to})
+        : t("Cover {n}: {start} to the end", {n: i + 1, start: cover.from || "0:00"})) + " ",
+      el("button", {type: "button", class: "link", text: t("until now"), onclick: () => {
         const now = timecode(video.currentTime);
         if (seconds(now) <= seconds(cover.from || "0:00")) {
-          status("Play on to where the cover should stop, then press “until now”.", "warn");
+          status(t("Play on to where the cover should stop, then press “until now”."), "warn");
           return;
         }
         ex.redact[i] = {...cover, to: now}; changed(); draw();
       }}),
-      el("button", {type: "button", class: "link", text: "remove",
+      el("button", {type: "button", class: "link", text: t("remove"),
         onclick: () => { ex.redact.splice(i, 1); changed(); draw(); }}))));
   };
   let start = null;
@@ -363,20 +374,21 @@ function videoCovers(ex, video) {
 
 function exhibitCard(ex) {
   const card = el("section", {class: "card exhibit", id: `exhibit-${ex.number}`});
-  card.append(el("h2", {}, `Exhibit ${ex.number} `, el("span", {class: "muted small", text: ex.file})));
+  card.append(el("h2", {}, t("Exhibit {number}", {number: ex.number}) + " ",
+    el("span", {class: "muted small", text: ex.file})));
   const caption = el("input", {"data-testid": `caption-${ex.number}`, value: ex.caption || "",
-    placeholder: "What this shows, e.g. Crack along the left edge", class: "wide"});
+    placeholder: t("What this shows, e.g. Crack along the left edge"), class: "wide"});
   caption.addEventListener("input", () => { ex.caption = caption.value; changed(); });
-  card.append(el("label", {class: "field"}, "Caption ", caption));
+  card.append(el("label", {class: "field"}, t("Caption") + " ", caption));
   const defects = el("input", {value: (ex.defects || []).join(", "), class: "wide",
-    placeholder: "e.g. cracked, scratched"});
+    placeholder: t("e.g. cracked, scratched")});
   defects.addEventListener("input", () => {
     ex.defects = defects.value.split(",").map((d) => d.trim()).filter(Boolean);
     changed();
   });
-  card.append(el("label", {class: "field"}, "Defects ", defects));
+  card.append(el("label", {class: "field"}, t("Defects") + " ", defects));
   if (ex.kind === "photo") {
-    const img = el("img", {"data-testid": `exhibit-image-${ex.number}`, alt: `Exhibit ${ex.number}`,
+    const img = el("img", {"data-testid": `exhibit-image-${ex.number}`, alt: t("Exhibit {number}", {number: ex.number}),
       draggable: "false"});
     const svg = document.createElementNS(NS, "svg");
     svg.setAttribute("id", `overlay-${ex.number}`);
@@ -387,11 +399,11 @@ function exhibitCard(ex) {
     const stage = el("div", {class: "stage"}, img);
     if (!pixels) { stage.append(svg); attachDrawing(ex, svg); }
     card.append(stage);
-    const remove = el("button", {type: "button", id: `remove-${ex.number}`, text: "Remove mark",
+    const remove = el("button", {type: "button", id: `remove-${ex.number}`, text: t("Remove mark"),
       disabled: "", onclick: () => removeSelected(ex)});
     card.append(el("div", {class: "row"}, remove, el("span", {class: "muted small",
-      text: pixels ? "These marks are written in pixels: change them in case.toml." :
-        "Click a mark to select it."})));
+      text: pixels ? t("These marks are written in pixels: change them in case.toml.") :
+        t("Click a mark to select it.")})));
     views.set(ex.number, {img, svg, remove});
     refreshPicture(ex);
   } else if (ex.kind === "video") {
@@ -416,21 +428,25 @@ function changes() {
   return out;
 }
 
-function changed() { status("Not saved yet", "warn"); }
+function changed() { dirty = true; status(t("Not saved yet"), "warn"); }
 
 function showFindings(check) {
   const box = $("#findings");
   const items = (check.findings || []).filter((f) => f.severity !== "info");
   box.hidden = items.length === 0;
-  box.replaceChildren(el("h2", {text: "What evidence check says"}),
-    el("ul", {}, ...items.map((f) => el("li", {class: f.severity},
-      `${f.severity === "error" ? "Must fix" : "Check"}: ${f.subject ? f.subject + ": " : ""}${f.message}` +
-      (f.fix ? ` → ${f.fix}` : "")))));
+  box.replaceChildren(el("h2", {text: t("What evidence check says")}),
+    el("ul", {}, ...items.map((f) => {
+      // the server said the finding in the page's language; only the lead-in is the page's
+      const said = f.subject ? `${f.subject}: ${f.message}` : f.message;
+      const text = f.fix ? `${said} → ${f.fix}` : said;
+      return el("li", {class: f.severity}, f.severity === "error"
+        ? t("Must fix: {finding}", {finding: text}) : t("Check: {finding}", {finding: text}));
+    })));
 }
 
 async function save() {
   const body = {base: state.digest, changes: changes()};
-  status("Saving…");
+  status(t("Saving…"));
   const response = await api("api/save", body);
   const answer = await response.json();
   if (!response.ok) {
@@ -440,7 +456,8 @@ async function save() {
   state.digest = answer.digest;
   saved = copy(state);
   saved.case = {own_words: $("#own_words").value, message: $("#message").value};
-  status("Saved to case.toml", "ok");
+  dirty = false;
+  status(t("Saved to case.toml"), "ok");
   showFindings(answer.check);
 }
 
@@ -453,7 +470,7 @@ async function load() {
   }
   state = answer;
   saved = copy(answer);
-  $("#where").textContent = `${answer.exhibits.length} exhibits in ${answer.folder}`;
+  $("#where").textContent = t("Case folder: {folder}", {folder: answer.folder});
   $("#own_words").value = answer.case.own_words || "";
   $("#message").value = answer.case.message || "";
   for (const id of ["own_words", "message"]) $(`#${id}`).addEventListener("input", changed);
@@ -480,7 +497,44 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   });
   window.addEventListener("beforeunload", (event) => {
-    if ($("#status").textContent === "Not saved yet") event.preventDefault();
+    if (dirty) event.preventDefault();
   });
-  load();
+  $("#lang").addEventListener("change", async () => {
+    try { localStorage.setItem("evidence-lang", $("#lang").value); } catch (e) { /* private mode */ }
+    await loadWords($("#lang").value);
+    if (state) $("#exhibits").replaceChildren(...state.exhibits.map(exhibitCard));
+    if (dirty) status(t("Not saved yet"), "warn");
+  });
+  let picked = "";
+  try { picked = localStorage.getItem("evidence-lang") || ""; } catch (e) { /* private mode */ }
+  loadWords(picked || navigator.languages.join(",")).then(load);
 });
+
+// The page's words in a language: the buyer's pick, else the first of the browser's languages
+// the toolkit speaks (the server decides, from the same catalogues as the terminal).
+async function loadWords(wanted) {
+  const response = await fetch(`api/words?lang=${encodeURIComponent(wanted)}`);
+  const answer = await response.json();
+  language = answer.language;
+  WORDS = answer.words;
+  document.documentElement.lang = language.replace("_", "-");
+  const select = $("#lang");
+  select.replaceChildren(...Object.entries(answer.languages).map(([code, name]) =>
+    el("option", {value: code, text: name})));
+  select.value = language;
+  for (const node of document.querySelectorAll("[data-t]")) {
+    node.dataset.msgid = node.dataset.msgid || node.textContent.replace(/\s+/g, " ").trim();
+    node.textContent = t(node.dataset.msgid);
+  }
+  for (const node of document.querySelectorAll("[data-t-html]")) {
+    node.dataset.msgid = node.dataset.msgid || node.innerHTML.replace(/\s+/g, " ").trim();
+    node.innerHTML = t(node.dataset.msgid);  // our own catalogue's markup (b, kbd, code)
+  }
+  for (const attr of ["title", "placeholder", "aria-label"]) {
+    for (const node of document.querySelectorAll(`[data-t-${attr}]`)) {
+      const key = `msgid${attr.replace("-", "")}`;
+      node.dataset[key] = node.dataset[key] || node.getAttribute(attr).replace(/\s+/g, " ").trim();
+      node.setAttribute(attr, t(node.dataset[key]));
+    }
+  }
+}

@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evidence_tools.i18n import N_plural, Text, _, ngettext
+from evidence_tools.i18n import N_, N_plural, Text, _, ngettext
 from evidence_tools.metadata.model import CaptureInfo, kind_for
 
 Words = str | Text
 
 SEVERITIES = ("error", "warning", "info")
+# what a finding is about when it is no file: a stable word in --json, said in the reader's
+# language on the terminal
+SUBJECTS = {"deadline": N_("deadline"), "limits": N_("limits")}
 
 
 class Finding:
@@ -53,11 +56,12 @@ class Finding:
 
     def text(self) -> str:
         """The finding without its severity: subject, message and what to do."""
-        if self.subject and self.fix:
-            return _("{subject}: {message} \u2192 {fix}", subject=self.subject,
+        subject = _(SUBJECTS[self.subject]) if self.subject in SUBJECTS else self.subject
+        if subject and self.fix:
+            return _("{subject}: {message} \u2192 {fix}", subject=subject,
                      message=self.message, fix=self.fix)  # fmt: skip
-        if self.subject:
-            return _("{subject}: {message}", subject=self.subject, message=self.message)
+        if subject:
+            return _("{subject}: {message}", subject=subject, message=self.message)
         if self.fix:
             return _("{message} \u2192 {fix}", message=self.message, fix=self.fix)
         return self.message

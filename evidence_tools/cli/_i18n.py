@@ -45,6 +45,13 @@ class _Localized(click.Command):
         finally:
             self.epilog = original
 
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        """click makes its --help option itself; its help is said like every other option's."""
+        found = super().get_help_option(ctx)
+        if found is not None and type(found) is click.Option:
+            found.__class__ = Option  # adds only get_help_record: no state to convert
+        return found
+
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help:
             return _(help_key(self.short_help))

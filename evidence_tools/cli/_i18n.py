@@ -8,6 +8,7 @@ text looked up here is extracted by ``scripts/messages.py`` from the commands th
 
 from __future__ import annotations
 
+import contextlib
 import gettext
 import inspect
 import sys
@@ -30,20 +31,25 @@ def translated(text: str | None) -> str | None:
     return _(help_key(text)) if text else text
 
 
+@contextlib.contextmanager
+def _said(thing: Any, attr: str) -> Iterator[None]:
+    """``thing.attr`` in the reader's language while click formats it."""
+    original = getattr(thing, attr)
+    setattr(thing, attr, translated(original))
+    try:
+        yield
+    finally:
+        setattr(thing, attr, original)
+
+
 class _Localized(click.Command):
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        original, self.help = self.help, translated(self.help)
-        try:
+        with _said(self, "help"):
             super().format_help_text(ctx, formatter)
-        finally:
-            self.help = original
 
     def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        original, self.epilog = self.epilog, translated(self.epilog)
-        try:
+        with _said(self, "epilog"):
             super().format_epilog(ctx, formatter)
-        finally:
-            self.epilog = original
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         """click makes its --help option itself; its help is said like every other option's."""
@@ -55,11 +61,8 @@ class _Localized(click.Command):
     def get_short_help_str(self, limit: int = 45) -> str:
         if self.short_help:
             return _(help_key(self.short_help))
-        original, self.help = self.help, translated(self.help)
-        try:
+        with _said(self, "help"):
             return super().get_short_help_str(limit)
-        finally:
-            self.help = original
 
 
 class Command(_Localized):
@@ -68,11 +71,8 @@ class Command(_Localized):
 
 class Option(click.Option):
     def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
-        original, self.help = self.help, translated(self.help)
-        try:
+        with _said(self, "help"):
             return super().get_help_record(ctx)
-        finally:
-            self.help = original
 
 
 class Group(_Localized, click.Group):

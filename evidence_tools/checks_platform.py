@@ -7,7 +7,7 @@ import datetime as dt
 
 from evidence_tools.case.model import Case
 from evidence_tools.findings import CheckReport
-from evidence_tools.i18n import N_, Date, Number, Text, _
+from evidence_tools.i18n import N_, Date, Number, Text
 from evidence_tools.metadata.model import kind_for
 from evidence_tools.platforms import Platform, deadline
 
@@ -36,9 +36,9 @@ def deadline_findings(case: Case, plat: Platform, report: CheckReport, today: dt
     left = (last - today).days
     report.deadline, report.days_left = last, left
     rule = (
-        Text("{platform}: {rule}", platform=plat.name, rule=_(plat.deadline_rule))
+        Text("{platform}: {rule}", platform=Text(plat.name), rule=Text(plat.deadline_rule))
         if plat.deadline_rule
-        else plat.name
+        else Text(plat.name)
     )
     if left < 0:
         report.add(
@@ -72,7 +72,7 @@ def deadline_findings(case: Case, plat: Platform, report: CheckReport, today: dt
             "info",
             "deadline.estimated",
             Text("{platform}'s deadline is an estimate: no official figure was found",
-                 platform=plat.name),
+                 platform=Text(plat.name)),
             "", "deadline",
         )  # fmt: skip
     for note in plat.notes:
@@ -121,7 +121,7 @@ def upload_findings(case: Case, plat: Platform, report: CheckReport) -> None:
                 Text(
                     "{platform} takes no videos: the export uploads its stills and the dossier "
                     "instead",
-                    platform=plat.name,
+                    platform=Text(plat.name),
                 ),
                 "",
                 item.file,
@@ -136,7 +136,7 @@ def upload_findings(case: Case, plat: Platform, report: CheckReport) -> None:
                     "{size_mb} MB, over {platform}'s {limit_mb} MB per file; evidence export "
                     "--platform {platform_key} makes a copy under it",
                     size_mb=Number(size / 1e6),
-                    platform=plat.name,
+                    platform=Text(plat.name),
                     limit_mb=f"{limit:g}",
                     platform_key=plat.key,
                 ),
@@ -150,7 +150,7 @@ def upload_findings(case: Case, plat: Platform, report: CheckReport) -> None:
             Text(
                 "the files come to {size_mb} MB, over {platform}'s {limit_mb} MB in total",
                 size_mb=Number(total / 1e6),
-                platform=plat.name,
+                platform=Text(plat.name),
                 limit_mb=f"{plat.total_limit_mb:g}",
             ),
             Text(
@@ -163,7 +163,7 @@ def upload_findings(case: Case, plat: Platform, report: CheckReport) -> None:
             report.add(
                 "info",
                 "limits.estimated",
-                Text(ESTIMATED[name], platform=plat.name),
+                Text(ESTIMATED[name], platform=Text(plat.name)),
                 Text("override it in case.toml [platform]"),
                 "limits",
             )

@@ -37,6 +37,20 @@ def toml_value(value: Any) -> str:
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 
+def _choices(keys: tuple[str, ...], indent: int, width: int = 92) -> str:
+    """``a | b | c``, wrapped onto comment lines under the first."""
+    lines, line = [], ""
+    for key in keys:
+        piece = f"{line} | {key}" if line else key
+        if line and indent + len(piece) > width:
+            lines.append(line + " |")
+            line = key
+        else:
+            line = piece
+    lines.append(line)
+    return ("\n#" + " " * (indent - 1)).join(lines)
+
+
 def evidence_block(entry: dict[str, Any]) -> str:
     lines = ["", "[[evidence]]"]
     lines += [f"{key} = {toml_value(value)}" for key, value in entry.items()]
@@ -48,12 +62,11 @@ TEMPLATE = """\
 # Fill in what you know; `evidence check` tells you what is still missing.
 
 [case]
-# Where you bought: aliexpress | ebay | amazon | temu | paypal | card | other
+# Where you bought: {platforms}
 platform = {platform}
-# What went wrong: not_received | damaged | not_as_described | wrong_item |
-#                  missing_parts | counterfeit
+# What went wrong: {claims}
 claim = {claim}
-# What you ask for: full_refund | partial_refund | replacement | return_and_refund
+# What you ask for: {resolutions}
 resolution = {resolution}
 # The amount you paid, with its currency, e.g. "12.99 USD"
 amount = ""
@@ -122,6 +135,10 @@ def render_template(
     if timezone:
         parse_zone(timezone)
     return TEMPLATE.format(
+        # the choices from the one registry, so a new claim is offered here too
+        platforms=_choices(PLATFORMS, len("# Where you bought: ")),
+        claims=_choices(CLAIMS, len("# What went wrong: ")),
+        resolutions=_choices(RESOLUTIONS, len("# What you ask for: ")),
         platform=toml_value(platform or "other"),
         claim=toml_value(claim),
         resolution=toml_value(resolution or "full_refund"),

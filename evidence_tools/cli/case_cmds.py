@@ -14,19 +14,14 @@ from evidence_tools.case.model import CLAIMS, PLATFORMS, RESOLUTIONS
 from evidence_tools.cli._common import fail_line, progress, say, warn
 from evidence_tools.cli._i18n import command, option
 from evidence_tools.errors import CaseError, ExitCode, OutputExistsError
-from evidence_tools.i18n import N_, Text, _, ngettext
+from evidence_tools.i18n import Text, _, ngettext
+from evidence_tools.vocabulary import CLAIMS as CLAIMS_TABLE
 
 if TYPE_CHECKING:
     from evidence_tools.case.manifest import FileCheck
 
-CLAIM_MEANINGS = {
-    "not_received": N_("the parcel never arrived"),
-    "damaged": N_("it arrived broken, cracked or dented"),
-    "not_as_described": N_("it differs from the listing (colour, size, material, function)"),
-    "wrong_item": N_("you received a different item"),
-    "missing_parts": N_("parts or items of the order are missing"),
-    "counterfeit": N_("it is a fake of the brand in the listing"),
-}
+# what each claim means, for a buyer choosing one: from the one registry of claims
+CLAIM_MEANINGS = {key: claim.meaning for key, claim in CLAIMS_TABLE.items()}
 
 
 def _interactive() -> bool:

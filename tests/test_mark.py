@@ -341,3 +341,22 @@ def test_evidence_mark_stopped_by_a_closed_terminal_leaves_no_folder_behind(
     assert proc.returncode == 0, err
     assert "Traceback" not in err and "Stopped." in err
     assert list(scratch.iterdir()) == []
+
+
+def test_the_page_gets_its_words_in_the_language_it_asks_for(server: MarkServer) -> None:
+    import re
+
+    from evidence_tools.mark.words import messages
+
+    status, answer = _request(server, "GET", f"/{server.token}/api/words?lang=ru-RU,ru,en-US")
+    assert status == 200 and answer["language"] == "ru"
+    assert set(answer["words"]) == {text for _file, _line, text in messages()}
+    assert re.search(r"[\u0400-\u04ff]", answer["words"]["Start here"])
+    assert "Save to case.toml" in answer["languages"] or "ru" in answer["languages"]
+    _status, fallback = _request(server, "GET", f"/{server.token}/api/words?lang=de-DE")
+    assert fallback["language"] == "en" and fallback["words"]["Start here"] == "Start here"
+    # the page's language travels with each request: errors come in it
+    got, refused = _request(server, "POST", f"/{server.token}/api/preview/3",
+                            {"annotate": [{"box": [0.9, 0.9, 1, 1]}]},
+                            X_Evidence_Lang="ru")  # fmt: skip
+    assert got == 422 and re.search(r"[\u0400-\u04ff]", refused["error"])

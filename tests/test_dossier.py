@@ -268,7 +268,10 @@ def test_statement_texts() -> None:
     st = text.statement(case, ex)
     body = " ".join(st.paragraphs)
     assert "on 28 February 2026" in body
-    assert "The item is the wrong colour (Exhibit 1). The item is the wrong size (Exhibits 1 and 2)." in body
+    assert (
+        "The item is the wrong colour (Exhibit 1). The item is the wrong size (Exhibits 1 and 2)."
+        in body
+    )
     assert "return the item at the seller's cost" in body
     msg = message(case, ex, limit=160)
     assert len(msg.strip()) <= 160

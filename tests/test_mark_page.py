@@ -32,15 +32,16 @@ def page(sample_case: Path) -> Iterator[tuple[Any, MarkServer]]:
     yield from _browse(sample_case)
 
 
-def _browse(root: Path) -> Iterator[tuple[Any, MarkServer]]:
-    """The page of the case at ``root`` in Chromium, for as long as the caller needs it."""
+def _browse(root: Path, locale: str = "en-US") -> Iterator[tuple[Any, MarkServer]]:
+    """The page of the case at ``root`` in Chromium (a browser set to ``locale``), for as long
+    as the caller needs it."""
     server = MarkServer(root)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     errors: list[str] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000}, locale=locale)
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
         tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         tab.goto(server.url)
@@ -100,7 +101,8 @@ def _seek(video: Any, seconds: float) -> None:
 
 def _save(tab: Any) -> None:
     tab.get_by_test_id("save").click()
-    sync_api.expect(tab.locator("#status")).to_have_text("Saved to case.toml", timeout=30_000)
+    # "Saved to case.toml", in whatever language the page speaks
+    sync_api.expect(tab.locator("#status")).to_have_class("ok", timeout=30_000)
 
 
 def test_a_dragged_box_and_a_caption_are_saved_into_case_toml(page: Any) -> None:
@@ -226,3 +228,29 @@ def test_a_selected_marks_text_is_changed_in_the_text_box(page: Any) -> None:
     ellipse = load_case(server.root).evidence[2].annotate[0]
     assert (ellipse.kind, ellipse.label) == ("ellipse", "Deep crack")
     assert [c.value for c in ellipse.coords] == [0.13, 0.31, 0.19, 0.39]  # not moved
+
+
+def test_the_page_speaks_the_browsers_language_and_the_one_picked(sample_case: Path) -> None:
+    """A browser set to Russian gets the page, and check's findings after a save, in Russian;
+    picking Español turns the page Spanish; the findings' words come from the server."""
+    import re
+
+    cyrillic = re.compile(r"[\u0400-\u04ff]")
+    for tab, _server in _browse(sample_case, locale="ru-RU"):
+        save = tab.get_by_test_id("save")
+        tab.wait_for_function("() => document.documentElement.lang === 'ru'")
+        assert cyrillic.search(save.inner_text())
+        assert cyrillic.search(tab.locator("#help").inner_text())
+        assert tab.get_by_test_id("lang").input_value() == "ru"
+        caption = tab.get_by_test_id("caption-3")
+        caption.fill("")  # a photo without a caption: check warns
+        _save(tab)
+        findings = tab.locator("#findings")
+        findings.wait_for(state="visible")
+        text = findings.inner_text()
+        assert cyrillic.search(text) and "crack_closeup.jpg" in text
+        assert "has no caption" not in text
+        tab.screenshot(path=str(sample_case / "exports" / "page-ru.png"), full_page=False)
+        tab.get_by_test_id("lang").select_option("es")
+        tab.wait_for_function("() => document.documentElement.lang === 'es'")
+        assert "Guardar" in save.inner_text() or not cyrillic.search(save.inner_text())

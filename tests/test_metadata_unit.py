@@ -384,4 +384,7 @@ def test_twins_with_different_zones_are_a_warning_not_a_guess(tmp_path: Path) ->
     )
     info = read_capture(path)
     assert info.captured_at is not None and info.captured_at.tzinfo is None
-    assert any(w.code == "time.zones_disagree" and "-04:00" in str(w) and "+02:00" in str(w) for w in info.warnings)
+    assert any(
+        w.code == "time.zones_disagree" and "-04:00" in str(w) and "+02:00" in str(w)
+        for w in info.warnings
+    )

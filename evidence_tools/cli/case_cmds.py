@@ -291,26 +291,28 @@ def verify_cmd(folder: Path | None, as_json: bool) -> None:
 def _verify_line(check: FileCheck) -> str:
     """One file that is not as recorded: a status word in a column, the file, why."""
     if check.status == "changed":
+        word = _("CHANGED")  # said apart: Babel does not see a message inside a call's argument
         # TRANSLATORS: {status} is the word CHANGED in its column; {recorded} and {now} are
         # the starts of the file's fingerprints
         return _(
             "{status} {path} (recorded {recorded}..., now {now}...)",
-            status=_column(_("CHANGED")),
+            status=_column(word),
             path=check.path,
             recorded=f"{check.expected or '?':.16}",
             now=f"{check.actual or '?':.16}",
         )
     if check.status == "unknown" and check.role == "original":
+        word = _("NEW")
         # TRANSLATORS: {status} is the word NEW in its column
         return _(
             "{status} {path} (its fingerprint was never recorded)",
-            status=_column(_("NEW")),
+            status=_column(word),
             path=check.path,
         )
     if check.status == "unknown":
+        word = _("unknown")
         # TRANSLATORS: {status} is the word "unknown" in its column
-        return _("{status} {path} (not in the manifest)", status=_column(_("unknown")),
-                 path=check.path)  # fmt: skip
+        return _("{status} {path} (not in the manifest)", status=_column(word), path=check.path)
     missing = _("MISSING")
     return f"{_column(missing)} {check.path}"
 

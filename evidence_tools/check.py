@@ -16,6 +16,7 @@ from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.case.validate import exhibit_problems
 from evidence_tools.checklist import claim_checklist, shows
 from evidence_tools.checks_platform import deadline_findings, upload_findings
+from evidence_tools.checks_video import video_findings
 from evidence_tools.dossier.message import message
 from evidence_tools.dossier.text import ExhibitFacts, non_english
 from evidence_tools.errors import CaseError
@@ -362,6 +363,7 @@ def check_case(
         if path.is_file() and kind_for(path) is not None:
             infos[item.file] = read_capture_safe(path, zone=case.zone(), zone_name=case.timezone)
     _times(case, report, infos, today)
+    video_findings(case, report, infos)
     _against_files(case, report, infos)
     _texts(case, plat, report)
     deadline_findings(case, plat, report, today)

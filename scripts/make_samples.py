@@ -143,15 +143,26 @@ def draw_parcel(size: tuple[int, int], *, opened: bool = False) -> Image.Image:
         y += int(lw / 16)
         d.text((x, y), "Moscow 101000, RU", font=f_small, fill=(0, 0, 0))
         y += int(lw / 11)
-        # barcode
-        bx = x
-        for i in range(400):
-            bw = 1 + (i * 7919) % 3
-            d.rectangle((bx, y, bx + bw, y + lw // 10), fill=(0, 0, 0))
-            bx += bw + 2
-            if bx > label[2] - lw // 20:
-                break
+        # the tracking number as a real code a scanner reads: a QR code on the narrow
+        # portrait label (a Code 128 of 15 characters needs more width than it has), a Code 128
+        # on the wide one
+        paste_code(img, TRACKING, (x, y), label[2] - lw // 20 - x, lw // 4 if portrait else lw // 8,
+                   qr=portrait)  # fmt: skip
     return img
+
+
+def paste_code(img: Image.Image, text: str, at: tuple[int, int], width: int, height: int,
+               *, qr: bool) -> None:  # fmt: skip
+    """``text`` as a Code 128 (or QR) symbol, scaled by whole modules into width x height."""
+    import numpy as np
+    import zxingcpp
+
+    fmt = zxingcpp.BarcodeFormat.QRCode if qr else zxingcpp.BarcodeFormat.Code128
+    symbol = np.array(zxingcpp.write_barcode_to_image(zxingcpp.create_barcode(text, fmt)))
+    code = Image.fromarray(symbol).convert("RGB")
+    scale = max(1, min(width // code.width, height // code.height))
+    code = code.resize((code.width * scale, code.height * scale), Image.Resampling.NEAREST)
+    img.paste(code, at)
 
 
 def draw_phone_case(
@@ -287,28 +298,24 @@ def make_video(originals: Path) -> None:
             draw_parcel((360, 640), opened=True),
             draw_phone_case((360, 640)),
         ]
+        # one recording, no cut: the camera rests on the parcel, moves down to the open box,
+        # then to the case, each move taking 0.4 s (a strip of the three, cropped as it goes)
+        strip = Image.new("RGB", (360, 640 * 3))
         for i, scene in enumerate(scenes):
-            scene.save(tmp / f"scene{i}.png")
+            strip.paste(scene, (0, 640 * i))
+        strip.save(tmp / "strip.png")
         fontfile = str(font_path(True)).replace("\\", "/").replace(":", "\\:")
+        move = "(clip((t-{a})/0.4,0,1))"
+        y = f"640*{move.format(a=3.4)}+640*{move.format(a=6.7)}"
         graph = (
-            "[0:v][1:v][2:v]concat=n=3:v=1:a=0,fps=30,"
+            f"[0:v]fps=30,crop=360:640:0:'{y}',"
             f"drawtext=fontfile='{fontfile}':text='frame %{{frame_num}}':x=10:y=10:"
             "fontsize=18:fontcolor=white:box=1:boxcolor=black@0.5,"
             "transpose=1,format=yuv420p[v]"  # stored landscape; the display matrix turns it back
         )
         plain = tmp / "plain.mov"
         cmd = [ff, "-hide_banner", "-loglevel", "error", "-y"]
-        for i, dur in enumerate((3.4, 3.3, 3.3)):
-            cmd += [
-                "-loop",
-                "1",
-                "-framerate",
-                "30",
-                "-t",
-                str(dur),
-                "-i",
-                str(tmp / f"scene{i}.png"),
-            ]
+        cmd += ["-loop", "1", "-framerate", "30", "-t", "10", "-i", str(tmp / "strip.png")]
         cmd += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100:duration=10"]
         cmd += [
             "-filter_complex",
@@ -316,7 +323,7 @@ def make_video(originals: Path) -> None:
             "-map",
             "[v]",
             "-map",
-            "3:a",
+            "1:a",
             "-c:v",
             "libx265",
             "-preset",
@@ -326,9 +333,16 @@ def make_video(originals: Path) -> None:
             "-tag:v",
             "hvc1",
             "-x265-params",
-            "keyint=60:min-keyint=60:scenecut=0:log-level=error",
+            # info=0: no encoder's name in the bitstream, as a phone's file has none
+            "keyint=60:min-keyint=60:scenecut=0:log-level=error:info=0",
+            "-fflags",
+            "+bitexact",
+            "-flags:v",
+            "+bitexact",
             "-c:a",
             "aac",
+            "-flags:a",
+            "+bitexact",
             "-b:a",
             "48k",
             "-ac",
@@ -362,10 +376,14 @@ def make_video(originals: Path) -> None:
             "copy",
             "-movflags",
             "use_metadata_tags",
+            "-fflags",
+            "+bitexact",  # no "Lavf" encoder tag: the file carries only what a phone writes
         ]
         for key, value in meta.items():
             cmd += ["-metadata", f"{key}={value}"]
         cmd += ["-metadata:s", "creation_time=2026-11-21T15:38:00.000000Z"]
+        # the compressor name an iPhone writes, not ffmpeg's "Lavc libx265"
+        cmd += ["-metadata:s:v:0", "encoder=HEVC"]
         cmd += [str(originals / "unboxing.mov")]
         subprocess.run(cmd, check=True)
 

@@ -103,6 +103,15 @@ def render_csv(rows: list[dict]) -> str:
     return buf.getvalue()
 
 
+def _add_scans(rows: list[dict], infos: list) -> None:
+    """Each readable video's scan (video.scan), as check reads it."""
+    from evidence_tools.video.scan import scan_video
+
+    for row, info in zip(rows, infos, strict=True):
+        if info.kind == "video" and info.video_codec and not info.error:
+            row["scan"] = scan_video(Path(info.file)).to_dict()
+
+
 @command(
     "meta",
     epilog="""\b
@@ -123,8 +132,19 @@ Examples:
     help="Zone for times that carry none (default: the case's timezone).",
 )
 @option("-r", "--recursive", is_flag=True, help="Look into sub-folders too.")
+@option(
+    "--scan/--no-scan",
+    default=True,
+    help="With --json: also scan each video for cuts, missing frames, editors' marks and a "
+    "label's barcode (one decode of each video).",
+)
 def meta_cmd(
-    paths: tuple[Path, ...], as_json: bool, as_csv: bool, tz: str | None, recursive: bool
+    paths: tuple[Path, ...],
+    as_json: bool,
+    as_csv: bool,
+    tz: str | None,
+    recursive: bool,
+    scan: bool,
 ) -> None:
     """Show when, where and on what each photo or video was recorded, and how we know.
 
@@ -148,6 +168,8 @@ def meta_cmd(
         infos = read_many(items, progress=update)
     rows = [info.to_dict() for info in infos]
     if as_json:
+        if scan:
+            _add_scans(rows, infos)
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif as_csv:
         click.echo(render_csv(rows), nl=False)

@@ -79,6 +79,26 @@ def list_packets(
     return read_ffmpeg(args, stop=stop, timeout=timeout, path=path)
 
 
+def scan_frames(path: Path, label_dir: Path) -> list[str]:
+    """One decode for the video scan (``video.scan``): every frame as 64x64 grey bytes on
+    stdout, for the cuts; and two frames a second of the first minute, upright, at most 1280
+    pixels on the long side, grey, into ``label_dir``, for the label's barcode. Scaled in
+    ffmpeg's pipeline, so Python never sees a full-size frame; passthrough keeps one output
+    frame per decoded frame, matched to the packet times in order."""
+    small = "scale=64:64:flags=area,format=gray"
+    big = (
+        "trim=end=60,fps=2,"
+        "scale='if(gt(iw,ih),min(1280,iw),-2)':'if(gt(iw,ih),-2,min(1280,ih))',format=gray"
+    )
+    graph = f"[0:v:0]split=2[s][b];[s]{small}[small];[b]{big}[big]"
+    return [
+        "-v", "error", "-i", str(path), "-filter_complex", graph,
+        "-map", "[small]", "-fps_mode", "passthrough", "-f", "rawvideo", "pipe:1",
+        "-map", "[big]", "-fps_mode", "passthrough", "-f", "image2",
+        str(label_dir / "label_%04d.pgm"),
+    ]  # fmt: skip
+
+
 # --------------------------------------------------------------------------- cutting
 
 

@@ -270,3 +270,38 @@ def read_ffmpeg(
             )
         err.seek(0)
         return "".join(lines), err.read().decode("utf-8", "replace")
+
+
+def stream_frames(
+    args: Sequence[str],
+    frame_size: int,
+    on_frame: Callable[[bytes], None],
+    *,
+    timeout: float = 3600,
+) -> str:
+    """Run ffmpeg writing raw frames of ``frame_size`` bytes to its stdout and hand each to
+    ``on_frame`` as it comes (a scan holds one frame at a time, however long the video).
+    Returns ffmpeg's stderr; a damaged end is no error (the frames read so far stand), a
+    time-out is."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryFile() as err:
+        with _spawn(args, stdout=subprocess.PIPE, stderr=err, timeout=timeout) as run:
+            assert run.proc.stdout is not None
+            while True:
+                frame = run.proc.stdout.read(frame_size)
+                if len(frame) < frame_size:
+                    break
+                on_frame(frame)
+            run.proc.wait()
+        err.seek(0)
+        stderr = err.read().decode("utf-8", "replace")
+    if run.timed_out.is_set():
+        raise ExternalToolError(
+            Text(
+                "ffmpeg took longer than {seconds} s and was stopped",
+                seconds=format(timeout, ".0f"),
+            )
+        )
+    return stderr

@@ -1,0 +1,177 @@
+"""The video's part of ``evidence check``: what the recording shows about itself, and the
+shipping label read and matched with the order's tracking number.
+
+Each original is scanned once (``video.scan``) and the result kept in the case's
+``.cache/`` by the file's SHA-256: originals never change, so the next check reads the answer
+instead of the video. What is found is said with its time; where nothing is found, a note says
+what was checked. Nothing here claims a recording is continuous.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from evidence_tools.case.model import Case, EvidenceItem
+from evidence_tools.findings import CheckReport
+from evidence_tools.fsutil import sha256_file, write_text_atomic
+from evidence_tools.i18n import Text
+from evidence_tools.metadata.model import CaptureInfo, kind_for
+from evidence_tools.video.scan import SCAN_VERSION, Label, VideoScan, read_labels, tracking_like
+
+CACHE = ".cache"
+PHOTO_SIDE = 2000  # a photo is read for barcodes at most this size: a label fills much of it
+
+
+def _fingerprint(case: Case, path: Path) -> str:
+    from evidence_tools.case.manifest import load_manifest
+
+    entry = load_manifest(case.root).files.get(path.relative_to(case.root).as_posix(), {})
+    return str(entry.get("sha256") or sha256_file(path))
+
+
+def _cached(case: Case, path: Path, kind: str, make: Callable[[], dict]) -> dict:
+    """What ``make`` found for the file at ``path``, from the case's cache when it is there."""
+    folder = case.root / CACHE / f"scan-v{SCAN_VERSION}"
+    cached = folder / f"{_fingerprint(case, path)}.{kind}.json"
+    if cached.is_file():
+        try:
+            return dict(json.loads(cached.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass  # a damaged cache entry: scan again
+    found = make()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(cached, json.dumps(found, indent=1), force=True)
+    except OSError:
+        pass  # a read-only case still gets its answer, only not kept
+    return found
+
+
+def video_scan(
+    case: Case, path: Path, progress: Callable[[float], None] | None = None
+) -> VideoScan:
+    from evidence_tools.video.scan import scan_video
+
+    data = _cached(case, path, "video", lambda: scan_video(path, progress=progress).to_dict())
+    return VideoScan.from_dict(data)
+
+
+def photo_labels(case: Case, path: Path) -> list[Label]:
+    def read() -> dict:
+        from evidence_tools.images import open_upright
+
+        image, _meta = open_upright(path, fit=(PHOTO_SIDE, PHOTO_SIDE))
+        return {"labels": [vars(x) for x in read_labels(image.convert("L"))]}
+
+    return [Label(**x) for x in _cached(case, path, "labels", read)["labels"]]
+
+
+def clock(seconds: float) -> str:
+    """0:06.0: where in the video, to a tenth of a second."""
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}:{rest:04.1f}"
+
+
+def _signs(report: CheckReport, item: EvidenceItem, scan: VideoScan) -> None:
+    """Cuts, gaps and editors; an error where the case calls the recording continuous."""
+    severity = "error" if item.continuous else "warning"
+    fix = (
+        Text(
+            "the statement would say one continuous recording: use the phone's original file, "
+            "or remove continuous = true"
+        )  # fmt: skip
+        if item.continuous
+        else Text("use the phone's original, uncut recording if you have it")
+    )
+    for at in scan.cuts:
+        report.add(severity, "video.cut", Text(
+            "a cut at {at}: the picture jumps from one frame to the next in a way the camera's "
+            "own motion does not explain", at=clock(at)), fix, item.file)  # fmt: skip
+    for at, length in scan.gaps:
+        report.add(severity, "video.gap", Text("{length} s of frames missing at {at}",
+                   length=f"{length:.1f}", at=clock(at)), fix, item.file)  # fmt: skip
+    if scan.editors:
+        report.add("warning", "video.reencoded", Text(
+            "re-encoded or re-saved by {editors}: not the phone's original file",
+            editors=", ".join(scan.editors)),
+            Text("send the file exactly as the phone saved it"), item.file)  # fmt: skip
+    if not scan.complete:
+        report.add("info", "video.scan_partial", Text(
+            "the scan reached {until}: the rest of the file cannot be read",
+            until=clock(scan.duration)), "", item.file)  # fmt: skip
+    if not (scan.cuts or scan.gaps or scan.editors):
+        report.add("info", "video.no_sign", Text(
+            "no sign of cutting or re-encoding found (checked: the frame times, jumps in the "
+            "picture, editors' marks in the file)"), "", item.file)  # fmt: skip
+
+
+def _label(report: CheckReport, subject: str, label: Label, tracking: str) -> bool:
+    """Say what a label reads against the order's tracking number; True when it matches."""
+    seen, at = label.text, clock(label.at) if label.at is not None else ""
+    if not tracking:
+        said = (
+            Text("a label at {at} reads {seen}; the case gives no tracking number to match it "
+                 "with", at=at, seen=seen)
+            if at
+            else Text("a label in the photo reads {seen}; the case gives no tracking number to "
+                      "match it with", seen=seen)
+        )  # fmt: skip
+        report.add("info", "label.no_tracking", said, Text("set tracking in [order]"), subject)
+        return False
+    if _same(seen, tracking):
+        said = (
+            Text("the label at {at} reads {seen}, the order's tracking number", at=at, seen=seen)
+            if at
+            else Text("the label in the photo reads {seen}, the order's tracking number",
+                      seen=seen)
+        )  # fmt: skip
+        report.add("info", "label.matched", said, "", subject)
+        return True
+    said = (
+        Text("a label at {at} reads {seen}, not the order's tracking number {tracking}",
+             at=at, seen=seen, tracking=tracking)
+        if at
+        else Text("a label in the photo reads {seen}, not the order's tracking number "
+                  "{tracking}", seen=seen, tracking=tracking)
+    )  # fmt: skip
+    fix = Text("check the tracking number in [order], or the parcel in the video")
+    report.add("warning", "label.other", said, fix, subject)
+    return False
+
+
+def _same(a: str, b: str) -> bool:
+    """Two numbers as printed and as typed: spaces and case do not count."""
+    return "".join(a.split()).upper() == "".join(b.split()).upper()
+
+
+def video_findings(case: Case, report: CheckReport, infos: dict[str, CaptureInfo]) -> None:
+    """Every video's signs of editing, and every label in the videos and photos."""
+    tracking = case.order.tracking
+    matched = False
+    videos: list[EvidenceItem] = []
+    for item in case.evidence:
+        path = case.root / item.file
+        info = infos.get(item.file)
+        if not path.is_file() or info is None or info.error:
+            continue
+        kind = kind_for(path)
+        if kind == "video" and info.video_codec:
+            scan = video_scan(case, path)
+            _signs(report, item, scan)
+            labels = scan.labels
+            videos.append(item)
+        elif kind == "photo" and not info.cut_off:
+            labels = photo_labels(case, path)
+        else:
+            continue
+        for label in labels:
+            if tracking_like(label):
+                matched |= _label(report, item.file, label, tracking)
+    if tracking and videos and not matched:
+        report.add("info", "label.unread", Text(
+            "no label with the order's tracking number could be read in the first minute of "
+            "the video or in the photos"),
+            Text("show the label close up and steady for a second or two"),
+            videos[0].file)  # fmt: skip

@@ -26,8 +26,13 @@ PHOTO_SIDE = 2000  # a photo is read for barcodes at most this size: a label fil
 
 def _fingerprint(case: Case, path: Path) -> str:
     from evidence_tools.case.manifest import load_manifest
+    from evidence_tools.errors import EvidenceError
 
-    entry = load_manifest(case.root).files.get(path.relative_to(case.root).as_posix(), {})
+    manifest = load_manifest(case.root)
+    try:
+        entry = manifest.files.get(manifest.rel(path), {})
+    except EvidenceError:  # outside the case: no record to read
+        entry = {}
     return str(entry.get("sha256") or sha256_file(path))
 
 
@@ -120,7 +125,7 @@ def _label(report: CheckReport, subject: str, label: Label, tracking: str) -> bo
         )  # fmt: skip
         report.add("info", "label.no_tracking", said, Text("set tracking in [order]"), subject)
         return False
-    if _same(seen, tracking):
+    if same_number(seen, tracking):
         said = (
             Text("the label at {at} reads {seen}, the order's tracking number", at=at, seen=seen)
             if at
@@ -141,7 +146,7 @@ def _label(report: CheckReport, subject: str, label: Label, tracking: str) -> bo
     return False
 
 
-def _same(a: str, b: str) -> bool:
+def same_number(a: str, b: str) -> bool:
     """Two numbers as printed and as typed: spaces and case do not count."""
     return "".join(a.split()).upper() == "".join(b.split()).upper()
 

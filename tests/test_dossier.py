@@ -152,7 +152,7 @@ def test_jpeg_bytes_go_into_the_pdf_verbatim(sample_case: Path, monkeypatch) -> 
     result = build_dossier(sample_case, today=TODAY)
     pdf = result.pdf.read_bytes()
     assert b"ASCII85Decode" not in pdf
-    assert len(made) == 5  # 2 video stills + 3 photos
+    assert len(made) == 6  # 2 video stills, the label read in the video (enlarged), 3 photos
     for data, w, h in made:
         assert data in pdf
         with Image.open(io.BytesIO(data)) as img:

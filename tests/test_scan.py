@@ -25,6 +25,7 @@ PHONE_LIKE = [  # what a phone's file carries: no encoder's name in the tags or 
     "-c:v", "libx264", "-preset", "ultrafast", "-crf", "24", "-pix_fmt", "yuv420p",
     "-bsf:v", "filter_units=remove_types=6", "-fflags", "+bitexact", "-flags:v", "+bitexact",
     "-map_metadata", "-1", "-metadata:s:v:0", "encoder=", "-fps_mode", "passthrough",
+    "-metadata", "creation_time=2026-11-21T15:38:00Z",  # the mvhd time a phone writes
 ]  # fmt: skip
 
 
@@ -170,3 +171,33 @@ def test_meta_json_gives_the_scan_of_a_video(clips, runner) -> None:
     assert len(rows[0]["scan"]["cuts"]) == 1 and rows[0]["scan"]["frames"] == 180
     plain = json.loads(run(runner, "meta", "--json", "--no-scan", str(clips["cut"])).stdout)
     assert "scan" not in plain[0]
+
+
+def test_the_dossier_shows_the_label_frame_and_what_was_checked(tmp_path: Path, clips) -> None:
+    import shutil
+    import subprocess
+
+    from evidence_tools.dossier.build import build_dossier
+
+    root = _case(tmp_path, clips["continuous"], continuous=True)
+    toml = root / "case.toml"
+    toml.write_text(toml.read_text().replace('caption = ""', 'caption = "Unboxing"'))
+    result = build_dossier(root, despite_errors=True)
+    label = root / "exports" / "continuous_label.jpg"
+    assert label.is_file()
+    from PIL import Image
+
+    with Image.open(label) as img:
+        assert max(img.size) == 900  # the label, enlarged
+    from evidence_tools.video.scan import read_labels
+
+    with Image.open(label) as img:
+        assert TRACKING in [x.text for x in read_labels(img.convert("L"))]
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True,
+                              text=True, check=True).stdout  # fmt: skip
+        flat = " ".join(text.split())
+        assert "No sign of cutting or re-encoding was found. This does not prove" in flat
+        assert f"its code reads {TRACKING}, the order's tracking number" in flat
+        assert "the shipping label seen" in flat  # the time line
+        assert "The shipping label is seen at 0:00" in flat  # the statement

@@ -27,6 +27,7 @@ from evidence_tools.check import check_case
 from evidence_tools.dossier import text
 from evidence_tools.dossier.content import DossierContent, missing_glyphs
 from evidence_tools.dossier.exhibits import Builder, Exhibit, prepare_exhibits
+from evidence_tools.dossier.label import label_still
 from evidence_tools.dossier.message import message as write_message
 from evidence_tools.dossier.message import sentences as message_sentences
 from evidence_tools.dossier.pdf import write_pdf
@@ -130,6 +131,7 @@ def exhibit_facts(exhibits: list[Exhibit]) -> list[text.ExhibitFacts]:
             captured_at=ex.info.captured_at if ex.info else None,
             zone_label=ex.info.zone if ex.info else "",
             continuous=ex.item.continuous, shown=ex.trim_range,
+            label=(ex.label.at, ex.label.text) if ex.label is not None else None,
             length=usable_duration(ex.info) if ex.info and ex.kind == "video" else None,
         )
         for ex in exhibits
@@ -316,6 +318,9 @@ def build_dossier(
             case, force=force, skip_broken=skip_broken, progress=progress, infos=infos
         )
         builder = Builder(case, force=force)
+        for exhibit in exhibits:  # what the scan found, and the label where it was read
+            if exhibit.kind == "video" and not exhibit.error:
+                label_still(builder, exhibit)
         builder.claim(pdf_path)
         kept = builder.claim_message(msg_path)
         content, warnings = assemble(case, exhibits, today)

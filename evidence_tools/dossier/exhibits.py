@@ -60,6 +60,8 @@ class Exhibit:
     trim_range: tuple[float, float] | None = None
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    scan: Any = None  # a video's VideoScan (dossier.label): its signs of editing
+    label: Any = None  # the label read in the video that matches the tracking number
 
     @property
     def caption(self) -> str:

@@ -33,6 +33,7 @@ class ExhibitFacts:
     continuous: bool = False  # the buyer says so in case.toml; never assumed
     shown: tuple[float, float] | None = None  # the part of a video the exhibit shows
     length: float | None = None  # how long the whole recording is
+    label: tuple[float, str] | None = None  # where the label is read, and the number it reads
 
 
 Paragraph = list[Text]
@@ -191,6 +192,14 @@ def _unboxing(exhibits: Sequence[ExhibitFacts]) -> list[Text]:
     else:
         said = Text("I recorded the opening of the parcel on video {exhibits}.", exhibits=ref)
     out = [said]
+    if first.label is not None:  # only when read and matched with the order
+        at, number = first.label
+        minutes, rest = divmod(at, 60)
+        out.append(Text(
+            "The shipping label is seen at {at} in the video; its code reads {number}, the "
+            "order's tracking number.",
+            at=f"{int(minutes)}:{rest:04.1f}", number=number,
+        ))  # fmt: skip
     if first.shown and first.length:
         a, b = first.shown
         out.append(Text(

@@ -93,6 +93,10 @@ def _video_facts(ex: Exhibit, info: CaptureInfo, rel: str) -> list[str]:
             "Private details are covered with solid black in the copy for viewing and in "
             "the stills; the original is unchanged."
         )
+    if ex.scan is not None:
+        from evidence_tools.dossier.label import checked_facts
+
+        facts += checked_facts(ex.scan)
     return facts
 
 
@@ -211,8 +215,23 @@ def timeline(case: Case, exhibits: list[Exhibit], today: dt.date) -> list[Timeli
         rows.append(
             TimelineRow(when, label, source, flag, sort_key=_sort_key(info.captured_at, zone))
         )
+        if ex.label is not None and ex.label.at is not None:
+            rows.append(_label_seen(ex, info, zone))
     rows.sort(key=lambda r: r.sort_key)
     return rows
+
+
+def _label_seen(ex: Exhibit, info: CaptureInfo, zone: dt.tzinfo | None) -> TimelineRow:
+    """The moment the label that matches the tracking number is seen in the video."""
+    assert info.captured_at is not None
+    seen = info.captured_at + dt.timedelta(seconds=ex.label.at)
+    at = CaptureInfo(info.file, info.kind)
+    at.captured_at, at.zone, at.zone_assumed = seen, info.zone, info.zone_assumed
+    at.time_source = f"{info.time_source}, + {format_timecode(ex.label.at)} into the video"
+    when, source = when_text(at)
+    what = (f"Exhibit {ex.number}: the shipping label seen, its code reading {ex.label.text} "
+            "(the order's tracking number)")  # fmt: skip
+    return TimelineRow(when, what, source, sort_key=_sort_key(seen, zone))
 
 
 def used_files(manifest: Manifest, exhibits: list[Exhibit]) -> set[str]:

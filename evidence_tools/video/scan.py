@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCAN_VERSION = 1
+SCAN_VERSION = 2  # 2: a label keeps where it is in its frame
 GRID = 64  # the small copy's side: enough for motion, a few KB a frame
 LABEL_SECONDS = 60.0  # the label is shown at the start of an unboxing
 LABEL_FPS = 2
@@ -42,6 +42,7 @@ class Label:
     text: str
     format: str
     at: float | None = None  # seconds into the video; None in a photo
+    box: list[float] | None = None  # x, y, w, h: fractions of the upright picture
 
 
 @dataclass
@@ -163,12 +164,26 @@ def read_labels(image: Any, at: float | None = None) -> list[Label]:
     """The barcodes in a picture (a numpy grey array or a Pillow image)."""
     import zxingcpp
 
+    height, width = image.shape[:2] if hasattr(image, "shape") else image.size[::-1]
     out = []
     for found in zxingcpp.read_barcodes(image):
         name = found.format.name if hasattr(found.format, "name") else str(found.format)
         if found.text and getattr(found, "valid", True):
-            out.append(Label(found.text.strip(), name, at))
+            out.append(Label(found.text.strip(), name, at, _box(found.position, width, height)))
     return out
+
+
+def _box(position: Any, width: int, height: int) -> list[float] | None:
+    """The symbol's bounding box as fractions of the picture."""
+    try:
+        corners = [position.top_left, position.top_right, position.bottom_right,
+                   position.bottom_left]  # fmt: skip
+        xs, ys = [c.x for c in corners], [c.y for c in corners]
+    except AttributeError:
+        return None
+    x0, y0 = max(0, min(xs)), max(0, min(ys))
+    return [round(x0 / width, 4), round(y0 / height, 4),
+            round((max(xs) - x0) / width, 4), round((max(ys) - y0) / height, 4)]  # fmt: skip
 
 
 def tracking_like(label: Label) -> bool:

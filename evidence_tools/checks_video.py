@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from evidence_tools.case.model import Case, EvidenceItem
+from evidence_tools.errors import EvidenceError
 from evidence_tools.findings import CheckReport
 from evidence_tools.fsutil import sha256_file, write_text_atomic
 from evidence_tools.i18n import Text
@@ -26,7 +27,6 @@ PHOTO_SIDE = 2000  # a photo is read for barcodes at most this size: a label fil
 
 def _fingerprint(case: Case, path: Path) -> str:
     from evidence_tools.case.manifest import load_manifest
-    from evidence_tools.errors import EvidenceError
 
     manifest = load_manifest(case.root)
     try:
@@ -163,7 +163,13 @@ def video_findings(case: Case, report: CheckReport, infos: dict[str, CaptureInfo
             continue
         kind = kind_for(path)
         if kind == "video" and info.video_codec:
-            scan = video_scan(case, path)
+            try:
+                scan = video_scan(case, path)
+            except EvidenceError as exc:  # ffmpeg gave up on it, or took too long
+                report.add("warning", "video.scan_failed", Text(
+                    "the video could not be scanned for signs of editing: {reason}",
+                    reason=exc.message), "", item.file)  # fmt: skip
+                continue
             _signs(report, item, scan)
             labels = scan.labels
             videos.append(item)

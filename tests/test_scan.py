@@ -201,3 +201,18 @@ def test_the_dossier_shows_the_label_frame_and_what_was_checked(tmp_path: Path, 
         assert f"its code reads {TRACKING}, the order's tracking number" in flat
         assert "the shipping label seen" in flat  # the time line
         assert "The shipping label is seen at 0:00" in flat  # the statement
+
+
+def test_a_video_whose_pictures_cannot_be_decoded_is_said_not_crashed(
+    tmp_path: Path, clips
+) -> None:
+    data = bytearray(clips["continuous"].read_bytes())
+    start, end = len(data) * 3 // 10, len(data) * 7 // 10
+    data[start:end] = bytes(end - start)  # the index (at the end) survives, pictures do not
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(bytes(data))
+    scan = scan_video(broken)
+    assert not scan.complete and scan.frames < 360
+    root = _case(tmp_path, broken, continuous=False)
+    codes = {f.code: f for f in check_case(root).findings}
+    assert "video.scan_partial" in codes and "video.no_sign" not in codes

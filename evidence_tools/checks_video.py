@@ -102,11 +102,15 @@ def _signs(report: CheckReport, item: EvidenceItem, scan: VideoScan) -> None:
             "re-encoded or re-saved by {editors}: not the phone's original file",
             editors=", ".join(scan.editors)),
             Text("send the file exactly as the phone saved it"), item.file)  # fmt: skip
+    if scan.edit_list:
+        report.add(severity, "video.edit_list", Text(
+            "the file's edit list hides part of the footage it holds: an editor trimmed it"),
+            fix, item.file)  # fmt: skip
     if not scan.complete:
         report.add("info", "video.scan_partial", Text(
             "the scan reached {until}: the rest of the file cannot be read",
             until=clock(scan.duration)), "", item.file)  # fmt: skip
-    if not (scan.cuts or scan.gaps or scan.editors):
+    if not (scan.cuts or scan.gaps or scan.editors or scan.edit_list):
         report.add("info", "video.no_sign", Text(
             "no sign of cutting or re-encoding found (checked: the frame times, jumps in the "
             "picture, editors' marks in the file)"), "", item.file)  # fmt: skip

@@ -216,3 +216,15 @@ def test_a_video_whose_pictures_cannot_be_decoded_is_said_not_crashed(
     root = _case(tmp_path, broken, continuous=False)
     codes = {f.code: f for f in check_case(root).findings}
     assert "video.scan_partial" in codes and "video.no_sign" not in codes
+
+
+def test_an_edit_list_that_hides_footage_is_found(tmp_path: Path, clips) -> None:
+    # a stream copy from 3 s keeps the frames from the keyframe at 0 s, hidden by an edit list
+    hidden = tmp_path / "hidden.mp4"
+    run_ffmpeg(["-y", "-ss", "3", "-i", str(clips["continuous"]), "-c", "copy", str(hidden)],
+               outputs=[hidden])  # fmt: skip
+    assert scan_video(hidden).edit_list
+    assert not scan_video(clips["continuous"]).edit_list
+    root = _case(tmp_path, hidden, continuous=True)
+    found = [f for f in check_case(root).findings if f.code == "video.edit_list"]
+    assert found and found[0].severity == "error"

@@ -87,6 +87,8 @@ def checked_facts(scan: VideoScan) -> list[str]:
         found.append(f"{length:.1f} s of frames missing at {clock(at)}")
     if scan.editors:
         found.append(f"marks of {', '.join(scan.editors)} in the file (re-encoded or re-saved)")
+    if scan.edit_list:
+        found.append("an edit list that hides part of the footage the file holds")
     checked = (
         f"The original file was checked for signs of editing: the times of its {scan.frames} "
         "frames, jumps in the picture from one frame to the next, and marks an editor or "

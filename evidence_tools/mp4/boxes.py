@@ -14,7 +14,12 @@ MAX_TOP_BOXES = 10_000  # a real file has a handful; a long run of tiny ones is 
 
 
 class Unsupported(Exception):
-    """This file is outside what the MP4 reader or cutter handles; use ffmpeg."""
+    """This file is outside what the MP4 reader or cutter handles; use ffmpeg. ``code`` names
+    what, where another part decides on it (``edit.hidden``: an edit list hides footage)."""
+
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 # --------------------------------------------------------------------------- boxes

@@ -110,7 +110,7 @@ def _edit(buf: bytes, trak: Box) -> tuple[int, int]:
     version = buf[elst.body]
     (n,) = struct.unpack_from(">I", buf, elst.body + 4)
     if n != 1:
-        raise Unsupported(f"an edit list with {n} edits")
+        raise Unsupported(f"an edit list with {n} edits", code="edit.hidden")
     fmt = ">QqhH" if version == 1 else ">IihH"
     segment, media_time, rate, _ = struct.unpack_from(fmt, buf, elst.body + 8)
     if media_time < 0 or rate != 1:
@@ -125,12 +125,15 @@ def _check_edit(segment: int, media_time: int, timescale: int, movie_timescale: 
     by their own times would bring it back."""
     skipped = media_time / timescale
     if skipped > EDIT_SLACK:
-        raise Unsupported(f"the edit list skips the first {skipped:.1f} s (an edited video)")
+        raise Unsupported(
+            f"the edit list skips the first {skipped:.1f} s (an edited video)", code="edit.hidden"
+        )
     if segment and movie_timescale:
         shown = segment / movie_timescale
         held = sum(durations) / timescale - skipped
         if held - shown > EDIT_SLACK:
-            raise Unsupported(f"the edit list hides the last {held - shown:.1f} s")
+            raise Unsupported(f"the edit list hides the last {held - shown:.1f} s",
+                              code="edit.hidden")  # fmt: skip
 
 
 def _handler(buf: bytes, trak: Box) -> bytes:

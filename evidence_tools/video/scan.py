@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCAN_VERSION = 2  # 2: a label keeps where it is in its frame
+SCAN_VERSION = 3  # 2: a label keeps where it is in its frame; 3: edit lists
 GRID = 64  # the small copy's side: enough for motion, a few KB a frame
 LABEL_SECONDS = 60.0  # the label is shown at the start of an unboxing
 LABEL_FPS = 2
@@ -56,6 +56,7 @@ class VideoScan:
     cuts: list[float] = field(default_factory=list)  # times of the first frame after each
     gaps: list[tuple[float, float]] = field(default_factory=list)  # (at, seconds missing)
     editors: list[str] = field(default_factory=list)  # what names an editor or an encoder
+    edit_list: bool = False  # an MP4/MOV edit list hides footage the file still holds
     labels: list[Label] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -211,6 +212,23 @@ def editors_in(path: Path, tags: list[str]) -> list[str]:
     return list(found)
 
 
+def hides_footage(path: Path) -> bool:
+    """Whether an MP4/MOV's edit list hides part of what the file holds (an editor's trim
+    that rewrote only the index): the MP4 reader refuses such a file with that code."""
+    from evidence_tools.mp4.boxes import Unsupported
+    from evidence_tools.mp4.index import read_movie
+
+    if path.suffix.lower() not in (".mp4", ".mov", ".m4v", ".3gp"):
+        return False
+    try:
+        read_movie(path)
+    except Unsupported as exc:
+        return exc.code == "edit.hidden"
+    except (OSError, ValueError):
+        return False
+    return False
+
+
 def scan_video(
     path: Path, *, progress: Callable[[float], None] | None = None, timeout: float = 3600
 ) -> VideoScan:
@@ -228,6 +246,7 @@ def scan_video(
     for stream in probe.streams:
         tags += list(stream.metadata.values())
     scan.editors = editors_in(path, tags)
+    scan.edit_list = hides_footage(path)
     motion = _Motion()
     expected = max(1, len(times))
 

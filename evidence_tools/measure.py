@@ -1,0 +1,79 @@
+"""A length read off a photo against a ruler in it, with how sure it is.
+
+``measure`` and ``ref`` are segments (x1, y1, x2, y2, fractions of the upright photo); the
+reference's true length is given ("10 cm"). The length is the ratio of the two segments in
+pixels of the upright photo times the reference. It assumes what a person measuring with a
+ruler assumes: the object and the ruler lie in one plane, and the camera looks at it square
+on; a tilted camera shortens what is further away, and no correction is made for it.
+
+The uncertainty comes from where the four ends can be placed: each within ``END_PIXELS`` of
+the true end (or 0.2 % of the picture's long side, whichever is larger), the errors of the
+two segments independent. A card of known size with four corners would allow a perspective
+correction; it is not used here, because a card's corners are hard to place on a phone photo
+to better than the few pixels that already bound this error.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+END_PIXELS = 2.0
+UNITS_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, '"': 25.4, "inch": 25.4,
+            "inches": 25.4}  # fmt: skip
+_LENGTH_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mm|cm|m|in|inch|inches|\")\s*$", re.IGNORECASE)
+
+
+class Length(NamedTuple):
+    millimetres: float
+    unit: str  # the unit to say it in: the reference's
+
+    def said(self) -> str:
+        value = self.millimetres / UNITS_MM[self.unit]
+        return f"{value:.1f} {self.unit}"
+
+
+def parse_length(text: str) -> Length:
+    """``10 cm``, ``100 mm``, ``4 in``, ``3,5 cm``; ValueError for anything else."""
+    match = _LENGTH_RE.match(text)
+    if not match:
+        raise ValueError(text)
+    unit = match.group(2).lower()
+    unit = "in" if unit in ('"', "inch", "inches") else unit
+    value = float(match.group(1).replace(",", "."))
+    if value <= 0:
+        raise ValueError(text)
+    return Length(value * UNITS_MM[unit], unit)
+
+
+class Measured(NamedTuple):
+    length: Length
+    uncertainty: Length  # one standard error, in the same unit
+
+    def said(self) -> str:
+        unit = UNITS_MM[self.length.unit]
+        return (f"{self.length.millimetres / unit:.1f} {self.length.unit} "
+                f"\u00b1 {max(0.1, self.uncertainty.millimetres / unit):.1f} "
+                f"{self.length.unit}")  # fmt: skip
+
+
+def _pixels(segment: Sequence[float], size: tuple[int, int]) -> float:
+    x1, y1, x2, y2 = segment
+    w, h = size
+    return math.hypot((x2 - x1) * w, (y2 - y1) * h)
+
+
+def measure(
+    segment: Sequence[float], ref: Sequence[float], ref_length: Length, size: tuple[int, int]
+) -> Measured:
+    """The length of ``segment`` against ``ref`` in a picture of ``size`` (upright pixels)."""
+    m, r = _pixels(segment, size), _pixels(ref, size)
+    if m <= 0 or r <= 0:
+        raise ValueError("a segment has no length")
+    end = max(END_PIXELS, 0.002 * max(size))
+    # each segment's length is off by up to the two ends' errors, sqrt(2) x each
+    spread = math.sqrt((math.sqrt(2) * end / m) ** 2 + (math.sqrt(2) * end / r) ** 2)
+    length = m / r * ref_length.millimetres
+    return Measured(Length(length, ref_length.unit), Length(length * spread, ref_length.unit))

@@ -346,6 +346,32 @@ def _texts(case: Case, plat: Platform, report: CheckReport) -> None:
         report.add("error", "message.refused", exc.message, exc.hint, "case.toml")
 
 
+def _points(case: Case, report: CheckReport) -> None:
+    """A colour difference the photos do not clearly show is said to the buyer, never claimed
+    to the arbiter: the statement then leaves it out."""
+    from evidence_tools.dossier.points import colour_of
+
+    for point in case.mismatches:
+        colour = colour_of(case, point)
+        if colour is None or colour.clear:
+            continue
+        report.add(
+            "warning",
+            "point.colour_unclear",
+            Text(
+                "the photos show no clear colour difference for \u201c{says}\u201d "
+                "(\u0394E00 {delta}): the statement does not claim one",
+                says=point.listing_says,
+                delta=f"{colour.delta_e:.1f}",
+            ),
+            Text(
+                "photograph the item in daylight with white paper beside it, and mark the "
+                "paper as white"
+            ),  # fmt: skip
+            "case.toml",
+        )
+
+
 def check_case(
     case_dir: str | Path, *, today: dt.date | None = None, platform_key: str | None = None
 ) -> CheckReport:
@@ -364,6 +390,7 @@ def check_case(
             infos[item.file] = read_capture_safe(path, zone=case.zone(), zone_name=case.timezone)
     _times(case, report, infos, today)
     video_findings(case, report, infos)
+    _points(case, report)
     _against_files(case, report, infos)
     _texts(case, plat, report)
     deadline_findings(case, plat, report, today)

@@ -96,6 +96,32 @@ def claim_checklist(case: Case, add: Add) -> None:
                 Text("no photo of the item received"),
                 Text("add one"),
             )
+    if claim == "not_as_described" and not case.mismatches:
+        add(
+            "warning",
+            "claim.no_listing_words",
+            Text("the listing's own words are not quoted: arbiters judge against them"),
+            Text(
+                "add a [[mismatch]] with listing_says (the listing's words) and received "
+                "(what arrived)"
+            ),  # fmt: skip
+            "case.toml",
+        )
+    parcel_short = claim == "missing_parts" or "empty_parcel" in defects
+    if parcel_short and not (case.shipped_weight and case.received_weight):
+        add(
+            "info",
+            "claim.weigh_parcel",
+            Text(
+                "the parcel's weight on its label against its weight on arrival shows what "
+                "is missing"
+            ),  # fmt: skip
+            Text(
+                "weigh it, photograph the scale, and set shipped_weight and received_weight "
+                "in [order]"
+            ),  # fmt: skip
+            "case.toml",
+        )
     if "wrong_size" in defects and not has["ruler"]:
         add(
             "warning",

@@ -31,6 +31,7 @@ from evidence_tools.case.model import (
     Moment,
     Order,
 )
+from evidence_tools.case.points import read_mismatches, read_weights
 from evidence_tools.errors import CaseError, UsageError, Words
 from evidence_tools.i18n import Text
 from evidence_tools.platforms import OVERRIDABLE
@@ -401,8 +402,9 @@ def _order_table(chk: _Checker, table: dict[str, Any]) -> Order:
     chk.unknown_keys(
         "order",
         table,
-        ("number", "placed", "delivered", "estimated_delivery", "item", "seller", "tracking"),
-    )
+        ("number", "placed", "delivered", "estimated_delivery", "item", "seller", "tracking",
+         "shipped_weight", "received_weight"),
+    )  # fmt: skip
     number = table.get("number", "")
     if isinstance(number, int) and not isinstance(number, bool):
         raise chk.fail(
@@ -428,7 +430,7 @@ def _order_table(chk: _Checker, table: dict[str, Any]) -> Order:
 def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
     """The case from parsed TOML, every key checked (``text`` locates the lines)."""
     chk = _Checker(root / CASE_FILE, text)
-    tables = ("case", "order", "evidence", "platform")
+    tables = ("case", "order", "evidence", "platform", "mismatch")
     for key in data:
         if key not in tables:
             close = difflib.get_close_matches(key, tables, n=1)
@@ -438,7 +440,7 @@ def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
                 line=locate_line(text, key),
                 hint=Text("did you mean [{table}]?", table=close[0])
                 if close
-                else Text("expected [case], [order], [[evidence]], [platform]"),
+                else Text("expected [case], [order], [[evidence]], [platform], [[mismatch]]"),
             )
     case_t = data.get("case", {})
     order_t = data.get("order", {})
@@ -456,6 +458,8 @@ def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
             line=locate_line(text, "evidence"),
         )
     case.evidence = [_check_evidence(chk, i, raw) for i, raw in enumerate(evidence)]
+    case.shipped_weight, case.received_weight = read_weights(chk, order_t)
+    case.mismatches = read_mismatches(chk, data.get("mismatch"), len(case.evidence))
     return case
 
 

@@ -57,6 +57,28 @@ class Order:
 
 
 @dataclass
+class Weight:
+    grams: float
+    said: str  # as the buyer wrote it: "0.35 kg"
+
+
+@dataclass
+class Mismatch:
+    """One point where the item differs from the listing: the listing's own words, quoted,
+    and what arrived, each with the exhibit (and box) that shows it."""
+
+    listing_says: str
+    received: str
+    listing_exhibit: int | None = None
+    listing_box: list[float] | None = None
+    photo_exhibit: int | None = None
+    photo_box: list[float] | None = None
+    photo_white: list[float] | None = None  # white paper in the photo, for the colour
+    listing_white: list[float] | None = None  # the listing's own white, where it has one
+    index: int = 0  # its place among the [[mismatch]] tables, to point at its lines
+
+
+@dataclass
 class Case:
     root: Path
     platform: str = "other"
@@ -71,6 +93,9 @@ class Case:
     order: Order = field(default_factory=Order)
     evidence: list[EvidenceItem] = field(default_factory=list)
     platform_overrides: dict[str, Any] = field(default_factory=dict)
+    mismatches: list[Mismatch] = field(default_factory=list)
+    shipped_weight: Weight | None = None  # the parcel's weight on its label or tracking record
+    received_weight: Weight | None = None  # what it weighed on arrival
     toml_text: str = ""  # case.toml as read, to point a later error at its line
 
     @property

@@ -40,6 +40,19 @@ Paragraph = list[Text]
 
 
 @dataclass
+class PointFacts:
+    """One [[mismatch]] as the statement may say it: the listing's words and what arrived,
+    their exhibits, and the colour difference where the photos show a clear one."""
+
+    says: str
+    received: str
+    listing: int | None = None
+    photo: int | None = None
+    delta_e: float | None = None  # CIEDE2000, only where it is clear (above about 6)
+    balanced: bool = False  # white-balanced on white paper in both pictures
+
+
+@dataclass
 class Statement:
     sentences: list[Paragraph]  # each paragraph's sentences, each said in any language
     own_words: str = ""  # the buyer's account, verbatim, under its own heading
@@ -285,7 +298,47 @@ def _delivered(case: Case) -> list[Text]:
     return [Text("The parcel was delivered.")]
 
 
-def statement(case: Case, exhibits: Sequence[ExhibitFacts]) -> Statement:
+def point_sentences(case: Case, points: Sequence[PointFacts]) -> list[Text]:
+    """What the listing says, and what arrived: one sentence a point, quoting the listing;
+    the parcel's weights where both are known."""
+    out = []
+    for p in points:
+        ref_l, ref_p = (
+            Exhibits([p.listing] if p.listing else []),
+            Exhibits([p.photo] if p.photo else []),
+        )
+        if p.listing and p.photo:
+            said = Text("The listing says \u201c{says}\u201d {listing}; the item received is "
+                        "{received} {photo}.", says=p.says, listing=ref_l, received=p.received,
+                        photo=ref_p)  # fmt: skip
+        elif p.listing:
+            said = Text("The listing says \u201c{says}\u201d {listing}; the item received is "
+                        "{received}.", says=p.says, listing=ref_l, received=p.received)  # fmt: skip
+        elif p.photo:
+            said = Text("The listing says \u201c{says}\u201d; the item received is {received} "
+                        "{photo}.", says=p.says, received=p.received, photo=ref_p)  # fmt: skip
+        else:
+            said = Text("The listing says \u201c{says}\u201d; the item received is {received}.",
+                        says=p.says, received=p.received)  # fmt: skip
+        out.append(said)
+        if p.delta_e is not None and p.balanced:
+            out.append(Text("The colours differ by \u0394E00 {delta} after white balance on white "
+                            "paper in each picture (indicative: the photos are not calibrated).",
+                            delta=f"{p.delta_e:.0f}"))  # fmt: skip
+        elif p.delta_e is not None:
+            out.append(Text("The colours differ by \u0394E00 {delta} (indicative: the photos are "
+                            "not calibrated, and not balanced on white paper).",
+                            delta=f"{p.delta_e:.0f}"))  # fmt: skip
+    shipped, received = case.shipped_weight, case.received_weight
+    if shipped and received:
+        out.append(Text("The label gives the parcel's weight as {shipped}; it weighed {received} "
+                        "on arrival.", shipped=shipped.said, received=received.said))  # fmt: skip
+    return out
+
+
+def statement(
+    case: Case, exhibits: Sequence[ExhibitFacts], points: Sequence[PointFacts] = ()
+) -> Statement:
     """The statement's paragraphs, each claim backed by "(Exhibit N)"."""
     paragraphs: list[Paragraph] = [_ordered(case)]
     if case.claim != "not_received":
@@ -294,6 +347,9 @@ def statement(case: Case, exhibits: Sequence[ExhibitFacts]) -> Statement:
         if unboxing:
             paragraphs.append(unboxing)
     paragraphs.append(claim_sentences(case, exhibits))
+    compared = point_sentences(case, points)
+    if compared:
+        paragraphs.append(compared)
     captions = [
         Text("Exhibit {number} shows: \u201c{caption}\u201d.", number=e.number, caption=e.caption)
         for e in exhibits

@@ -19,6 +19,7 @@ from evidence_tools.findings import CheckReport
 from evidence_tools.fsutil import sha256_file, write_text_atomic
 from evidence_tools.i18n import Text
 from evidence_tools.metadata.model import CaptureInfo, kind_for
+from evidence_tools.timecode import tenths_timecode
 from evidence_tools.video.scan import SCAN_VERSION, Label, VideoScan, read_labels, tracking_like
 
 CACHE = ".cache"
@@ -40,15 +41,19 @@ def _cached(case: Case, path: Path, kind: str, make: Callable[[], dict]) -> dict
     """What ``make`` found for the file at ``path``, from the case's cache when it is there."""
     folder = case.root / CACHE / f"scan-v{SCAN_VERSION}"
     cached = folder / f"{_fingerprint(case, path)}.{kind}.json"
+    stat = path.stat()
+    seen = [stat.st_size, stat.st_mtime_ns]  # a file replaced since is scanned again
     if cached.is_file():
         try:
-            return dict(json.loads(cached.read_text(encoding="utf-8")))
+            entry = dict(json.loads(cached.read_text(encoding="utf-8")))
+            if entry.pop("file_stat", None) == seen:
+                return entry
         except (OSError, ValueError):
             pass  # a damaged cache entry: scan again
     found = make()
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(cached, json.dumps(found, indent=1), force=True)
+        write_text_atomic(cached, json.dumps({**found, "file_stat": seen}, indent=1), force=True)
     except OSError:
         pass  # a read-only case still gets its answer, only not kept
     return found
@@ -75,8 +80,7 @@ def photo_labels(case: Case, path: Path) -> list[Label]:
 
 def clock(seconds: float) -> str:
     """0:06.0: where in the video, to a tenth of a second."""
-    minutes, rest = divmod(seconds, 60)
-    return f"{int(minutes)}:{rest:04.1f}"
+    return tenths_timecode(seconds)
 
 
 def _signs(report: CheckReport, item: EvidenceItem, scan: VideoScan) -> None:

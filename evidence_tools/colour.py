@@ -151,13 +151,17 @@ def compare(
     photo_white: Sequence[float] | None = None,
     listing_white: Sequence[float] | None = None,
 ) -> Comparison:
-    """The listing's colour against the photo's, each white-balanced on its own white where
-    given (Pillow images; boxes as x, y, w, h fractions of the upright picture)."""
+    """The listing's colour against the photo's, each white-balanced on its own white when
+    both are given (Pillow images; boxes as x, y, w, h fractions of the upright picture). One
+    side balanced and the other not would compare a neutral light with a coloured one: then
+    neither is balanced."""
+    balanced = photo_white is not None and listing_white is not None
+    if not balanced:
+        photo_white = listing_white = None
     sides = []
     for image, box, white in ((listing, listing_box, listing_white),
                               (photo, photo_box, photo_white)):  # fmt: skip
         colour = mean_linear(box_pixels(image, box))
         paper = mean_linear(box_pixels(image, white)) if white is not None else None
         sides.append(linear_to_lab(white_balanced(colour, paper)))
-    balanced = photo_white is not None and listing_white is not None
     return Comparison(sides[0], sides[1], ciede2000(sides[0], sides[1]), balanced)

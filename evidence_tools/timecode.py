@@ -51,3 +51,11 @@ def format_timecode(seconds: float) -> str:
 def long_date(day: dt.date | dt.datetime) -> str:
     """20 November 2026: no day-month order to misread."""
     return f"{day.day} {day:%B %Y}"
+
+
+def tenths_timecode(seconds: float) -> str:
+    """``0:06.0``: a place in a video to a tenth of a second, rounded first (59.97 s is
+    ``1:00.0``, never ``0:60.0``)."""
+    tenths = max(0, round(seconds * 10))
+    minutes, rest = divmod(tenths, 600)
+    return f"{minutes}:{rest / 10:04.1f}"

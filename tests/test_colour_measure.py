@@ -136,3 +136,9 @@ def test_reference_lengths_as_people_write_them(text: str, mm: float) -> None:
 def test_an_unreadable_reference_length_is_refused(text: str) -> None:
     with pytest.raises(ValueError):
         parse_length(text)
+
+
+def test_white_marked_on_one_side_only_balances_neither() -> None:
+    photo = _scene(NAVY, np.ones(3))
+    one = compare(photo, ITEM, photo, ITEM, photo_white=PAPER)
+    assert one.delta_e == pytest.approx(0, abs=1e-6) and not one.balanced

@@ -95,3 +95,13 @@ def test_the_checklist_asks_for_the_listings_words_and_a_weight(tmp_path: Path) 
     parts = tmp_path / "parts"
     init_case(parts, platform="ebay", claim="missing_parts", order="1")
     assert "claim.weigh_parcel" in {f.code for f in check_case(parts).findings}
+
+
+def test_a_point_on_a_damaged_photo_is_reported_not_a_stop(tmp_path: Path) -> None:
+    root = _case(tmp_path, BLACK)
+    stored = root / "originals" / "received.png"
+    data = stored.read_bytes()
+    stored.chmod(0o644)
+    stored.write_bytes(data[: len(data) // 3])
+    report = check_case(root)  # no exception: the damaged file is a finding of its own
+    assert report.errors

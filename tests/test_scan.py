@@ -228,3 +228,53 @@ def test_an_edit_list_that_hides_footage_is_found(tmp_path: Path, clips) -> None
     root = _case(tmp_path, hidden, continuous=True)
     found = [f for f in check_case(root).findings if f.code == "video.edit_list"]
     assert found and found[0].severity == "error"
+
+
+def test_a_trim_by_edit_list_keeps_the_times_of_what_is_shown(tmp_path: Path, clips) -> None:
+    cut = tmp_path / "from3.mp4"
+    run_ffmpeg(["-y", "-ss", "3.3", "-i", str(clips["continuous"]), "-c", "copy", str(cut)],
+               outputs=[cut])  # fmt: skip
+    scan = scan_video(cut)
+    assert scan.edit_list and scan.complete and scan.duration == pytest.approx(8.7, abs=0.3)
+    assert all(x.at is not None and x.at >= 0 for x in scan.labels)
+
+
+def test_a_fade_to_black_and_a_plain_noisy_wall_are_no_cuts(tmp_path: Path) -> None:
+    fade = tmp_path / "fade.mp4"
+    run_ffmpeg(["-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=30:duration=6",
+                "-vf", "fade=t=out:st=4:d=0.3", "-c:v", "libx264", "-preset", "ultrafast",
+                str(fade)], outputs=[fade])  # fmt: skip
+    assert scan_video(fade).cuts == []
+    wall = tmp_path / "wall.mp4"
+    run_ffmpeg(["-y", "-f", "lavfi", "-i", "color=c=gray:s=320x240:r=30:d=4",
+                "-vf", "noise=alls=6:allf=t", "-c:v", "libx264", "-preset", "ultrafast",
+                str(wall)], outputs=[wall])  # fmt: skip
+    assert scan_video(wall).cuts == []
+
+
+def test_a_lower_frame_rate_in_the_dark_is_no_gap_but_a_hole_is() -> None:
+    from evidence_tools.video.scan import gaps_in
+
+    steady = [i / 30 for i in range(60)] + [2 + i / 3 for i in range(1, 7)]
+    assert gaps_in(steady) == []
+    holed = [i / 30 for i in range(150)] + [7 + i / 30 for i in range(150)]
+    found = gaps_in(holed)
+    assert len(found) == 1 and found[0][0] == pytest.approx(5.0, abs=0.1)
+
+
+def test_a_file_replaced_since_its_scan_is_scanned_again(tmp_path: Path, clips) -> None:
+    root = _case(tmp_path, clips["continuous"], continuous=False)
+    assert "video.no_sign" in {f.code for f in check_case(root).findings}
+    stored = root / "originals" / "continuous.mp4"
+    stored.chmod(0o644)
+    stored.write_bytes(clips["cut"].read_bytes())
+    codes = {f.code for f in check_case(root).findings}
+    assert "video.cut" in codes and "video.no_sign" not in codes
+
+
+def test_times_are_said_to_a_tenth_without_a_sixtieth_second() -> None:
+    from evidence_tools.timecode import tenths_timecode
+
+    assert [tenths_timecode(t) for t in (59.97, 119.99, -0.01, 61.25)] == [
+        "1:00.0", "2:00.0", "0:00.0", "1:01.2"
+    ]  # fmt: skip

@@ -24,10 +24,14 @@ def colour_of(case: Case, point: Mismatch) -> Comparison | None:
                                                                point.photo_exhibit)]  # fmt: skip
     if not all(f.is_file() and kind_for(Path(f)) == "photo" for f in files):
         return None
+    from evidence_tools.errors import EvidenceError
     from evidence_tools.images import open_upright
 
-    listing, _meta = open_upright(files[0], fit=(1600, 1600))
-    photo, _meta = open_upright(files[1], fit=(1600, 1600))
+    try:
+        listing, _meta = open_upright(files[0], fit=(1600, 1600))
+        photo, _meta = open_upright(files[1], fit=(1600, 1600))
+    except (EvidenceError, OSError, ValueError):  # a damaged photo: check says so, by file
+        return None
     return compare(photo, point.photo_box, listing, point.listing_box,
                    photo_white=point.photo_white, listing_white=point.listing_white)  # fmt: skip
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from evidence_tools.case.model import Case
 from evidence_tools.i18n import Date, Fact, Text, _, join, long_date, ngettext
 from evidence_tools.platforms import platform
+from evidence_tools.timecode import tenths_timecode
 from evidence_tools.vocabulary import CLAIMS, DEFECTS, OTHER_DEFECT, RESOLUTIONS
 
 CLAIM_TITLES = {key: claim.title for key, claim in CLAIMS.items()}
@@ -207,11 +208,10 @@ def _unboxing(exhibits: Sequence[ExhibitFacts]) -> list[Text]:
     out = [said]
     if first.label is not None:  # only when read and matched with the order
         at, number = first.label
-        minutes, rest = divmod(at, 60)
         out.append(Text(
             "The shipping label is seen at {at} in the video; its code reads {number}, the "
             "order's tracking number.",
-            at=f"{int(minutes)}:{rest:04.1f}", number=number,
+            at=tenths_timecode(at), number=number,
         ))  # fmt: skip
     if first.shown and first.length:
         a, b = first.shown

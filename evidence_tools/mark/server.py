@@ -169,9 +169,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(refused[0], {"error": refused[1]})
             return None
         # the page says which language it shows; its findings and errors come in that one
+        # (each request on its own: one connection serves several, the pictures' without it)
         asked = i18n.first_known(self.headers.get("X-Evidence-Lang", ""))
-        if asked:
-            i18n.use(asked)
+        i18n.use(asked or self.server.language)
         rest = self.path.lstrip("/").split("/", 1)
         return rest[1].split("?", 1)[0] if len(rest) > 1 else ""
 

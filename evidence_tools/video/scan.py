@@ -92,7 +92,12 @@ class _Motion:
         np = self.np
         img = np.frombuffer(frame, dtype=np.uint8).reshape(GRID, GRID).astype(np.float32)
         spectrum = np.fft.rfft2((img - img.mean()) * self.window)
-        if self.prev is not None:
+        if self.prev is not None and min(float(img.std()), float(self.prev.std())) < FLAT:
+            # a frame with no detail (a fade to black, a covered lens) has no motion to
+            # measure: phase correlation would return any shift at all
+            self.residual.append(0.0)
+            self.shift.append(0.0)
+        elif self.prev is not None:
             cross = spectrum * np.conj(self.prev_f)
             cross /= np.abs(cross) + 1e-6
             corr = np.fft.irfft2(cross, s=(GRID, GRID))
@@ -121,6 +126,7 @@ def _residual(np: Any, a: Any, b: Any, dy: int, dx: int) -> float:
 RESIDUAL_FACTOR, RESIDUAL_FLOOR = 4.0, 0.08
 SHIFT_FACTOR, SHIFT_FLOOR = 6.0, 6.0  # grid pixels: 6 of 64 is a tenth of the picture
 NEIGHBOURS = 15  # frames each side that set what is usual here
+FLAT = 4.0  # grey levels of spread below which a small frame shows nothing to follow
 
 
 def cuts_in(residual: list[float], shift: list[float], times: list[float]) -> list[float]:
@@ -143,18 +149,22 @@ def cuts_in(residual: list[float], shift: list[float], times: list[float]) -> li
 
 
 def gaps_in(times: list[float]) -> list[tuple[float, float]]:
-    """Where a frame lasts far longer than its neighbours: (where the missing part starts,
-    how long it is)."""
+    """Where a frame lasts far longer than the frames around it: (where the missing part
+    starts, how long it is). Judged against its neighbours, so a phone that lowers its frame
+    rate in the dark is no gap."""
     import numpy as np
 
     if len(times) < 3:
         return []
-    deltas = np.diff(np.asarray(sorted(times)))
-    usual = float(np.median(deltas))
+    ordered = sorted(times)
+    deltas = np.diff(np.asarray(ordered))
     out = []
     for i, d in enumerate(deltas):
-        if d > max(0.25, 4 * usual):
-            out.append((round(float(times[i] + usual), 3), round(float(d - usual), 3)))
+        lo, hi = max(0, i - NEIGHBOURS), min(len(deltas), i + NEIGHBOURS + 1)
+        around = np.concatenate([deltas[lo:i], deltas[i + 1 : hi]])
+        usual = float(np.median(around)) if around.size else float(d)
+        if d > max(0.5, 4 * usual):
+            out.append((round(float(ordered[i] + usual), 3), round(float(d - usual), 3)))
     return out
 
 
@@ -240,7 +250,8 @@ def scan_video(
 
     out, err = jobs.list_packets(path, timeout=timeout)
     probe = parse_probe(err)
-    times = sorted(p.pts for p in parse_framecrc(out, probe.start))
+    # a frame before 0 is one an edit list hides: the decoder drops it, so it has no time here
+    times = sorted(t for t in (p.pts for p in parse_framecrc(out, probe.start)) if t >= -1e-3)
     scan = VideoScan(gaps=gaps_in(times))
     tags = list(probe.metadata.values())
     for stream in probe.streams:

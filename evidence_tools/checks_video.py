@@ -78,11 +78,6 @@ def photo_labels(case: Case, path: Path) -> list[Label]:
     return [Label(**x) for x in _cached(case, path, "labels", read)["labels"]]
 
 
-def clock(seconds: float) -> str:
-    """0:06.0: where in the video, to a tenth of a second."""
-    return tenths_timecode(seconds)
-
-
 def _signs(report: CheckReport, item: EvidenceItem, scan: VideoScan) -> None:
     """Cuts, gaps and editors; an error where the case calls the recording continuous."""
     severity = "error" if item.continuous else "warning"
@@ -97,10 +92,10 @@ def _signs(report: CheckReport, item: EvidenceItem, scan: VideoScan) -> None:
     for at in scan.cuts:
         report.add(severity, "video.cut", Text(
             "a cut at {at}: the picture jumps from one frame to the next in a way the camera's "
-            "own motion does not explain", at=clock(at)), fix, item.file)  # fmt: skip
+            "own motion does not explain", at=tenths_timecode(at)), fix, item.file)  # fmt: skip
     for at, length in scan.gaps:
         report.add(severity, "video.gap", Text("{length} s of frames missing at {at}",
-                   length=f"{length:.1f}", at=clock(at)), fix, item.file)  # fmt: skip
+                   length=f"{length:.1f}", at=tenths_timecode(at)), fix, item.file)  # fmt: skip
     if scan.editors:
         report.add("warning", "video.reencoded", Text(
             "re-encoded or re-saved by {editors}: not the phone's original file",
@@ -113,7 +108,7 @@ def _signs(report: CheckReport, item: EvidenceItem, scan: VideoScan) -> None:
     if not scan.complete:
         report.add("info", "video.scan_partial", Text(
             "the scan reached {until}: the rest of the file cannot be read",
-            until=clock(scan.duration)), "", item.file)  # fmt: skip
+            until=tenths_timecode(scan.duration)), "", item.file)  # fmt: skip
     if not (scan.cuts or scan.gaps or scan.editors or scan.edit_list):
         report.add("info", "video.no_sign", Text(
             "no sign of cutting or re-encoding found (checked: the frame times, jumps in the "
@@ -122,7 +117,7 @@ def _signs(report: CheckReport, item: EvidenceItem, scan: VideoScan) -> None:
 
 def _label(report: CheckReport, subject: str, label: Label, tracking: str) -> bool:
     """Say what a label reads against the order's tracking number; True when it matches."""
-    seen, at = label.text, clock(label.at) if label.at is not None else ""
+    seen, at = label.text, tenths_timecode(label.at) if label.at is not None else ""
     if not tracking:
         said = (
             Text("a label at {at} reads {seen}; the case gives no tracking number to match it "

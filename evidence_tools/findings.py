@@ -92,9 +92,6 @@ class CheckReport:
             subject: str = "") -> None:  # fmt: skip
         self.findings.append(Finding(severity, code, what, how, subject))
 
-    def count(self, severity: str) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "case": str(self.case),

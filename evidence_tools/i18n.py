@@ -189,10 +189,6 @@ def long_date(day: dt.date | dt.datetime) -> str:
     return format_date(day, pattern, locale=locale)
 
 
-def short_time(when: dt.datetime | dt.time) -> str:
-    return f"{when:%H:%M}"
-
-
 def join(items: Sequence[str]) -> str:
     """``a, b and c`` as the language joins a list (CLDR)."""
     from babel.lists import format_list

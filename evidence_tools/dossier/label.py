@@ -11,8 +11,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from evidence_tools.checks_video import clock, same_number, video_scan
+from evidence_tools.checks_video import same_number, video_scan
 from evidence_tools.dossier.exhibits import Builder, Exhibit, ShownImage
+from evidence_tools.timecode import tenths_timecode
 from evidence_tools.video.scan import Label, VideoScan, tracking_like
 
 MARGIN = 0.6  # around the code, as a share of its size: the printed number beside it shows
@@ -69,10 +70,11 @@ def label_still(builder: Builder, exhibit: Exhibit) -> None:
                                   "reads": label.text})  # fmt: skip
 
     builder.make(out, src, recipe, make, exhibit)
+    at = tenths_timecode(label.at)
     exhibit.images.append(ShownImage(
         out,
-        f"The shipping label at {clock(label.at)}, enlarged: its code reads {label.text}, the "
-        "order's tracking number",
+        f"The shipping label at {at}, enlarged: its code reads {label.text}, the order's "
+        "tracking number",
     ))  # fmt: skip
 
 
@@ -81,10 +83,10 @@ def checked_facts(scan: VideoScan) -> list[str]:
     out = []
     found = []
     for at in scan.cuts:
-        found.append(f"a cut at {clock(at)} (the picture jumps in a way the camera's own "
+        found.append(f"a cut at {tenths_timecode(at)} (the picture jumps in a way the camera's own "
                      "motion does not explain)")  # fmt: skip
     for at, length in scan.gaps:
-        found.append(f"{length:.1f} s of frames missing at {clock(at)}")
+        found.append(f"{length:.1f} s of frames missing at {tenths_timecode(at)}")
     if scan.editors:
         found.append(f"marks of {', '.join(scan.editors)} in the file (re-encoded or re-saved)")
     if scan.edit_list:
@@ -95,7 +97,7 @@ def checked_facts(scan: VideoScan) -> list[str]:
         "encoder leaves in the file."
     )
     if not scan.complete:
-        checked += f" The file can be read up to {clock(scan.duration)} only."
+        checked += f" The file can be read up to {tenths_timecode(scan.duration)} only."
     out.append(checked)
     if found:
         out.append("Found: " + "; ".join(found) + ".")

@@ -87,11 +87,6 @@ def long_datetime(when: dt.datetime, zone_label: str = "") -> str:
     return str(When(when, zone_label))
 
 
-def join_words(items: Sequence[str]) -> str:
-    """``a, b and c`` as the current language joins a list."""
-    return join(list(items))
-
-
 class Exhibits(Fact):
     """``(Exhibit 3)``, ``(Exhibits 1, 4 and 6)``, ``(Exhibits 1\u20133 and 7)``: runs of three
     or more as a range, so sixty photos take a few characters, not sixty numbers."""
@@ -119,10 +114,6 @@ class Exhibits(Fact):
                 parts += [str(n) for n in run]
         return ngettext("(Exhibit {numbers})", "(Exhibits {numbers})", len(nums),
                         numbers=join(parts))  # fmt: skip
-
-
-def exhibit_ref(numbers: Sequence[int]) -> str:
-    return str(Exhibits(numbers))
 
 
 def non_english(text: str) -> str | None:

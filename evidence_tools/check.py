@@ -348,10 +348,24 @@ def _texts(case: Case, plat: Platform, report: CheckReport) -> None:
 
 def _points(case: Case, report: CheckReport) -> None:
     """A colour difference the photos do not clearly show is said to the buyer, never claimed
-    to the arbiter: the statement then leaves it out."""
-    from evidence_tools.dossier.points import colour_of
+    to the arbiter: the statement then leaves it out. A length the buyer typed that the
+    photo's measure contradicts is named, both sides."""
+    from evidence_tools.dossier.points import colour_of, measure_of
+    from evidence_tools.measure import length_in
 
     for point in case.mismatches:
+        typed, length = length_in(point.received), measure_of(case, point)
+        if typed is not None and length is not None and length.contradicts(typed):
+            report.add(
+                "warning",
+                "point.length_contradicted",
+                Text("you wrote {typed} for “{says}”; the photo measures {measured} "
+                     "(exhibit {number})", typed=typed.given(), says=point.listing_says,
+                     measured=length.said(), number=point.photo_exhibit),
+                Text("measure again, or correct received in the [[mismatch]]: the statement "
+                     "gives the photo's measure"),
+                "case.toml",
+            )  # fmt: skip
         colour = colour_of(case, point)
         if colour is None or colour.clear:
             continue

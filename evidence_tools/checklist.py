@@ -10,6 +10,7 @@ from pathlib import Path
 
 from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.i18n import Text
+from evidence_tools.measure import length_in
 from evidence_tools.metadata.model import kind_for
 
 Add = Callable[..., None]  # CheckReport.add(severity, code, message, fix="", subject="")
@@ -23,6 +24,7 @@ SHOWS_WORDS: dict[str, tuple[str, ...]] = {
     "unboxing": ("unboxing", "opening", "sealed"),
     "everything": ("everything received", "all items", "all parts", "contents"),
     "chat": ("chat", "conversation", "message", "seller replied"),
+    "scale": ("scale", "weighed", "weighing", "weight"),
 }
 
 
@@ -35,6 +37,38 @@ def shows(item: EvidenceItem, what: str) -> bool:
     return any(re.search(rf"\b{re.escape(w)}\b", caption) for w in SHOWS_WORDS[what])
 
 
+def _point_photos(case: Case, defects: set[str], add: Add) -> None:
+    """A colour claim asks for white paper beside the item; a length in a point asks for the
+    item photographed against a ruler and measured."""
+    points = case.mismatches
+    colour = defects & {"wrong_colour", "wrong_color"} or any(
+        p.listing_box and p.photo_box for p in points)  # fmt: skip
+    if colour and not any(p.photo_white for p in points):
+        add(
+            "warning",
+            "claim.colour.no_white",
+            Text("a colour claim is stronger with white paper beside the item: it shows the "
+                 "light's colour, so the photo's colour can be corrected for it"),
+            Text("photograph the item in daylight with a sheet of white paper beside it, then "
+                 "mark the paper: white = [X, Y, W, H] in the [[mismatch]]'s photo"),
+            "case.toml",
+        )  # fmt: skip
+    for p in points:
+        measures = p.photo_exhibit and any(
+            s.kind == "measure" for s in case.evidence[p.photo_exhibit - 1].annotate)  # fmt: skip
+        if (length_in(p.listing_says) or length_in(p.received)) and not measures:
+            add(
+                "warning",
+                "claim.size.not_measured",
+                Text("“{says}” is a size, and no photo of the point measures it "
+                     "against a ruler", says=p.listing_says),
+                Text("photograph the item with a ruler beside it, then add to that photo's "
+                     'annotate: { measure = [X1, Y1, X2, Y2], ref = [X1, Y1, X2, Y2], '
+                     'ref_length = "10 cm" }, and name it as the point\'s photo'),
+                "case.toml",
+            )  # fmt: skip
+
+
 def claim_checklist(case: Case, add: Add) -> None:
     items = case.evidence
     kinds = {id(i): kind_for(Path(i.file)) for i in items}
@@ -42,6 +76,7 @@ def claim_checklist(case: Case, add: Add) -> None:
     videos = [i for i in items if kinds[id(i)] == "video"]
     defects = {d for i in items for d in i.defects}
     has = {what: any(shows(i, what) for i in items) for what in SHOWS_WORDS}
+    has["ruler"] = has["ruler"] or any(s.kind == "measure" for i in items for s in i.annotate)
     claim = case.claim
     if claim == "damaged":
         if not any(i.annotate or i.defects for i in photos):
@@ -107,6 +142,7 @@ def claim_checklist(case: Case, add: Add) -> None:
             ),  # fmt: skip
             "case.toml",
         )
+    _point_photos(case, defects, add)
     parcel_short = claim == "missing_parts" or "empty_parcel" in defects
     if parcel_short and not (case.shipped_weight and case.received_weight):
         add(

@@ -113,6 +113,13 @@ def _turned(image: Any) -> bool:
     return image.getexif().get(0x0112, 1) in (5, 6, 7, 8)
 
 
+def upright_size(path: Path) -> tuple[int, int]:
+    """The upright picture's width and height, from its header: nothing is decoded."""
+    image = _open(path)
+    with image:
+        return (image.height, image.width) if _turned(image) else image.size
+
+
 def open_upright(path: Path, *, fit: tuple[int, int] | None = None) -> tuple[Any, dict[str, Any]]:
     """The picture turned upright (EXIF orientation applied) in RGB (transparency on white),
     and what a writer needs of the original: ``exif``, ``icc_profile``, ``format``, and its

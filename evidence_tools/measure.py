@@ -24,6 +24,8 @@ END_PIXELS = 2.0
 UNITS_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, '"': 25.4, "inch": 25.4,
             "inches": 25.4}  # fmt: skip
 _LENGTH_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mm|cm|m|in|inch|inches|\")\s*$", re.IGNORECASE)
+_LENGTH_IN_TEXT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(mm|cm|m|in|inch|inches|\")(?!\w)",
+                             re.IGNORECASE)  # fmt: skip
 
 
 class Length(NamedTuple):
@@ -33,6 +35,10 @@ class Length(NamedTuple):
     def said(self) -> str:
         value = self.millimetres / UNITS_MM[self.unit]
         return f"{value:.1f} {self.unit}"
+
+    def given(self) -> str:
+        """As the buyer gave it, spaced: ``10cm`` -> ``10 cm``."""
+        return f"{self.millimetres / UNITS_MM[self.unit]:g} {self.unit}"
 
 
 def parse_length(text: str) -> Length:
@@ -48,9 +54,27 @@ def parse_length(text: str) -> Length:
     return Length(value * UNITS_MM[unit], unit)
 
 
+def length_in(text: str) -> Length | None:
+    """The first length written in ``text`` ("about 55 cm long" -> 55 cm); None if none."""
+    match = _LENGTH_IN_TEXT.search(text)
+    if not match:
+        return None
+    try:
+        return parse_length(match.group(0))
+    except ValueError:  # "0 cm"
+        return None
+
+
 class Measured(NamedTuple):
     length: Length
     uncertainty: Length  # one standard error, in the same unit
+
+    def contradicts(self, typed: Length) -> bool:
+        """Whether a typed length lies outside this measure's 95 % range (two standard
+        errors), allowing for the typed value's own rounding to its last digit."""
+        rounding = 0.5 * UNITS_MM[typed.unit] * (0.1 if "." in typed.given() else 1.0)
+        return abs(typed.millimetres - self.length.millimetres) > (
+            2 * self.uncertainty.millimetres + rounding)  # fmt: skip
 
     def said(self) -> str:
         unit = UNITS_MM[self.length.unit]
@@ -68,8 +92,19 @@ def _pixels(segment: Sequence[float], size: tuple[int, int]) -> float:
 def measure(
     segment: Sequence[float], ref: Sequence[float], ref_length: Length, size: tuple[int, int]
 ) -> Measured:
-    """The length of ``segment`` against ``ref`` in a picture of ``size`` (upright pixels)."""
-    m, r = _pixels(segment, size), _pixels(ref, size)
+    """The length of ``segment`` against ``ref`` (fractions) in a picture of ``size``."""
+    w, h = size
+    return measure_pixels([v * (w if i % 2 == 0 else h) for i, v in enumerate(segment)],
+                          [v * (w if i % 2 == 0 else h) for i, v in enumerate(ref)],
+                          ref_length, size)  # fmt: skip
+
+
+def measure_pixels(
+    segment: Sequence[float], ref: Sequence[float], ref_length: Length, size: tuple[int, int]
+) -> Measured:
+    """The length of ``segment`` against ``ref``, both in pixels of an upright picture of
+    ``size`` (which sets how closely an end can be placed)."""
+    m, r = _pixels(segment, (1, 1)), _pixels(ref, (1, 1))
     if m <= 0 or r <= 0:
         raise ValueError("a segment has no length")
     end = max(END_PIXELS, 0.002 * max(size))

@@ -1,5 +1,6 @@
-"""The rules that more than one part checks, each in one place: the annotation shapes, video
-redaction boxes, zones, offsets and date-times, and a capture time against the order's dates.
+"""The rules that more than one part checks, each in one place: video redaction boxes, zones,
+offsets and date-times, and a capture time against the order's dates (the annotation shapes
+are in ``shapes``).
 
 The case loader, ``evidence check``, the dossier and the verbs' command lines all call these,
 so a value one of them accepts is never refused by another. A broken rule raises
@@ -13,13 +14,12 @@ Kept free of heavy imports and of dataclasses: the lossless trim reads capture t
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
-from evidence_tools.errors import UsageError, Words
-from evidence_tools.i18n import N_, Text, _, long_date
+from evidence_tools.errors import UsageError
+from evidence_tools.i18n import Text, _, long_date
 from evidence_tools.timecode import format_timecode, parse_timecode
 
 # --------------------------------------------------------------------------- zones and times
@@ -199,231 +199,6 @@ def time_problems(
             _("the camera's clock was wrong: say so in the caption"),
         ))  # fmt: skip
     return day, out
-
-
-# --------------------------------------------------------------------------- shapes
-
-SHAPES = ("box", "ellipse", "arrow", "marker", "label", "magnify", "redact")
-ARITY = {"box": 4, "ellipse": 4, "arrow": 4, "marker": 2, "label": 2, "magnify": 4, "redact": 4}
-LABELLED = ("box", "ellipse", "arrow", "label", "magnify")
-SHAPE_KEYS = ("label", "text", "color")  # besides the shape's own key
-USAGE = {
-    "box": "--box X,Y,W,H[,LABEL]",
-    "ellipse": "--ellipse X,Y,W,H[,LABEL]",
-    "arrow": N_("--arrow X1,Y1,X2,Y2[,LABEL] (the head is at X2,Y2)"),
-    "marker": "--marker X,Y",
-    "label": "--label X,Y,TEXT",
-    "magnify": "--magnify X,Y,W,H[,LABEL]",
-    "redact": "--redact X,Y,W,H",
-}
-MAGNIFY_SHARE = 0.42  # the inset takes at most this share of the picture's width and height
-MAGNIFY_MAX, MAGNIFY_MIN = 3.0, 1.5
-_PX_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*px\s*$", re.IGNORECASE)
-_NOMINAL = 1_000_000  # the "size" fractions are checked at before the photo's is known
-
-
-class Coord(NamedTuple):
-    """A fraction (0-1) of the upright picture, or pixels when ``pixels``."""
-
-    value: float
-    pixels: bool = False
-
-    def to_px(self, extent: int) -> float:
-        return self.value if self.pixels else self.value * extent
-
-    def spec(self) -> float | str:
-        return f"{self.value:g}px" if self.pixels else self.value
-
-
-class Shape(NamedTuple):
-    kind: str
-    coords: list[Coord]
-    label: str = ""
-    color: str = ""
-    number: int = 0  # 1-based position in the list, for messages
-
-    def spec(self) -> dict[str, Any]:
-        out: dict[str, Any] = {self.kind: [c.spec() for c in self.coords]}
-        if self.label:
-            out["label"] = self.label
-        if self.color:
-            out["color"] = self.color
-        return out
-
-    @property
-    def place(self) -> Text:
-        """Which shape, for messages: ``box (shape 2)``."""
-        return _shape_place(self.kind, self.number)
-
-    @property
-    def where(self) -> str:
-        return str(self.place)
-
-
-def _shape_place(kind: str, number: int) -> Text:
-    # TRANSLATORS: {kind} is a shape (box, arrow) or its option (--box); {number} its position
-    return Text("{kind} (shape {number})", kind=kind, number=number)
-
-
-def parse_coord(raw: Any, where: Words) -> Coord:
-    """A number (a fraction) or a ``120px`` string."""
-    if isinstance(raw, bool):
-        raise UsageError(Text("{where}: {value} is not a number", where=where, value=repr(raw)))
-    if isinstance(raw, (int, float)):
-        return Coord(float(raw))
-    text = str(raw).strip()
-    match = _PX_RE.match(text)
-    if match:
-        return Coord(float(match.group(1)), pixels=True)
-    if isinstance(raw, str):
-        try:
-            return Coord(float(text))
-        except ValueError:
-            pass
-    raise UsageError(Text("{where}: {value} is not a fraction (0-1) or pixels like '120px'",
-                          where=where, value=repr(raw)))  # fmt: skip
-
-
-def shape_from_arg(kind: str, text: str, number: int) -> Shape:
-    """``--box 0.1,0.2,0.3,0.2,Crack`` -> Shape. Extra fields after the numbers are the label."""
-    arity = ARITY[kind]
-    parts = text.split(",")
-    where = _shape_place(f"--{kind}", number)
-    usage = Text(USAGE[kind])
-    if len(parts) < arity:
-        got = repr(text)
-        raise UsageError(Text("{where}: needs 4 numbers, got {value}", where=where, value=got)
-                         if arity == 4 else
-                         Text("{where}: needs 2 numbers, got {value}", where=where, value=got),
-                         hint=usage)  # fmt: skip
-    coords = [parse_coord(p, Text("{where} number {position}", where=where, position=i + 1))
-              for i, p in enumerate(parts[:arity])]  # fmt: skip
-    label = ",".join(parts[arity:]).strip()
-    if label and kind not in LABELLED:
-        raise UsageError(Text("{where}: a {kind} takes no label", where=where, kind=kind),
-                         hint=usage)  # fmt: skip
-    if kind == "label" and not label:
-        raise UsageError(Text("{where}: needs its text after the numbers", where=where), hint=usage)
-    shape = Shape(kind, coords, label=label, number=number)
-    check_shape(shape)
-    return shape
-
-
-def shape_from_spec(spec: Any, number: int) -> Shape:
-    """One entry of case.toml's ``annotate = [{ box = [...], label = "..." }, ...]``."""
-    # TRANSLATORS: "annotate" is the key in case.toml; {number} the shape's position in it
-    where = Text("annotate shape {number}", number=number)
-    if not isinstance(spec, Mapping):
-        raise UsageError(Text("{where}: expected a table like {{ box = [...] }}", where=where))
-    # ``label`` is a shape of its own (label = [x, y, "text"]) or the text of another shape
-    kinds = [k for k in spec if k in SHAPES and not (k == "label" and isinstance(spec[k], str))]
-    if len(kinds) != 1:
-        raise UsageError(Text("{where}: expected exactly one of {choices}", where=where,
-                              choices=", ".join(SHAPES)))  # fmt: skip
-    kind = kinds[0]
-    for key in spec:
-        if key != kind and key not in SHAPE_KEYS:
-            raise UsageError(Text("{where}: unknown key {key}", where=where, key=repr(key)))
-    values = spec[kind]
-    # the text: label = "..." (or text = "...") beside the shape; a label shape's own text
-    # is its third item or text = "..."
-    label = (spec.get("label") if kind != "label" else None) or spec.get("text", "")
-    if kind == "label" and isinstance(values, list) and len(values) == 3:
-        if not isinstance(values[2], str):
-            raise UsageError(Text("{where} (label): the third item is the text", where=where))
-        values, label = values[:2], values[2]
-    if not isinstance(values, list) or len(values) != ARITY[kind]:
-        raise UsageError(Text("{where} ({kind}): expected 4 numbers", where=where, kind=kind)
-                         if ARITY[kind] == 4 else
-                         Text("{where} ({kind}): expected 2 numbers", where=where,
-                              kind=kind))  # fmt: skip
-    if not isinstance(label, str) or not isinstance(spec.get("color", ""), str):
-        raise UsageError(Text("{where} ({kind}): label and color are text in quotes",
-                              where=where, kind=kind))  # fmt: skip
-    if kind == "label" and not label:
-        raise UsageError(Text('{where} (label): needs its text: label = [X, Y, "TEXT"]',
-                              where=where))  # fmt: skip
-    coords = [parse_coord(v, Text("{where} ({kind}) number {position}", where=where, kind=kind,
-                                  position=i + 1))
-              for i, v in enumerate(values)]  # fmt: skip
-    shape = Shape(kind, coords, label=label, color=spec.get("color", ""), number=number)
-    check_shape(shape)
-    return shape
-
-
-def check_colour(color: str, where: Words) -> tuple[int, int, int]:
-    """The colour as RGB; a name Pillow does not know is a usage error."""
-    from PIL import ImageColor  # here: the rules are on the lossless trim's path, Pillow not
-
-    try:
-        value = ImageColor.getrgb(color)
-    except ValueError:
-        raise UsageError(
-            Text("{where}: unknown colour {color}", where=where, color=repr(color)),
-            hint=Text("e.g. red, yellow, #ff8800"),
-        ) from None
-    return (int(value[0]), int(value[1]), int(value[2]))
-
-
-def magnify_scale(width: float, height: float, region_w: float, region_h: float) -> float:
-    """How much a magnified inset enlarges its region on a ``width`` x ``height`` picture."""
-    return min(MAGNIFY_MAX, MAGNIFY_SHARE * width / region_w, MAGNIFY_SHARE * height / region_h)
-
-
-def shape_pixels(shape: Shape, width: int, height: int) -> list[float]:
-    """Pixel coordinates of ``shape`` on an upright ``width`` x ``height`` picture; raises when
-    any number falls outside it, a box has no size, an arrow no length, or an inset's region
-    is too large to enlarge."""
-    out = []
-    where = shape.place
-    for i, coord in enumerate(shape.coords):
-        extent = width if i % 2 == 0 else height
-        if not coord.pixels and not (0.0 <= coord.value <= 1.0):
-            raise UsageError(_outside_fractions(where, i + 1, coord.value), hint=Text(
-                "fractions of the picture run from 0 (left/top) to 1 (right/bottom)"))  # fmt: skip
-        px = coord.to_px(extent)
-        if coord.pixels and px > extent:
-            raise UsageError(Text(
-                "{where}, number {position}: {value}px is outside the {width}x{height} picture",
-                where=where, position=i + 1, value=format(coord.value, "g"), width=width,
-                height=height))  # fmt: skip
-        out.append(px)
-    if shape.kind in ("box", "ellipse", "magnify", "redact"):
-        x, y, w, h = out
-        if w < 1 or h < 1:
-            raise UsageError(Text("{where}: width and height must be more than zero", where=where))
-        if x + w > width + 0.5 or y + h > height + 0.5:
-            raise UsageError(Text(
-                "{where}: reaches past the picture's edge (x+width and y+height must stay "
-                "within 1, or within the picture in pixels)", where=where))  # fmt: skip
-        if shape.kind == "magnify" and magnify_scale(width, height, w, h) < MAGNIFY_MIN:
-            raise UsageError(Text(
-                "{where}: the region is too large to enlarge (keep it under about a quarter "
-                "of the picture's width and height)", where=where))  # fmt: skip
-    if shape.kind == "arrow":
-        x1, y1, x2, y2 = out
-        if math.hypot(x2 - x1, y2 - y1) < 2:
-            raise UsageError(Text("{where}: the arrow's start and end are the same point",
-                                  where=where))  # fmt: skip
-    return out
-
-
-def check_shape(shape: Shape) -> None:
-    """Everything about ``shape`` that does not depend on the photo's size: fractions are
-    checked in full, pixels once the photo is known (``shape_pixels``)."""
-    if shape.color:
-        check_colour(shape.color, shape.place)
-    if not any(c.pixels for c in shape.coords):
-        shape_pixels(shape, _NOMINAL, _NOMINAL)
-        return
-    for i, coord in enumerate(shape.coords):
-        if not coord.pixels and not (0.0 <= coord.value <= 1.0):
-            raise UsageError(_outside_fractions(shape.place, i + 1, coord.value))
-
-
-def _outside_fractions(where: Text, position: int, value: float) -> Text:
-    return Text("{where}, number {position}: {value} is outside 0-1", where=where,
-                position=position, value=format(value, "g"))  # fmt: skip
 
 
 # --------------------------------------------------------------------------- video redaction

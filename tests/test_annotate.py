@@ -12,7 +12,7 @@ from evidence_tools.errors import InputFileError, OutputExistsError, UsageError
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.photo.annotate import annotate_photo
 from evidence_tools.photo.draw import REDACT_FILL
-from evidence_tools.rules import shape_from_arg, shape_from_spec
+from evidence_tools.shapes import shape_from_arg, shape_from_spec
 
 RED = (232, 32, 42)
 

@@ -123,7 +123,7 @@ def test_own_signed_fixture_then_tampered_and_derived(c2pa_dir: Path, tmp_path: 
     from PIL import Image
 
     from evidence_tools.photo.annotate import annotate_photo
-    from evidence_tools.rules import shape_from_arg
+    from evidence_tools.shapes import shape_from_arg
 
     plain = tmp_path / "plain.jpg"
     Image.effect_noise((320, 240), 40).convert("RGB").save(plain, quality=90)

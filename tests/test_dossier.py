@@ -396,7 +396,7 @@ def test_video_without_a_time_uses_start_time_from_the_case(tmp_path: Path) -> N
 
 def test_annotating_a_file_from_outside_into_a_case(sample_case: Path, tmp_path: Path) -> None:
     from evidence_tools.photo.annotate import annotate_photo
-    from evidence_tools.rules import shape_from_arg
+    from evidence_tools.shapes import shape_from_arg
 
     outside = tmp_path / "Downloads" / "IMG_9.png"
     outside.parent.mkdir()

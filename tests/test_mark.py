@@ -188,7 +188,7 @@ def test_previews_are_what_the_renderer_draws(server: MarkServer, tmp_path: Path
     from PIL import Image, ImageChops, ImageOps, ImageStat
 
     from evidence_tools.photo.annotate import annotate_photo
-    from evidence_tools.rules import shape_from_spec
+    from evidence_tools.shapes import shape_from_spec
 
     marks = [{"box": [0.3, 0.3, 0.3, 0.2], "label": "Crack"}, {"redact": [0.0, 0.0, 0.2, 0.2]}]
     status, jpeg, kind = _raw(server, "POST", f"/{server.token}/api/preview/3", {"annotate": marks})

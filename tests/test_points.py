@@ -14,11 +14,17 @@ from test_colour_measure import BLACK, ITEM, NAVY, PAPER, WARM, _scene
 from evidence_tools.case.intake import add_files, init_case
 from evidence_tools.case.loader import load_case
 from evidence_tools.check import check_case
-from evidence_tools.dossier.points import point_facts
+from evidence_tools.dossier.points import said_points
 from evidence_tools.dossier.text import statement
 
 BOX = f"[{ITEM[0]}, {ITEM[1]}, {ITEM[2]}, {ITEM[3]}]"
 WHITE = f"[{PAPER[0]}, {PAPER[1]}, {PAPER[2]}, {PAPER[3]}]"
+
+
+def _said(case) -> str:
+    """The statement as the dossier prints it, its points included."""
+    said = statement(case, [], said_points(case))
+    return " ".join(said.paragraphs + said.point_lines)
 
 
 def _case(tmp_path: Path, received_colour: tuple[int, int, int], extra: str = "") -> Path:
@@ -47,7 +53,7 @@ def test_the_statement_quotes_the_listing_point_by_point(tmp_path: Path) -> None
     case = load_case(root)
     assert case.shipped_weight and case.shipped_weight.grams == pytest.approx(350)
     assert case.received_weight and case.received_weight.grams == pytest.approx(120)
-    said = " ".join(statement(case, [], point_facts(case)).paragraphs)
+    said = _said(case)
     assert ("The listing says \u201cColour: Navy blue\u201d (Exhibit 1); the item received is "
             "black (Exhibit 2).") in said  # fmt: skip
     assert "The colours differ by \u0394E00 " in said and "after white balance" in said
@@ -61,7 +67,7 @@ def test_a_colour_the_photos_do_not_show_is_said_to_the_buyer_not_claimed(
 ) -> None:
     root = _case(tmp_path, NAVY)  # the same navy, under a warm lamp
     case = load_case(root)
-    said = " ".join(statement(case, [], point_facts(case)).paragraphs)
+    said = _said(case)
     assert "Navy blue" in said and "\u0394E00" not in said
     found = [f for f in check_case(root).findings if f.code == "point.colour_unclear"]
     assert found and found[0].severity == "warning" and "white paper" in found[0].fix

@@ -1,6 +1,6 @@
 """Loading case.toml: every key checked, every error a ``case.toml:LINE: key 'x': ...`` line.
 
-What a value may be is decided in ``rules`` (shapes, redaction boxes, zones), so the
+What a value may be is decided in ``shapes`` and ``rules`` (redaction boxes, zones), so the
 command-line verbs accept exactly what case.toml accepts. What needs the files themselves
 (a shape in pixels against the photo's size, a trim against the video's length) is checked by
 ``case.validate``, which ``evidence check`` and the dossier both run.
@@ -35,7 +35,8 @@ from evidence_tools.case.points import read_mismatches, read_weights
 from evidence_tools.errors import CaseError, UsageError, Words
 from evidence_tools.i18n import Text
 from evidence_tools.platforms import OVERRIDABLE
-from evidence_tools.rules import parse_zone, redact_box, shape_from_spec, start_time
+from evidence_tools.rules import parse_zone, redact_box, start_time
+from evidence_tools.shapes import shape_from_spec
 from evidence_tools.timecode import parse_timecode
 
 # --------------------------------------------------------------------------- locating lines
@@ -459,7 +460,7 @@ def validate_case(root: Path, data: dict[str, Any], text: str = "") -> Case:
         )
     case.evidence = [_check_evidence(chk, i, raw) for i, raw in enumerate(evidence)]
     case.shipped_weight, case.received_weight = read_weights(chk, order_t)
-    case.mismatches = read_mismatches(chk, data.get("mismatch"), len(case.evidence))
+    case.mismatches = read_mismatches(chk, data.get("mismatch"), case.evidence)
     return case
 
 

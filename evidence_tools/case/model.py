@@ -13,7 +13,8 @@ from typing import Any
 
 from evidence_tools import vocabulary
 from evidence_tools.case.layout import CASE_FILE, EXPORTS, ORIGINALS
-from evidence_tools.rules import RedactBox, Shape, parse_zone
+from evidence_tools.rules import RedactBox, parse_zone
+from evidence_tools.shapes import Shape
 
 # the vocabularies live in one registry (vocabulary.py); these are their keys
 PLATFORMS = vocabulary.PLATFORMS
@@ -75,6 +76,7 @@ class Mismatch:
     photo_box: list[float] | None = None
     photo_white: list[float] | None = None  # white paper in the photo, for the colour
     listing_white: list[float] | None = None  # the listing's own white, where it has one
+    photo_measure: int | None = None  # which measure of the photo's annotate (1 = its first)
     index: int = 0  # its place among the [[mismatch]] tables, to point at its lines
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from evidence_tools.case.model import Mismatch, Weight
+from evidence_tools.case.model import EvidenceItem, Mismatch, Weight
 from evidence_tools.i18n import Text
 
 MISMATCH_KEYS = ("listing_says", "listing", "received", "photo")
-_PLACE_KEYS = {"listing": ("exhibit", "box", "white"), "photo": ("exhibit", "box", "white")}
+_PLACE_KEYS = {"listing": ("exhibit", "box", "white"),
+               "photo": ("exhibit", "box", "white", "measure")}  # fmt: skip
 GRAMS = {"kg": 1000.0, "g": 1.0, "lb": 453.59237, "lbs": 453.59237, "oz": 28.349523125}
 _WEIGHT_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(kg|g|lbs?|oz)\s*$", re.IGNORECASE)
 
@@ -61,22 +62,39 @@ def _box(chk: Any, value: Any, key: str, index: int) -> list[float] | None:
     return [float(v) for v in value]
 
 
-def _place(chk: Any, raw: Any, key: str, index: int, exhibits: int) -> dict[str, Any]:
+def _measure(chk: Any, raw: Any, item: EvidenceItem, number: int, index: int) -> int | None:
+    """Which of the exhibit's ``measure`` shapes the point uses (1 = its first)."""
+    if raw is None:
+        return None
+    count = sum(s.kind == "measure" for s in item.annotate)
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= count:
+        raise chk.fail("mismatch", "photo", Text(
+            "measure {value}: exhibit {number} has {count} measure shapes in its annotate",
+            value=repr(raw), number=number, count=count), index)  # fmt: skip
+    return raw
+
+
+def _place(
+    chk: Any, raw: Any, key: str, index: int, evidence: list[EvidenceItem]
+) -> dict[str, Any]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
         raise chk.fail("mismatch", key, Text("expected a table like { exhibit = 2 }"), index)
     chk.unknown_keys("mismatch", raw, _PLACE_KEYS[key], index)
     number = raw.get("exhibit")
+    exhibits = len(evidence)
     if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= exhibits:
         raise chk.fail("mismatch", key, Text(
             "exhibit {number} is not in the case (it has {count})",
             number=repr(number), count=exhibits), index)  # fmt: skip
     return {"exhibit": number, "box": _box(chk, raw.get("box"), key, index),
-            "white": _box(chk, raw.get("white"), key, index)}  # fmt: skip
+            "white": _box(chk, raw.get("white"), key, index),
+            "measure": _measure(chk, raw.get("measure"), evidence[number - 1], number,
+                                index)}  # fmt: skip
 
 
-def read_mismatches(chk: Any, raw: Any, exhibits: int) -> list[Mismatch]:
+def read_mismatches(chk: Any, raw: Any, evidence: list[EvidenceItem]) -> list[Mismatch]:
     """The ``[[mismatch]]`` tables, each checked against the case's exhibits."""
     if raw is None:
         return []
@@ -94,10 +112,11 @@ def read_mismatches(chk: Any, raw: Any, exhibits: int) -> list[Mismatch]:
                 raise chk.fail("mismatch", key, Text(
                     "say it in words: listing_says quotes the listing, received says what "
                     "arrived"), index)  # fmt: skip
-        listing = _place(chk, table.get("listing"), "listing", index, exhibits)
-        photo = _place(chk, table.get("photo"), "photo", index, exhibits)
+        listing = _place(chk, table.get("listing"), "listing", index, evidence)
+        photo = _place(chk, table.get("photo"), "photo", index, evidence)
         out.append(Mismatch(
             says, received, listing.get("exhibit"), listing.get("box"), photo.get("exhibit"),
-            photo.get("box"), photo.get("white"), listing.get("white"), index,
+            photo.get("box"), photo.get("white"), listing.get("white"), photo.get("measure"),
+            index,
         ))  # fmt: skip
     return out

@@ -13,7 +13,8 @@ from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.errors import EvidenceError, InputFileError, UsageError
 from evidence_tools.i18n import Text
 from evidence_tools.metadata.model import CaptureInfo, usable_duration, video_problem
-from evidence_tools.rules import clock_start, shape_pixels, video_range
+from evidence_tools.rules import clock_start, video_range
+from evidence_tools.shapes import shape_pixels
 
 
 def exhibit_problems(case: Case, item: EvidenceItem, info: CaptureInfo) -> list[EvidenceError]:

@@ -15,7 +15,7 @@ from evidence_tools.i18n import _
 F = TypeVar("F", bound=Callable[..., Any])
 
 # Drawing order across kinds: redaction first (it must cover everything), labels last.
-KIND_ORDER = ("redact", "magnify", "box", "ellipse", "arrow", "marker", "label")
+KIND_ORDER = ("redact", "magnify", "box", "ellipse", "arrow", "marker", "measure", "label")
 
 
 @group(
@@ -56,6 +56,12 @@ Examples:
 @_shape_option("label", "X,Y,TEXT", "Text on a background box.")
 @_shape_option("magnify", "X,Y,W,H[,LABEL]", "An enlarged inset of that region, in a free corner.")
 @_shape_option("redact", "X,Y,W,H", "Cover the region with solid black, for good.")
+@_shape_option(
+    "measure",
+    "X1,Y1,X2,Y2,RX1,RY1,RX2,RY2,LENGTH[,LABEL]",
+    "Measure a segment against a reference segment on a ruler of a known LENGTH (10cm); "
+    "both are drawn as dimension lines with their lengths.",
+)
 @option("--color", default="#e8202a", show_default=True, help="Colour of the marks.")
 @option("--keep-gps", is_flag=True, help="Keep the GPS position (removed by default).")
 @option("--force", is_flag=True, help="Replace an existing output.")
@@ -75,7 +81,7 @@ def annotate_cmd(
     in the manifest.
     """
     from evidence_tools.photo.annotate import annotate_photo
-    from evidence_tools.rules import shape_from_arg
+    from evidence_tools.shapes import shape_from_arg
 
     shapes = []
     number = 0

@@ -31,7 +31,7 @@ from evidence_tools.dossier.label import label_still
 from evidence_tools.dossier.message import message as write_message
 from evidence_tools.dossier.message import sentences as message_sentences
 from evidence_tools.dossier.pdf import write_pdf
-from evidence_tools.dossier.points import point_facts
+from evidence_tools.dossier.points import said_points
 from evidence_tools.dossier.translation import write_translation
 from evidence_tools.dossier.views import exhibit_view, integrity_rows, timeline, used_files
 from evidence_tools.errors import CheckFailedError, EvidenceError, UsageError
@@ -165,7 +165,7 @@ def assemble(
     case: Case, exhibits: list[Exhibit], today: dt.date
 ) -> tuple[DossierContent, list[str]]:
     """Every page's content, and the warnings for the person building it."""
-    statement = text.statement(case, exhibit_facts(exhibits), point_facts(case))
+    statement = text.statement(case, exhibit_facts(exhibits), said_points(case))
     warnings = list(statement.warnings)  # for the buyer, in their language
     warnings += [_("exhibit {number} was left out: {error}", number=ex.number, error=ex.error)
                  for ex in exhibits if ex.error]  # fmt: skip
@@ -193,6 +193,7 @@ def _content(
         subject=" \u2014 ".join(x for x in subject if x),
         cover_rows=cover,
         statement=statement.paragraphs,
+        points=statement.point_lines,
         own_words=statement.own_words,
         timeline=timeline(case, exhibits, today),
         exhibits=views,
@@ -349,10 +350,11 @@ def _translation(
     out = pdf_path.with_name(f"statement.{lang}.pdf")
     builder.claim(out)
     facts = exhibit_facts(exhibits)
-    said = text.statement(case, facts, point_facts(case))
+    said = text.statement(case, facts, said_points(case))
     with atomic_output(out, force=True) as tmp:
         write_translation(
-            tmp, lang=lang, statement=said.sentences, own_words=case.own_words,
+            tmp, lang=lang, statement=said.sentences, points=said.points,
+            own_words=case.own_words,
             message=None if case.message else message_sentences(case, facts),
             own_message=case.message, order_number=case.order.number, paper=paper,
         )  # fmt: skip

@@ -91,7 +91,10 @@ def sentences(
     platform_name: str = "",
 ) -> list[Text]:
     """The message's sentences, the longest set whose English fits: every step keeps the order
-    and the claim; the exhibit list is shortened, then dropped, then the claim's detail."""
+    and the claim; the points (the listing against what arrived) go from the last, then the
+    exhibit list is shortened, then dropped, then the claim's detail."""
+    from evidence_tools.dossier.points import said_points
+
     attached = attached if attached is not None else Attached.everything(exhibits)
     order = case.order
     if order.number and order.item:
@@ -108,7 +111,9 @@ def sentences(
     ask = [resolution(case)]
     listed = [t for t in [attached.sentence()] if t is not None]
     ranged = [t for t in [attached.sentence(ranged=True)] if t is not None]
+    points = said_points(case, brief=True)
     tries = [
+        *([head, *claim, *points[:n], *listed, *ask] for n in range(len(points), 0, -1)),
         [head, *claim, *listed, *ask],
         [head, *claim, *ranged, *ask],
         [head, *claim, *ask],

@@ -135,6 +135,9 @@ def statement(page: Page, content: DossierContent) -> list[Any]:
     st = page.st
     story = [_bookmark("Statement", "statement"), Paragraph("Statement", st["h1"])]
     story += [Paragraph(esc(p), st["body"]) for p in content.statement]
+    if content.points:
+        story.append(Paragraph("What the listing says, and what arrived", st["h2"]))
+        story += [Paragraph(esc(p), st["body"]) for p in content.points]
     if content.own_words:  # verbatim: every character as the buyer wrote it
         story.append(Paragraph("In my own words", st["h2"]))
         story += [Paragraph(esc(p), st["body"]) for p in content.own_words.split("\n\n")]

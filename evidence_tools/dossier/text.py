@@ -41,21 +41,9 @@ Paragraph = list[Text]
 
 
 @dataclass
-class PointFacts:
-    """One [[mismatch]] as the statement may say it: the listing's words and what arrived,
-    their exhibits, and the colour difference where the photos show a clear one."""
-
-    says: str
-    received: str
-    listing: int | None = None
-    photo: int | None = None
-    delta_e: float | None = None  # CIEDE2000, only where it is clear (above about 6)
-    balanced: bool = False  # white-balanced on white paper in both pictures
-
-
-@dataclass
 class Statement:
     sentences: list[Paragraph]  # each paragraph's sentences, each said in any language
+    points: list[Text] = field(default_factory=list)  # the listing against what arrived
     own_words: str = ""  # the buyer's account, verbatim, under its own heading
     warnings: list[str] = field(default_factory=list)
 
@@ -63,6 +51,10 @@ class Statement:
     def paragraphs(self) -> list[str]:
         """The paragraphs in the current language (English for the dossier)."""
         return [" ".join(str(t) for t in para) for para in self.sentences]
+
+    @property
+    def point_lines(self) -> list[str]:
+        return [str(t) for t in self.points]
 
 
 class When(Fact):
@@ -289,48 +281,11 @@ def _delivered(case: Case) -> list[Text]:
     return [Text("The parcel was delivered.")]
 
 
-def point_sentences(case: Case, points: Sequence[PointFacts]) -> list[Text]:
-    """What the listing says, and what arrived: one sentence a point, quoting the listing;
-    the parcel's weights where both are known."""
-    out = []
-    for p in points:
-        ref_l, ref_p = (
-            Exhibits([p.listing] if p.listing else []),
-            Exhibits([p.photo] if p.photo else []),
-        )
-        if p.listing and p.photo:
-            said = Text("The listing says \u201c{says}\u201d {listing}; the item received is "
-                        "{received} {photo}.", says=p.says, listing=ref_l, received=p.received,
-                        photo=ref_p)  # fmt: skip
-        elif p.listing:
-            said = Text("The listing says \u201c{says}\u201d {listing}; the item received is "
-                        "{received}.", says=p.says, listing=ref_l, received=p.received)  # fmt: skip
-        elif p.photo:
-            said = Text("The listing says \u201c{says}\u201d; the item received is {received} "
-                        "{photo}.", says=p.says, received=p.received, photo=ref_p)  # fmt: skip
-        else:
-            said = Text("The listing says \u201c{says}\u201d; the item received is {received}.",
-                        says=p.says, received=p.received)  # fmt: skip
-        out.append(said)
-        if p.delta_e is not None and p.balanced:
-            out.append(Text("The colours differ by \u0394E00 {delta} after white balance on white "
-                            "paper in each picture (indicative: the photos are not calibrated).",
-                            delta=f"{p.delta_e:.0f}"))  # fmt: skip
-        elif p.delta_e is not None:
-            out.append(Text("The colours differ by \u0394E00 {delta} (indicative: the photos are "
-                            "not calibrated, and not balanced on white paper).",
-                            delta=f"{p.delta_e:.0f}"))  # fmt: skip
-    shipped, received = case.shipped_weight, case.received_weight
-    if shipped and received:
-        out.append(Text("The label gives the parcel's weight as {shipped}; it weighed {received} "
-                        "on arrival.", shipped=shipped.said, received=received.said))  # fmt: skip
-    return out
-
-
 def statement(
-    case: Case, exhibits: Sequence[ExhibitFacts], points: Sequence[PointFacts] = ()
+    case: Case, exhibits: Sequence[ExhibitFacts], points: Sequence[Text] = ()
 ) -> Statement:
-    """The statement's paragraphs, each claim backed by "(Exhibit N)"."""
+    """The statement's paragraphs, each claim backed by "(Exhibit N)", and the points where
+    the item differs from the listing (``dossier.points``), printed under their own heading."""
     paragraphs: list[Paragraph] = [_ordered(case)]
     if case.claim != "not_received":
         paragraphs.append(_delivered(case))
@@ -338,9 +293,6 @@ def statement(
         if unboxing:
             paragraphs.append(unboxing)
     paragraphs.append(claim_sentences(case, exhibits))
-    compared = point_sentences(case, points)
-    if compared:
-        paragraphs.append(compared)
     captions = [
         Text("Exhibit {number} shows: \u201c{caption}\u201d.", number=e.number, caption=e.caption)
         for e in exhibits
@@ -354,7 +306,8 @@ def statement(
             "Appendix A, so any copy can be checked against them."
         )])  # fmt: skip
     paragraphs.append([resolution_sentence(case)])
-    return Statement(paragraphs, own_words=case.own_words, warnings=_warnings(case, exhibits))
+    return Statement(paragraphs, list(points), own_words=case.own_words,
+                     warnings=_warnings(case, exhibits))  # fmt: skip
 
 
 def _warnings(case: Case, exhibits: Sequence[ExhibitFacts]) -> list[str]:

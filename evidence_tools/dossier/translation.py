@@ -37,6 +37,7 @@ def write_translation(
     lang: str,
     statement: Paragraphs,
     own_words: str,
+    points: Sequence[Text] = (),
     message: Sequence[Text] | None,
     own_message: str = "",
     order_number: str = "",
@@ -72,6 +73,10 @@ def write_translation(
             for en, said in pairs(para, lang):
                 story += [Paragraph(esc(en), english), Paragraph(esc(said), translated)]
             story.append(Spacer(1, 2 * mm))
+        if points:
+            story.append(Paragraph(esc(_("What the listing says, and what arrived")), st["h2"]))
+            for en, said in pairs(points, lang):
+                story += [Paragraph(esc(en), english), Paragraph(esc(said), translated)]
         if own_words:
             story.append(Paragraph(esc(_("Your own words, as you wrote them")), st["h1"]))
             story += [Paragraph(esc(p), st["body"]) for p in own_words.split("\n\n")]

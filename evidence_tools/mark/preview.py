@@ -31,7 +31,7 @@ def preview_jpeg(
 
     from evidence_tools.images import open_upright, pillow, to_srgb
     from evidence_tools.photo.draw import render
-    from evidence_tools.rules import shape_from_spec
+    from evidence_tools.shapes import shape_from_spec
 
     shapes = [shape_from_spec(spec, n) for n, spec in enumerate(specs, start=1)]
     # with no marks the picture can be decoded small; a mark's size depends on the full size

@@ -28,7 +28,7 @@ from evidence_tools.images import (
     tool_versions,
 )
 from evidence_tools.photo.draw import DEFAULT_COLOR, Style, render
-from evidence_tools.rules import Shape, check_colour
+from evidence_tools.shapes import Shape, check_colour
 
 
 def default_output(src: Path, suffix: str = "annotated") -> Path:

@@ -1,9 +1,9 @@
 """Drawing marks on an upright photo: boxes, ellipses, arrows, numbered markers, labels, a
-magnified inset, and solid redaction.
+magnified inset, dimension lines of a measure and its reference, and solid redaction.
 
 Redaction is drawn first and is a solid fill, so no pixel of the covered region survives
 anywhere in the output (the inset is cut from the redacted picture). Labels are drawn last,
-so no stroke crosses their text. What a shape may be is decided in ``rules``.
+so no stroke crosses their text. What a shape may be is decided in ``shapes``.
 """
 
 from __future__ import annotations
@@ -16,10 +16,18 @@ from typing import Any
 from PIL import Image, ImageColor, ImageDraw
 
 from evidence_tools.errors import UsageError
-from evidence_tools.i18n import Text
+from evidence_tools.i18n import Text, _
 from evidence_tools.images import fit_font
 from evidence_tools.images import font as bundled_font
-from evidence_tools.rules import MAGNIFY_MIN, Shape, check_colour, magnify_scale, shape_pixels
+from evidence_tools.measure import parse_length
+from evidence_tools.shapes import (
+    MAGNIFY_MIN,
+    Shape,
+    check_colour,
+    magnify_scale,
+    measured,
+    shape_pixels,
+)
 
 DEFAULT_COLOR = "#e8202a"
 REDACT_FILL = (0, 0, 0)
@@ -123,6 +131,54 @@ def _arrow(draw: Any, pts: list[float], style: Style) -> None:
     )
     draw.line((x1, y1, base_x, base_y), fill=style.color, width=style.stroke)
     draw.polygon([(x2, y2), wing1, wing2], fill=style.color)
+
+
+def _dimension(draw: Any, pts: Sequence[float], style: Style) -> None:
+    """A dimension line: the segment with a short bar square to it at each end and a small
+    head pointing at each end, so where it starts and stops cannot be misread."""
+    x1, y1, x2, y2 = pts
+    angle = math.atan2(y2 - y1, x2 - x1)
+    nx, ny = -math.sin(angle), math.cos(angle)  # square to the segment
+    bar = style.stroke * 4
+    head = style.stroke * 3.5
+    halo_w = style.stroke + 2 * max(1, style.stroke // 2)
+    for fill, width in ((style.halo, halo_w), (style.color, style.stroke)):
+        draw.line((x1, y1, x2, y2), fill=fill, width=width)
+        for ex, ey, sign in ((x1, y1, 1), (x2, y2, -1)):
+            draw.line((ex - nx * bar, ey - ny * bar, ex + nx * bar, ey + ny * bar),
+                      fill=fill, width=width)  # fmt: skip
+            back = (ex + sign * head * math.cos(angle), ey + sign * head * math.sin(angle))
+            wings = [(back[0] + k * nx * head * 0.5, back[1] + k * ny * head * 0.5)
+                     for k in (-1, 1)]  # fmt: skip
+            draw.polygon([(ex, ey), *wings], fill=fill)
+
+
+def _dimension_label(
+    draw: Any, text: str, pts: Sequence[float], style: Style, size: tuple[int, int]
+) -> _LabelBox:
+    """A dimension's text centred beside its line's middle, on the side away from the
+    picture's nearer edge, so it covers neither the line nor its ends."""
+    x1, y1, x2, y2 = pts
+    probe = _label_box(draw, text, (0, 0), style, size)
+    angle = math.atan2(y2 - y1, x2 - x1)
+    nx, ny = -math.sin(angle), math.cos(angle)
+    mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+    if ny > 0 or (ny == 0 and nx > 0):  # point the normal up (or left) first
+        nx, ny = -nx, -ny
+    gap = style.stroke * 5 + math.hypot(probe.w * nx, probe.h * ny) / 2
+    if my + ny * gap - probe.h / 2 < 0 or mx + nx * gap - probe.w / 2 < 0:
+        nx, ny = -nx, -ny  # no room above (or left): below (or right)
+    cx, cy = mx + nx * gap, my + ny * gap
+    return _label_box(draw, text, (cx - probe.w / 2, cy - probe.h / 2), style, size)
+
+
+def measure_texts(shape: Shape, size: tuple[int, int]) -> tuple[str, str]:
+    """What a measure's two dimension lines say: "Length 48.0 cm ± 0.4 cm" and
+    "reference 10 cm"."""
+    said = measured(shape, size[0], size[1]).said()
+    text = _("{label}: {length}", label=shape.label, length=said) if shape.label else said
+    # TRANSLATORS: written beside the segment drawn on the ruler; {length} is like "10 cm"
+    return text, _("reference {length}", length=parse_length(shape.ref_length).given())
 
 
 def _marker_radius(style: Style) -> float:
@@ -271,6 +327,10 @@ def _footprint(shape: Shape, pts: list[float], style: Style) -> tuple[float, flo
         return (min(x1, x2) - pad, min(y1, y2) - pad, max(x1, x2) + pad, max(y1, y2) + pad)
     if shape.kind == "label":
         return (pts[0], pts[1], pts[0], pts[1])
+    if shape.kind == "measure":
+        xs, ys = pts[0::2], pts[1::2]
+        pad = style.stroke * 4
+        return (min(xs) - pad, min(ys) - pad, max(xs) + pad, max(ys) + pad)
     x, y, rw, rh = pts
     return (x - pad, y - pad, x + rw + pad, y + rh + pad)
 
@@ -287,6 +347,9 @@ def _outline(
         _arrow(draw, pts, style)
     elif shape.kind == "marker":
         _marker(draw, (pts[0], pts[1]), marker_no, style, size)
+    elif shape.kind == "measure":
+        _dimension(draw, pts[4:], style)
+        _dimension(draw, pts[:4], style)
 
 
 def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> Any:
@@ -313,8 +376,13 @@ def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> A
         style = Style.for_size(w, h, shape.color or color)
         style.color = check_colour(shape.color, shape.where) if shape.color else base_rgb
         styled.append((shape, pts, style))
-    labels = [(s, _label(draw, s, pts, st, (w, h)), st) for s, pts, st in styled
-              if s.kind != "magnify" and (s.label or s.kind == "label")]  # fmt: skip
+    labels = [(s.label, _label(draw, s, pts, st, (w, h)), st) for s, pts, st in styled
+              if s.kind not in ("magnify", "measure")
+              and (s.label or s.kind == "label")]  # fmt: skip
+    for shape, pts, style in styled:
+        if shape.kind == "measure":
+            for text, segment in zip(measure_texts(shape, (w, h)), (pts[:4], pts[4:]), strict=True):
+                labels.append((text, _dimension_label(draw, text, segment, style, (w, h)), style))
     taken: list[Sequence[float]] = [
         _footprint(s, p, st) for s, p, st in styled if s.kind != "magnify"
     ]
@@ -327,6 +395,6 @@ def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> A
         marker_no += shape.kind == "marker"
         _outline(draw, shape, pts, style, marker_no, (w, h))
     # 4. labels last, so no stroke crosses their text
-    for shape, box, style in labels:
-        _paint_label(draw, box, shape.label, style)
+    for text, box, style in labels:
+        _paint_label(draw, box, text, style)
     return image

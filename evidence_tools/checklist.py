@@ -77,6 +77,7 @@ def claim_checklist(case: Case, add: Add) -> None:
     defects = {d for i in items for d in i.defects}
     has = {what: any(shows(i, what) for i in items) for what in SHOWS_WORDS}
     has["ruler"] = has["ruler"] or any(s.kind == "measure" for i in items for s in i.annotate)
+    has["listing"] = has["listing"] or any(p.listing_exhibit for p in case.mismatches)
     claim = case.claim
     if claim == "damaged":
         if not any(i.annotate or i.defects for i in photos):

@@ -86,6 +86,23 @@ def linear_to_lab(linear_rgb: Any) -> Lab:
     return Lab(116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2]))
 
 
+def lab_to_srgb(lab: Sequence[float]) -> tuple[int, int, int]:
+    """A CIELAB (D65) colour as 8-bit sRGB, clipped to what sRGB can show: for a swatch."""
+    import numpy as np
+
+    lightness, a, b = lab
+    fy = (lightness + 16) / 116
+    fs = (fy + a / 500, fy, fy - b / 200)
+    delta = 6 / 29
+    xyz = [n * (f**3 if f > delta else 3 * delta**2 * (f - 4 / 29))
+           for f, n in zip(fs, _D65, strict=True)]  # fmt: skip
+    linear = np.linalg.solve(np.array(_RGB_TO_XYZ), np.array(xyz))
+    v = np.clip(linear, 0, 1)
+    encoded = np.where(v <= 0.0031308, v * 12.92, 1.055 * v ** (1 / 2.4) - 0.055)
+    r, g, b_ = (int(round(float(c) * 255)) for c in encoded)
+    return (r, g, b_)
+
+
 def _f(t: float) -> float:
     delta = 6 / 29
     return t ** (1 / 3) if t > delta**3 else t / (3 * delta**2) + 4 / 29

@@ -25,6 +25,7 @@ from evidence_tools.case.manifest import MANIFEST, load_manifest, record_output
 from evidence_tools.case.model import Case
 from evidence_tools.check import check_case
 from evidence_tools.dossier import text
+from evidence_tools.dossier.comparison import comparison_views
 from evidence_tools.dossier.content import DossierContent, missing_glyphs
 from evidence_tools.dossier.exhibits import Builder, Exhibit, prepare_exhibits
 from evidence_tools.dossier.label import label_still
@@ -194,6 +195,7 @@ def _content(
         cover_rows=cover,
         statement=statement.paragraphs,
         points=statement.point_lines,
+        comparisons=comparison_views(case, views),
         own_words=statement.own_words,
         timeline=timeline(case, exhibits, today),
         exhibits=views,

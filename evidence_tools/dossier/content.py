@@ -107,6 +107,7 @@ class DossierContent:
     subject: str = ""
     own_words: str = ""  # the buyer's account, printed as written
     points: list[str] = field(default_factory=list)  # the listing against what arrived
+    comparisons: list[Any] = field(default_factory=list)  # comparison.ComparisonView, a point
     problems: list[str] = field(default_factory=list)  # check's errors, built despite them
     prepared: dt.date | None = None  # the PDF's creation date (the bytes stay reproducible)
 

@@ -21,6 +21,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from evidence_tools import __version__
 from evidence_tools.dossier import sections
+from evidence_tools.dossier.comparison import comparison_pages
 from evidence_tools.dossier.content import FONT, DossierContent, register_fonts, styles
 
 
@@ -93,6 +94,7 @@ def _write_pdf(out: Path, content: DossierContent, *, paper: str, dpi: int) -> i
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
     page = sections.Page(styles(), frame_w, frame_h, dpi)
     story = sections.cover(page, content) + sections.statement(page, content)
+    story += comparison_pages(page, content.comparisons)
     story += sections.timeline(page, content) + sections.exhibits(page, content)
     story += sections.appendix_integrity(page, content) + sections.appendix_method(page, content)
     footer = (

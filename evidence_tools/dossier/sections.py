@@ -53,7 +53,7 @@ def prepare_image(
     return buf, w * scale, h * scale
 
 
-def _bookmark(title: str, key: str, level: int = 0) -> Any:
+def bookmark(title: str, key: str, level: int = 0) -> Any:
     """A zero-size flowable that adds a PDF outline entry where it lands."""
 
     class Bookmark(Flowable):
@@ -76,7 +76,7 @@ def _height(flowables: list[Any], width: float) -> float:
     return total
 
 
-def _picture(buf: io.BytesIO, width: float, height: float) -> Any:
+def picture(buf: io.BytesIO, width: float, height: float) -> Any:
     """A flowable that places a prepared JPEG as it is.
 
     Given an ordinary ImageReader, reportlab decodes every image to name it by a hash of its
@@ -125,7 +125,7 @@ def cover(page: Page, content: DossierContent) -> list[Any]:
         said = "The method used to prepare this dossier is in Appendix A."
     note = Paragraph(said, st["small"])
     return [
-        _bookmark("Cover", "cover"), Spacer(1, 30 * mm),
+        bookmark("Cover", "cover"), Spacer(1, 30 * mm),
         Paragraph("Evidence dossier", st["title"]), Paragraph(esc(content.subject), st["subtitle"]),
         table, Spacer(1, 10 * mm), note, PageBreak(),
     ]  # fmt: skip
@@ -133,7 +133,7 @@ def cover(page: Page, content: DossierContent) -> list[Any]:
 
 def statement(page: Page, content: DossierContent) -> list[Any]:
     st = page.st
-    story = [_bookmark("Statement", "statement"), Paragraph("Statement", st["h1"])]
+    story = [bookmark("Statement", "statement"), Paragraph("Statement", st["h1"])]
     story += [Paragraph(esc(p), st["body"]) for p in content.statement]
     if content.points:
         story.append(Paragraph("What the listing says, and what arrived", st["h2"]))
@@ -157,7 +157,7 @@ def timeline(page: Page, content: DossierContent) -> list[Any]:
                      Paragraph(esc(row.source), st["cell"])])  # fmt: skip
     table = Table(rows, colWidths=[48 * mm, page.width - 48 * mm - 55 * mm, 55 * mm], repeatRows=1)
     table.setStyle(TableStyle(GRID))
-    return [Spacer(1, 6 * mm), _bookmark("Time line", "timeline"),
+    return [Spacer(1, 6 * mm), bookmark("Time line", "timeline"),
             Paragraph("Time line", st["h1"]), table, PageBreak()]  # fmt: skip
 
 
@@ -169,7 +169,7 @@ def _photo(page: Page, ex: ExhibitView, text_h: float) -> list[Any]:
     # a long caption must not shrink the photo to a stamp: it keeps at least 45 % of the page,
     # and the text flows on to the next
     buf, w, h = prepare_image(path, page.width, max(page.height * 0.45, room), page.dpi)
-    return [_picture(buf, w, h), Spacer(1, 4), *under]
+    return [picture(buf, w, h), Spacer(1, 4), *under]
 
 
 def _picture_grid(page: Page, ex: ExhibitView, text_h: float) -> list[Any]:
@@ -186,7 +186,7 @@ def _picture_grid(page: Page, ex: ExhibitView, text_h: float) -> list[Any]:
     cells: list[Any] = []
     for (path, _), cap in zip(ex.images, captions, strict=True):
         buf, w, h = prepare_image(path, cell_w, cell_h, page.dpi)
-        cells.append([_picture(buf, w, h), cap])
+        cells.append([picture(buf, w, h), cap])
     rows: list[list[Any]] = [cells[i : i + cols] for i in range(0, len(cells), cols)]
     for r in rows:
         r += [""] * (cols - len(r))
@@ -203,7 +203,7 @@ def exhibit(page: Page, ex: ExhibitView) -> list[Any]:
     """One exhibit's page: title, the pictures filling exactly what the text leaves, facts,
     notes and fingerprints."""
     st = page.st
-    head = [_bookmark(f"Exhibit {ex.number}: {ex.title}", f"exhibit{ex.number}", 1),
+    head = [bookmark(f"Exhibit {ex.number}: {ex.title}", f"exhibit{ex.number}", 1),
             Paragraph(f"Exhibit {ex.number} \u2014 {esc(ex.title)}", st["h1"])]  # fmt: skip
     facts = [Paragraph(esc(line), st["body"]) for line in ex.facts]
     notes = [Paragraph(esc(n), st["note"]) for n in ex.notes]
@@ -224,7 +224,7 @@ def exhibit(page: Page, ex: ExhibitView) -> list[Any]:
 
 
 def exhibits(page: Page, content: DossierContent) -> list[Any]:
-    story: list[Any] = [_bookmark("Exhibits", "exhibits")]
+    story: list[Any] = [bookmark("Exhibits", "exhibits")]
     for ex in content.exhibits:
         story += exhibit(page, ex)
     return story
@@ -261,13 +261,13 @@ def appendix_integrity(page: Page, content: DossierContent) -> list[Any]:
         *spans,
     ]))  # fmt: skip
     title = "Appendix A \u2014 File integrity"
-    return [_bookmark(title, "appendix-a"), Paragraph(title, st["h1"]), intro, table, PageBreak()]
+    return [bookmark(title, "appendix-a"), Paragraph(title, st["h1"]), intro, table, PageBreak()]
 
 
 def appendix_method(page: Page, content: DossierContent) -> list[Any]:
     st = page.st
     title = f"Appendix {'B' if content.integrity_rows else 'A'} \u2014 Method"
-    story: list[Any] = [_bookmark(title, "appendix-b"), Paragraph(title, st["h1"])]
+    story: list[Any] = [bookmark(title, "appendix-b"), Paragraph(title, st["h1"])]
     story += [Paragraph(esc(p), st["body"]) for p in content.method]
     rows = [[Paragraph("Tool", st["cellb"]), Paragraph("Version", st["cellb"])]]
     rows += [

@@ -3,7 +3,8 @@
 // is shown is what the PDF shows; the outlines on top only let the buyer pick and move marks.
 "use strict";
 
-const KINDS = ["box", "ellipse", "arrow", "marker", "label", "magnify", "redact"];
+const KINDS = ["box", "ellipse", "arrow", "marker", "label", "magnify", "redact", "measure"];
+const LINES = ["arrow", "measure"]; // a segment: moved by its ends (a measure keeps its ruler)
 const RECT = ["box", "ellipse", "magnify", "redact"];
 const EDITABLE = ["caption", "defects", "annotate", "trim", "moments", "redact"];
 const NS = "http://www.w3.org/2000/svg";
@@ -79,11 +80,11 @@ function moved(spec, dx, dy, corner) {
   const kind = kindOf(spec), c = coords(spec).slice();
   if (corner && RECT.includes(kind)) {
     c[2] = round(Math.max(0.005, c[2] + dx)); c[3] = round(Math.max(0.005, c[3] + dy));
-  } else if (corner && kind === "arrow") {
+  } else if (corner && LINES.includes(kind)) {
     c[2] = round(c[2] + dx); c[3] = round(c[3] + dy);
   } else {
     c[0] = round(c[0] + dx); c[1] = round(c[1] + dy);
-    if (kind === "arrow") { c[2] = round(c[2] + dx); c[3] = round(c[3] + dy); }
+    if (LINES.includes(kind)) { c[2] = round(c[2] + dx); c[3] = round(c[3] + dy); }
     if (RECT.includes(kind)) {
       c[0] = round(Math.min(c[0], 1 - c[2])); c[1] = round(Math.min(c[1], 1 - c[3]));
     }
@@ -91,7 +92,7 @@ function moved(spec, dx, dy, corner) {
   return {...spec, [kind]: c};
 }
 
-const LABELLED = ["box", "ellipse", "arrow", "label", "magnify"];
+const LABELLED = ["box", "ellipse", "arrow", "label", "magnify", "measure"];
 function textOf(spec) {
   return kindOf(spec) === "label" ? (coords(spec)[2] ?? spec.text ?? "") : (spec.label || "");
 }
@@ -124,7 +125,7 @@ function textTyped() {
 function grabBox(spec) {
   const kind = kindOf(spec), c = coords(spec);
   if (RECT.includes(kind)) return c;
-  if (kind === "arrow") {
+  if (LINES.includes(kind)) {
     return [Math.min(c[0], c[2]), Math.min(c[1], c[3]), Math.abs(c[2] - c[0]), Math.abs(c[3] - c[1])];
   }
   return [c[0] - 0.03, c[1] - 0.03, 0.06, 0.06];
@@ -161,8 +162,8 @@ function drawOutlines(ex) {
     svg.append(r);
     if (isSel) {
       const k = kindOf(spec), c = coords(spec);
-      const hx = k === "arrow" ? c[2] : x + w, hy = k === "arrow" ? c[3] : y + h;
-      if (RECT.includes(k) || k === "arrow") {
+      const hx = LINES.includes(k) ? c[2] : x + w, hy = LINES.includes(k) ? c[3] : y + h;
+      if (RECT.includes(k) || LINES.includes(k)) {
         const handle = document.createElementNS(NS, "rect");
         for (const [a, v] of Object.entries({x: hx - 0.012, y: hy - 0.012, width: 0.024, height: 0.024})) {
           handle.setAttribute(a, v);

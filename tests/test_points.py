@@ -180,7 +180,7 @@ def test_a_size_point_with_no_measure_asks_for_one(tmp_path: Path) -> None:
         (f"annotate = [{{ measure = {OBJECT} }}]", "", "needs its reference on a ruler"),
         (MEASURE.replace('"10 cm"', '"ten cm"'), "", "'ten cm' is not a length"),
         (MEASURE.replace(RULER, "[0.1, 0.2]"), "", "ref is 4 numbers"),
-        (MEASURE, ", measure = 2", "exhibit 1 has 1 measure shapes"),
+        (MEASURE, ", measure = 2", "exhibit 1 has no such measure"),
     ],
 )  # fmt: skip
 def test_a_wrong_measure_is_a_case_toml_line_error(tmp_path, runner, measure, photo, words):

@@ -69,8 +69,8 @@ def _measure(chk: Any, raw: Any, item: EvidenceItem, number: int, index: int) ->
     count = sum(s.kind == "measure" for s in item.annotate)
     if not isinstance(raw, int) or isinstance(raw, bool) or not 1 <= raw <= count:
         raise chk.fail("mismatch", "photo", Text(
-            "measure {value}: exhibit {number} has {count} measure shapes in its annotate",
-            value=repr(raw), number=number, count=count), index)  # fmt: skip
+            "measure = {value}: exhibit {number} has no such measure in its annotate",
+            value=repr(raw), number=number), index)  # fmt: skip
     return raw
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from evidence_tools.cli._common import check_errors_shown, progress, say, warn
+from evidence_tools.cli._common import check_errors_shown, progress_bar, say, warn
 from evidence_tools.cli._i18n import command, option
 
 
@@ -52,16 +52,14 @@ def dossier_cmd(
     exports/dossier.pdf and exports/message.txt.
     """
     from evidence_tools.case.layout import find_case_root
-    from evidence_tools.case.loader import load_case
     from evidence_tools.dossier.build import build_dossier
     from evidence_tools.i18n import _, ngettext
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
-    count = len(load_case(root).evidence)
-    with check_errors_shown(), progress(count, _("Exhibits")) as update:
+    with check_errors_shown(), progress_bar() as progress:
         result = build_dossier(
             root, output, paper=paper, max_mb=max_mb, force=force, skip_broken=skip_broken,
-            progress=lambda _n, _ex: update(1), despite_errors=despite_errors,
+            progress=progress, despite_errors=despite_errors,
         )  # fmt: skip
     for warning in result.warnings:
         warn(warning)

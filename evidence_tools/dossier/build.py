@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,8 +40,9 @@ from evidence_tools.findings import lines
 from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
 from evidence_tools.i18n import ENGLISH, Text, _, current, language
 from evidence_tools.metadata.credentials import TRUST_LIST_DATE
-from evidence_tools.metadata.model import CaptureInfo, usable_duration
+from evidence_tools.metadata.model import CaptureInfo, kind_for, usable_duration
 from evidence_tools.platforms import platform
+from evidence_tools.progress import Progress
 from evidence_tools.timecode import long_date
 
 # Pictures are placed at 150 dpi: sharp on screen and on paper, and 20 phone photos stay near
@@ -298,7 +298,7 @@ def build_dossier(
     force: bool = False,
     skip_broken: bool = False,
     today: dt.date | None = None,
-    progress: Callable[[int, Exhibit], None] | None = None,
+    progress: Progress | None = None,
     despite_errors: bool = False,
 ) -> DossierResult:
     """Build exports/dossier.pdf and exports/message.txt from the case folder, once
@@ -317,6 +317,10 @@ def build_dossier(
     )
     # all or nothing: a build that fails half way (a full disk) leaves exports/ and the
     # manifest as they were
+    progress = progress or Progress.none()
+    photos = sum(kind_for(case.root / item.file) == "photo" for item in case.evidence)
+    pdf_weight = 1.0 + 0.1 * photos  # measured: about 0.1 s a photo placed, at 150 dpi
+    progress.expect(pdf_weight)
     with all_or_nothing(case.exports, case.root / MANIFEST):
         exhibits = prepare_exhibits(
             case, force=force, skip_broken=skip_broken, progress=progress, infos=infos
@@ -330,7 +334,8 @@ def build_dossier(
         content, warnings = assemble(case, exhibits, today)
         warnings += [kept] if kept else []
         content.problems = problems
-        pages, notes, size_warnings = fit_to_size(pdf_path, content, paper, max_mb)
+        with progress.step(_("Writing the PDF"), weight=pdf_weight):
+            pages, notes, size_warnings = fit_to_size(pdf_path, content, paper, max_mb)
         message = write_message(case, exhibit_facts(exhibits))
         write_text_atomic(msg_path, message, force=True)
         record(case, exhibits, pdf_path, msg_path, pages, paper, today, message, problems)

@@ -1,0 +1,131 @@
+"""One progress interface for every long step: hashing, copying, each ffmpeg job, the video
+scan, the PDF.
+
+A command makes one ``Progress`` with a ``Sink`` (the command line's bar, a test's recorder,
+the mark page's stream) and hands it down. Each long step opens a ``Step`` with its own total
+and unit (bytes, seconds of video, items) and a weight: what share of the command's time it
+takes. The overall fraction moves by weight, so a two-minute encode moves the bar through
+its two minutes instead of counting as one step among five equal ones. Code that has nothing
+to show to takes ``Progress.none()``: every call is then a no-op, never ``if progress:``.
+(OCRmyPDF's ``ProgressBar`` protocol is the model: a total, a description, a unit, update.)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Update:
+    """What a sink is told, each time a step moves."""
+
+    what: str  # the step, in the reader's language: "Stamping IMG_0420.MOV"
+    done: float  # of this step, in ``unit``
+    total: float
+    unit: str  # "bytes", "seconds" (of video) or "" (items)
+    overall: float  # 0..1 of the whole command, weighted by the time each step takes
+    left: float | None = None  # seconds left in the whole command, once it can be told
+
+
+class Sink(Protocol):
+    def __call__(self, update: Update) -> None: ...
+
+
+class Step:
+    """One long step: ``advance`` by an amount done (bytes read), ``to`` an amount done
+    (seconds of video encoded) or ``fraction`` of it (0..1)."""
+
+    def __init__(self, owner: Progress, what: str, total: float, unit: str, weight: float):
+        self.owner, self.what, self.total, self.unit, self.weight = owner, what, total, unit, weight
+        self.done = 0.0
+
+    def advance(self, amount: float) -> None:
+        self.to(self.done + amount)
+
+    def to(self, done: float) -> None:
+        done = max(self.done, min(self.total, done)) if self.total > 0 else done
+        if done != self.done:
+            self.done = done
+            self.owner._moved(self)
+
+    def fraction(self, value: float) -> None:
+        self.to(value * self.total if self.total > 0 else 0.0)
+
+    def part(self, start: float, end: float) -> Callable[[float], None]:
+        """Where a piece of this step reports its fraction (a two-pass job's second pass)."""
+        return lambda f: self.fraction(start + (end - start) * max(0.0, min(1.0, f)))
+
+    def inner(self) -> Progress:
+        """A progress for the work inside this step (an exhibit's stamp, then its stills):
+        its steps fill this one, and their words replace this step's."""
+
+        def show(update: Update) -> None:
+            self.what = update.what
+            fraction = update.overall * self.total if self.total > 0 else 0.0
+            self.done = max(self.done, min(self.total, fraction))
+            self.owner._moved(self)
+
+        return Progress(show)
+
+    def __enter__(self) -> Step:
+        self.owner._moved(self)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:  # fmt: skip
+        if kind is None:
+            self.to(self.total)
+        self.owner._finished(self)
+
+
+class Progress:
+    """A command's progress: its steps one after another, each weighed by its share of the
+    time (``weights``, any units: seconds expected, bytes...); unknown steps weigh 1."""
+
+    def __init__(self, sink: Sink | None = None) -> None:
+        self.sink = sink
+        self.total_weight = 0.0  # what the steps announced so far weigh (``expect``)
+        self.finished = 0.0  # weight of the steps done
+        self.started = time.monotonic()
+
+    @classmethod
+    def none(cls) -> Progress:
+        return cls(None)
+
+    def expect(self, weight: float) -> None:
+        """Announce steps still to come that weigh ``weight`` in all: each part of a command
+        announces its own before its first step, so the bar never runs past 100 %."""
+        self.total_weight += weight
+
+    def step(self, what: str, total: float = 1.0, *, unit: str = "", weight: float = 1.0) -> Step:
+        return Step(self, what, total, unit, weight)
+
+    def overall(self, step: Step | None = None) -> float:
+        inside = 0.0
+        if step is not None and step.total > 0:
+            inside = step.weight * step.done / step.total
+        return min(1.0, (self.finished + inside) / max(self.total_weight, 1e-9))
+
+    def files(self, paths: Iterable[Path], what: Callable[[Path], str]) -> Iterator[Step]:
+        """A step a file, each weighing its size: hashing and copying take time by bytes."""
+        sizes = [(p, p.stat().st_size if p.is_file() else 0) for p in paths]
+        self.expect(float(sum(size for _p, size in sizes)))
+        for path, size in sizes:
+            with self.step(what(path), total=float(size), unit="bytes", weight=float(size)) as s:
+                yield s
+
+    def _moved(self, step: Step) -> None:
+        if self.sink is None:
+            return
+        overall = self.overall(step)
+        spent = time.monotonic() - self.started
+        left = spent * (1 - overall) / overall if overall > 0.02 and spent > 2 else None
+        self.sink(Update(step.what, step.done, step.total, step.unit, overall, left))
+
+    def _finished(self, step: Step) -> None:
+        self.finished += step.weight

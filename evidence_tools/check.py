@@ -350,11 +350,33 @@ def _points(case: Case, report: CheckReport) -> None:
     """A colour difference the photos do not clearly show is said to the buyer, never claimed
     to the arbiter: the statement then leaves it out. A length the buyer typed that the
     photo's measure contradicts is named, both sides."""
-    from evidence_tools.dossier.points import colour_of, measure_of
+    from evidence_tools.dossier.points import agrees, colour_of, measure_of, small_box
     from evidence_tools.measure import length_in
 
     for point in case.mismatches:
         typed, length = length_in(point.received), measure_of(case, point)
+        if length is not None and agrees(point, length):
+            report.add(
+                "warning",
+                "point.length_agrees",
+                Text("the photo measures {measured}, which agrees with the listing's "
+                     "\u201c{says}\u201d: the statement does not claim a difference",
+                     measured=length.said(), says=point.listing_says),
+                Text("check the measure's ends and the ruler's length, or remove the point"),
+                "case.toml",
+            )  # fmt: skip
+            continue
+        tiny = small_box(case, point)
+        if tiny is not None:
+            report.add(
+                "warning",
+                "point.colour_box_small",
+                Text("the colour box on exhibit {number} for \u201c{says}\u201d is too small "
+                     "to read a colour from: the statement does not compare colours",
+                     number=tiny, says=point.listing_says),
+                Text("draw the box over a larger even patch of the colour"),
+                "case.toml",
+            )  # fmt: skip
         if typed is not None and length is not None and length.contradicts(typed):
             report.add(
                 "warning",

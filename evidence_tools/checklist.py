@@ -54,8 +54,9 @@ def _point_photos(case: Case, defects: set[str], add: Add) -> None:
             "case.toml",
         )  # fmt: skip
     for p in points:
-        measures = p.photo_exhibit and any(
-            s.kind == "measure" for s in case.evidence[p.photo_exhibit - 1].annotate)  # fmt: skip
+        item = case.evidence[p.photo_exhibit - 1] if p.photo_exhibit else None
+        measures = item is not None and kind_for(Path(item.file)) == "photo" and any(
+            s.kind == "measure" for s in item.annotate)  # fmt: skip
         if (length_in(p.listing_says) or length_in(p.received)) and not measures:
             add(
                 "warning",

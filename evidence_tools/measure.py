@@ -24,21 +24,25 @@ END_PIXELS = 2.0
 UNITS_MM = {"mm": 1.0, "cm": 10.0, "m": 1000.0, "in": 25.4, '"': 25.4, "inch": 25.4,
             "inches": 25.4}  # fmt: skip
 _LENGTH_RE = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(mm|cm|m|in|inch|inches|\")\s*$", re.IGNORECASE)
-_LENGTH_IN_TEXT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(mm|cm|m|in|inch|inches|\")(?!\w)",
-                             re.IGNORECASE)  # fmt: skip
+# a length inside words: a bare "in" only glued to its number or ending the phrase, so
+# "2 in 1 cable" and "3 in a box" are no lengths
+_LENGTH_IN_TEXT = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?)(?:\s*(mm|cm|m|inch|inches|\")(?!\w)|(in)(?!\w)"
+    r"|\s+(in)(?=\s*(?:$|[.,;:!?)])))", re.IGNORECASE)  # fmt: skip
 
 
 class Length(NamedTuple):
     millimetres: float
     unit: str  # the unit to say it in: the reference's
+    decimals: int = 0  # as many as the buyer wrote: how precise a typed length claims to be
 
     def said(self) -> str:
         value = self.millimetres / UNITS_MM[self.unit]
         return f"{value:.1f} {self.unit}"
 
     def given(self) -> str:
-        """As the buyer gave it, spaced: ``10cm`` -> ``10 cm``."""
-        return f"{self.millimetres / UNITS_MM[self.unit]:g} {self.unit}"
+        """As the buyer gave it, spaced: ``10cm`` -> ``10 cm``, ``55.0cm`` -> ``55.0 cm``."""
+        return f"{self.millimetres / UNITS_MM[self.unit]:.{self.decimals}f} {self.unit}"
 
 
 def parse_length(text: str) -> Length:
@@ -48,21 +52,23 @@ def parse_length(text: str) -> Length:
         raise ValueError(text)
     unit = match.group(2).lower()
     unit = "in" if unit in ('"', "inch", "inches") else unit
-    value = float(match.group(1).replace(",", "."))
+    number = match.group(1).replace(",", ".")
+    value = float(number)
     if value <= 0:
         raise ValueError(text)
-    return Length(value * UNITS_MM[unit], unit)
+    decimals = len(number.partition(".")[2])
+    return Length(value * UNITS_MM[unit], unit, decimals)
 
 
 def length_in(text: str) -> Length | None:
     """The first length written in ``text`` ("about 55 cm long" -> 55 cm); None if none."""
-    match = _LENGTH_IN_TEXT.search(text)
-    if not match:
-        return None
-    try:
-        return parse_length(match.group(0))
-    except ValueError:  # "0 cm"
-        return None
+    for match in _LENGTH_IN_TEXT.finditer(text):
+        unit = next(u for u in match.groups()[1:] if u)
+        try:
+            return parse_length(f"{match.group(1)} {unit}")
+        except ValueError:  # "0 cm": look further
+            continue
+    return None
 
 
 class Measured(NamedTuple):
@@ -72,7 +78,7 @@ class Measured(NamedTuple):
     def contradicts(self, typed: Length) -> bool:
         """Whether a typed length lies outside this measure's 95 % range (two standard
         errors), allowing for the typed value's own rounding to its last digit."""
-        rounding = 0.5 * UNITS_MM[typed.unit] * (0.1 if "." in typed.given() else 1.0)
+        rounding = 0.5 * UNITS_MM[typed.unit] * 10.0**-typed.decimals
         return abs(typed.millimetres - self.length.millimetres) > (
             2 * self.uncertainty.millimetres + rounding)  # fmt: skip
 

@@ -288,3 +288,48 @@ def test_the_dossier_prints_the_points_and_their_comparison_page(tmp_path: Path)
         "Indicative: the photos are not",
     ):
         assert words in page, words  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "mm"),
+    [("about 55 cm long", 550), ("Length: 60cm", 600), ("4in", 101.6), ("size 4 in.", 101.6),
+     ("0 cm, then 48 cm", 480), ("2 in 1 charging cable", None), ("Set of 3 in a box", None),
+     ("only 1 in the parcel", None), ("black", None)],
+)  # fmt: skip
+def test_lengths_are_found_in_words_and_a_count_is_not_one(text: str, mm: float | None) -> None:
+    from evidence_tools.measure import length_in
+
+    found = length_in(text)
+    assert (found.millimetres if found else None) == (pytest.approx(mm) if mm else None)
+
+
+def test_a_measure_that_confirms_the_listing_is_no_point_to_claim(tmp_path: Path) -> None:
+    root = _size_case(tmp_path, "48 cm")
+    toml = root / "case.toml"
+    toml.write_text(toml.read_text().replace("Length: 60 cm", "Length: 48 cm"))
+    found = [f for f in check_case(root).findings if f.code == "point.length_agrees"]
+    assert found and "agrees with the listing" in found[0].message
+    assert "Length: 48 cm" not in _said(load_case(root))
+
+
+def test_a_colour_box_too_small_to_read_is_said_not_compared(tmp_path: Path) -> None:
+    root = _case(tmp_path, BLACK)
+    toml = root / "case.toml"
+    toml.write_text(toml.read_text().replace(f"photo = {{ exhibit = 2, box = {BOX}",
+                                             "photo = { exhibit = 2, box = [0.1, 0.2, 0.01, 0.01]"))  # fmt: skip
+    found = [f for f in check_case(root).findings if f.code == "point.colour_box_small"]
+    assert found and "exhibit 2" in found[0].message
+    assert "\u0394E00" not in _said(load_case(root))
+
+
+def test_a_box_on_a_video_is_a_case_toml_line_error(sample_case: Path, runner) -> None:
+    toml = sample_case / "case.toml"
+    toml.write_text(toml.read_text() + """
+[[mismatch]]
+listing_says = "Colour: Navy blue"
+received = "black"
+photo = { exhibit = 1, box = [0.1, 0.1, 0.2, 0.2] }
+""")  # fmt: skip
+    result = run(runner, "check", str(sample_case))
+    assert result.exit_code == 2 and "exhibit 1 is not a photo: box" in result.stderr
+    assert "case.toml:" in result.stderr

@@ -8,10 +8,12 @@ number the case does not have or a box off the picture is a ``case.toml:LINE`` e
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from evidence_tools.case.model import EvidenceItem, Mismatch, Weight
 from evidence_tools.i18n import Text
+from evidence_tools.metadata.model import kind_for
 
 MISMATCH_KEYS = ("listing_says", "listing", "received", "photo")
 _PLACE_KEYS = {"listing": ("exhibit", "box", "white"),
@@ -88,6 +90,11 @@ def _place(
         raise chk.fail("mismatch", key, Text(
             "exhibit {number} is not in the case (it has {count})",
             number=repr(number), count=exhibits), index)  # fmt: skip
+    marked = [k for k in ("box", "white", "measure") if raw.get(k) is not None]
+    if marked and kind_for(Path(evidence[number - 1].file)) != "photo":
+        raise chk.fail("mismatch", key, Text(
+            "exhibit {number} is not a photo: {keys} can only be marked on a photo",
+            number=number, keys=", ".join(marked)), index)  # fmt: skip
     return {"exhibit": number, "box": _box(chk, raw.get("box"), key, index),
             "white": _box(chk, raw.get("white"), key, index),
             "measure": _measure(chk, raw.get("measure"), evidence[number - 1], number,

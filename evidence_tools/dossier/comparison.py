@@ -22,12 +22,13 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 from evidence_tools.case.model import Case, Mismatch
 from evidence_tools.colour import SEEN_BY_ANYONE, Comparison, Lab, lab_to_srgb
 from evidence_tools.dossier.content import FONT, ExhibitView, esc
-from evidence_tools.dossier.points import colour_of, measure_of
+from evidence_tools.dossier.points import agrees, colour_of, measure_of
 from evidence_tools.dossier.sections import bookmark, picture
 from evidence_tools.errors import EvidenceError
 from evidence_tools.metadata.model import kind_for
 
 CROP_FIT = (2400, 2400)  # the picture a crop is cut from: enough for a page at 300 dpi
+UPSCALE = 4  # a small crop is shown at most this many times its pixels, not blown up to a patch
 
 
 @dataclass
@@ -91,6 +92,8 @@ def comparison_views(case: Case, views: Sequence[ExhibitView]) -> list[Compariso
             continue
         colour = colour_of(case, point)
         length = measure_of(case, point)
+        if agrees(point, length):  # the photo confirms the listing: no point to show
+            continue
         out.append(ComparisonView(
             number, point.listing_says, point.received, point.listing_exhibit, listing,
             point.photo_exhibit, _photo_side(case, point, views),
@@ -131,11 +134,12 @@ def _side_by_side(page: Any, view: ComparisonView) -> list[Any]:
                                   st["caption"]))  # fmt: skip
     gap = 6 * mm
     aspects = [p.width / p.height for p in pictures]
-    height = min(page.height * 0.42, (page.width - gap * (len(pictures) - 1)) / sum(aspects))
+    height = min(page.height * 0.42, (page.width - gap * (len(pictures) - 1)) / sum(aspects),
+                 UPSCALE * min(p.height for p in pictures) * 72 / page.dpi)  # fmt: skip
     if height < page.height * 0.25 and len(pictures) == 2:
         story: list[Any] = []
         for image, aspect, caption in zip(pictures, aspects, captions, strict=True):
-            h = min(page.height * 0.3, page.width / aspect)
+            h = min(page.height * 0.3, page.width / aspect, UPSCALE * image.height * 72 / page.dpi)
             story += [picture(_jpeg(image, aspect * h, h, page.dpi), aspect * h, h),
                       Spacer(1, 1 * mm), caption, Spacer(1, 4 * mm)]  # fmt: skip
         return story
@@ -193,7 +197,9 @@ def comparison_pages(page: Any, views: Sequence[ComparisonView]) -> list[Any]:
             Paragraph(esc(f"Point {view.number}: what the listing says, and what arrived"),
                       st["h1"]),
             Paragraph(esc(f"The listing says: \u201c{view.says}\u201d"), st["h2"]),
-            Paragraph(esc(f"Received: {view.received}"), st["body"]),
+            Paragraph(esc(f"Received: measures {view.measured} against the ruler "
+                          f"(Exhibit {view.photo_exhibit})" if view.measured
+                          else f"Received: {view.received}"), st["body"]),  # fmt: skip
             Spacer(1, 3 * mm), *_side_by_side(page, view), Spacer(1, 5 * mm),
         ]  # fmt: skip
         if view.colour is not None:

@@ -113,7 +113,14 @@ def sentences(
     ranged = [t for t in [attached.sentence(ranged=True)] if t is not None]
     points = said_points(case, brief=True)
     tries = [
-        *([head, *claim, *points[:n], *listed, *ask] for n in range(len(points), 0, -1)),
+        *(
+            t
+            for n in range(len(points), 0, -1)
+            for t in (
+                [head, *claim, *points[:n], *listed, *ask],
+                [head, *claim, *points[:n], *ranged, *ask],
+            )
+        ),  # fmt: skip
         [head, *claim, *listed, *ask],
         [head, *claim, *ranged, *ask],
         [head, *claim, *ask],

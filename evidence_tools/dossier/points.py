@@ -20,7 +20,7 @@ from evidence_tools.colour import Comparison, compare
 from evidence_tools.dossier.text import Exhibits
 from evidence_tools.errors import EvidenceError
 from evidence_tools.i18n import Text
-from evidence_tools.measure import Measured
+from evidence_tools.measure import Measured, length_in
 from evidence_tools.metadata.model import kind_for
 
 
@@ -37,6 +37,7 @@ class PointFacts:
     delta_e: float | None = None  # CIEDE2000, only where it is clear (above about 6)
     balanced: bool = False  # white-balanced on white paper in both pictures
     measured: str | None = None  # "48.0 cm ± 0.4 cm", read against the ruler in ``photo``
+    agrees: bool = False  # the photo measures what the listing says: no difference to claim
 
 
 def _photos(case: Case, numbers: Sequence[int]) -> list[Path] | None:
@@ -46,20 +47,44 @@ def _photos(case: Case, numbers: Sequence[int]) -> list[Path] | None:
     return files
 
 
+COLOUR_FIT = (1600, 1600)  # the pictures a colour is read from: plenty of pixels per box
+MIN_BOX_SIDE = 8  # pixels at that size: fewer, and one pixel's noise would be the colour
+
+
+def small_box(case: Case, point: Mismatch) -> int | None:
+    """The exhibit whose colour box is too small to read a colour from, if one is."""
+    from evidence_tools.images import upright_size
+
+    for number, box in ((point.listing_exhibit, point.listing_box),
+                        (point.photo_exhibit, point.photo_box)):  # fmt: skip
+        files = _photos(case, (number,)) if number and box else None
+        if files is None or box is None:
+            continue
+        try:
+            width, height = upright_size(files[0])
+        except (EvidenceError, OSError, ValueError):
+            continue
+        scale = min(1.0, COLOUR_FIT[0] / max(width, height))
+        if min(box[2] * width * scale, box[3] * height * scale) < MIN_BOX_SIDE:
+            return number
+    return None
+
+
 def colour_of(case: Case, point: Mismatch) -> Comparison | None:
-    """The colour comparison of a point whose listing and photo both mark a box on a photo."""
+    """The colour comparison of a point whose listing and photo both mark a box on a photo
+    (none where a box is too small to read a colour from)."""
     if not (point.listing_exhibit and point.photo_exhibit and point.listing_box
             and point.photo_box):  # fmt: skip
         return None
     files = _photos(case, (point.listing_exhibit, point.photo_exhibit))
-    if files is None:
+    if files is None or small_box(case, point) is not None:
         return None
     from evidence_tools.images import open_upright, to_srgb
 
     try:
         pictures = []
         for file in files:  # in sRGB: a Display P3 photo's numbers mean other colours
-            image, meta = open_upright(file, fit=(1600, 1600))
+            image, meta = open_upright(file, fit=COLOUR_FIT)
             pictures.append(to_srgb(image, meta["icc_profile"]))
     except (EvidenceError, OSError, ValueError):  # a damaged photo: check says so, by file
         return None
@@ -100,9 +125,16 @@ def point_facts(case: Case, *, colours: bool = True) -> list[PointFacts]:
             point.listing_says, point.received, point.listing_exhibit, point.photo_exhibit,
             colour.delta_e if clear and colour is not None else None,
             bool(colour and colour.balanced),
-            length.said() if length is not None else None,
+            length.said() if length is not None else None, agrees(point, length),
         ))  # fmt: skip
     return out
+
+
+def agrees(point: Mismatch, length: Measured | None) -> bool:
+    """Whether the photo's measure confirms the listing's own length: then the point is no
+    difference, and saying it would claim more than the photo shows."""
+    listed = length_in(point.listing_says)
+    return listed is not None and length is not None and not length.contradicts(listed)
 
 
 def _received(p: PointFacts) -> Text:
@@ -148,6 +180,7 @@ def point_sentences(case: Case, points: Sequence[PointFacts], *, brief: bool = F
     its colour difference and how a length was measured (``brief``: the point alone, for the
     dispute message); then the parcel's weights where both are known."""
     out: list[Text] = []
+    points = [p for p in points if not p.agrees]
     for p in points:
         out.append(_received(p))
         if not brief:

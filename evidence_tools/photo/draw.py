@@ -154,10 +154,16 @@ def _dimension(draw: Any, pts: Sequence[float], style: Style) -> None:
 
 
 def _dimension_label(
-    draw: Any, text: str, pts: Sequence[float], style: Style, size: tuple[int, int]
+    draw: Any,
+    text: str,
+    pts: Sequence[float],
+    style: Style,
+    size: tuple[int, int],
+    placed: Sequence[Sequence[float]] = (),
 ) -> _LabelBox:
-    """A dimension's text centred beside its line's middle, on the side away from the
-    picture's nearer edge, so it covers neither the line nor its ends."""
+    """A dimension's text centred beside its line's middle, above (or left of) it where
+    there is room, else below, and further out where another label (``placed``) is in the
+    way, so it covers neither the line, its ends nor another text."""
     x1, y1, x2, y2 = pts
     probe = _label_box(draw, text, (0, 0), style, size)
     angle = math.atan2(y2 - y1, x2 - x1)
@@ -166,10 +172,17 @@ def _dimension_label(
     if ny > 0 or (ny == 0 and nx > 0):  # point the normal up (or left) first
         nx, ny = -nx, -ny
     gap = style.stroke * 5 + math.hypot(probe.w * nx, probe.h * ny) / 2
-    if my + ny * gap - probe.h / 2 < 0 or mx + nx * gap - probe.w / 2 < 0:
-        nx, ny = -nx, -ny  # no room above (or left): below (or right)
-    cx, cy = mx + nx * gap, my + ny * gap
-    return _label_box(draw, text, (cx - probe.w / 2, cy - probe.h / 2), style, size)
+    step = math.hypot(probe.w * nx, probe.h * ny) + style.stroke
+    tries = []
+    for ring in range(4):
+        for sign in (1, -1):
+            cx, cy = mx + sign * nx * (gap + ring * step), my + sign * ny * (gap + ring * step)
+            box = _label_box(draw, text, (cx - probe.w / 2, cy - probe.h / 2), style, size)
+            inside = abs(box.x + box.w / 2 - cx) < 1 and abs(box.y + box.h / 2 - cy) < 1
+            if inside and not any(_overlap(box.rect, r) for r in placed):
+                return box
+            tries.append(box)
+    return tries[0]  # nowhere free: beside the line, where it reads best
 
 
 def measure_texts(shape: Shape, size: tuple[int, int]) -> tuple[str, str]:
@@ -382,7 +395,9 @@ def render(image: Any, shapes: Sequence[Shape], color: str = DEFAULT_COLOR) -> A
     for shape, pts, style in styled:
         if shape.kind == "measure":
             for text, segment in zip(measure_texts(shape, (w, h)), (pts[:4], pts[4:]), strict=True):
-                labels.append((text, _dimension_label(draw, text, segment, style, (w, h)), style))
+                placed = [box.rect for _t, box, _s in labels]
+                box = _dimension_label(draw, text, segment, style, (w, h), placed)
+                labels.append((text, box, style))
     taken: list[Sequence[float]] = [
         _footprint(s, p, st) for s, p, st in styled if s.kind != "magnify"
     ]

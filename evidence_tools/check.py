@@ -26,6 +26,7 @@ from evidence_tools.metadata.credentials import changed_after_signing
 from evidence_tools.metadata.model import CaptureInfo, kind_for
 from evidence_tools.metadata.read import read_capture_safe
 from evidence_tools.platforms import Platform, platform
+from evidence_tools.progress import Progress
 from evidence_tools.rules import time_problems
 
 # metadata warnings check says in its own words, or reports as an error with what the dossier
@@ -409,9 +410,13 @@ def _points(case: Case, report: CheckReport) -> None:
 
 
 def check_case(
-    case_dir: str | Path, *, today: dt.date | None = None, platform_key: str | None = None
+    case_dir: str | Path,
+    *,
+    today: dt.date | None = None,
+    platform_key: str | None = None,
+    progress: Progress | None = None,
 ) -> CheckReport:
-    """Everything evidence check reports, as data."""
+    """Everything evidence check reports, as data (``progress``: a video's first scan)."""
     case = load_case(case_dir)
     today = today or dt.date.today()
     plat = platform(platform_key or case.platform, case.platform_overrides)
@@ -425,7 +430,7 @@ def check_case(
         if path.is_file() and kind_for(path) is not None:
             infos[item.file] = read_capture_safe(path, zone=case.zone(), zone_name=case.timezone)
     _times(case, report, infos, today)
-    video_findings(case, report, infos)
+    video_findings(case, report, infos, progress)
     _points(case, report)
     _against_files(case, report, infos)
     _texts(case, plat, report)

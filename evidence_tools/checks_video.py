@@ -19,6 +19,7 @@ from evidence_tools.findings import CheckReport
 from evidence_tools.fsutil import sha256_file, write_text_atomic
 from evidence_tools.i18n import Text
 from evidence_tools.metadata.model import CaptureInfo, kind_for
+from evidence_tools.progress import Progress
 from evidence_tools.timecode import tenths_timecode
 from evidence_tools.video.scan import SCAN_VERSION, Label, VideoScan, read_labels, tracking_like
 
@@ -59,9 +60,7 @@ def _cached(case: Case, path: Path, kind: str, make: Callable[[], dict]) -> dict
     return found
 
 
-def video_scan(
-    case: Case, path: Path, progress: Callable[[float], None] | None = None
-) -> VideoScan:
+def video_scan(case: Case, path: Path, progress: Progress | None = None) -> VideoScan:
     from evidence_tools.video.scan import scan_video
 
     data = _cached(case, path, "video", lambda: scan_video(path, progress=progress).to_dict())
@@ -154,7 +153,12 @@ def same_number(a: str, b: str) -> bool:
     return "".join(a.split()).upper() == "".join(b.split()).upper()
 
 
-def video_findings(case: Case, report: CheckReport, infos: dict[str, CaptureInfo]) -> None:
+def video_findings(
+    case: Case,
+    report: CheckReport,
+    infos: dict[str, CaptureInfo],
+    progress: Progress | None = None,
+) -> None:
     """Every video's signs of editing, and every label in the videos and photos."""
     tracking = case.order.tracking
     matched = False
@@ -167,7 +171,7 @@ def video_findings(case: Case, report: CheckReport, infos: dict[str, CaptureInfo
         kind = kind_for(path)
         if kind == "video" and info.video_codec:
             try:
-                scan = video_scan(case, path)
+                scan = video_scan(case, path, progress)
             except EvidenceError as exc:  # ffmpeg gave up on it, or took too long
                 report.add("warning", "video.scan_failed", Text(
                     "the video could not be scanned for signs of editing: {reason}",

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from evidence_tools.i18n import Text, _, ngettext
 from evidence_tools.images import open_upright, output_exif
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.platforms import PLATFORMS, Platform, platform
+from evidence_tools.progress import PHOTO_SECONDS, Progress
 from evidence_tools.video.fit import fit
 
 QUALITIES = (90, 82, 74)
@@ -200,11 +200,14 @@ class _Placer:
                                   "gps": "removed"})  # fmt: skip
         return size
 
-    def video(self, source: Path, dest: Path, exhibit: Exhibit, limit: int) -> int:
+    def video(
+        self, source: Path, dest: Path, exhibit: Exhibit, limit: int, progress: Progress
+    ) -> int:
         if _ready_video(source, exhibit, limit):
             # already H.264 MP4 under the limit, without GPS: re-encoding would only lose
-            return self.copy(source, dest)
-        return fit(source, limit / 1_000_000, dest, force=True).size_bytes
+            with progress.one_step(_("Copying {name}", name=source.name), weight=0.1):
+                return self.copy(source, dest)
+        return fit(source, limit / 1_000_000, dest, force=True, progress=progress).size_bytes
 
     def text(self, name: str, text: str, parameters: dict[str, Any], case_toml: Path) -> Path:
         path = self.folder / name
@@ -221,20 +224,17 @@ class _Placer:
 
 
 def _place(placer: _Placer, planned: list[_Planned], budget: int, video_limit: int,
-           file_limit: int, result: ExportResult, say: Callable[[str], None]) -> None:  # fmt: skip
+           file_limit: int, result: ExportResult, progress: Progress) -> None:  # fmt: skip
     for position, item in enumerate(planned, start=1):
         ex, source = item.exhibit, item.source
         stem = f"{position:02d}_exhibit-{ex.number}_{_slug(ex.original.stem)}"
         if item.kind in ("photo", "still"):
             dest = placer.target(f"{stem}.jpg")
-            # TRANSLATORS: progress while the upload folder is filled: a photo being made
-            say(_("photo {file}", file=dest.name))
-            size = placer.picture(source, dest, budget)
+            with progress.one_step(_("Making {file}", file=dest.name), weight=PHOTO_SECONDS):
+                size = placer.picture(source, dest, budget)
         elif item.kind == "video":
             dest = placer.target(f"{stem}.mp4")
-            # TRANSLATORS: progress while the upload folder is filled: a video being made
-            say(_("video {file}", file=dest.name))
-            size = placer.video(source, dest, ex, video_limit)
+            size = placer.video(source, dest, ex, video_limit, progress)
         else:
             dest = placer.target(f"{stem}{source.suffix.lower()}")
             if source.stat().st_size > file_limit:
@@ -254,7 +254,7 @@ def export_case(
     *,
     force: bool = False,
     today: dt.date | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Progress | None = None,
     despite_errors: bool = False,
 ) -> ExportResult:
     """Make the upload folder for ``platform_key`` (default: the case's platform): plan what
@@ -271,23 +271,20 @@ def export_case(
     file_limit = int((plat.file_limit_mb or 10.0) * 1_000_000)
     video_limit = int((plat.video_limit_mb or plat.file_limit_mb or 50.0) * 1_000_000)
 
-    def say(text: str) -> None:
-        if progress is not None:
-            progress(text)
-
-    say(_("bringing the exhibits and the dossier up to date"))
+    progress = progress or Progress.none()
     dossier = build_dossier(
         case.root,
         max_mb=min(10.0, file_limit / 1e6 * 0.98),
         force=force,
         today=today,
         despite_errors=despite_errors,
+        progress=progress,
     )
     # all or nothing: an upload folder that could not be filled (a full disk) is not left
     # half made, and the manifest does not list what is not there
     with all_or_nothing(folder, case.root / MANIFEST):
         folder.mkdir(parents=True, exist_ok=True)
-        result = _fill(case, plat, folder, dossier, force, say, file_limit, video_limit)
+        result = _fill(case, plat, folder, dossier, force, progress, file_limit, video_limit)
     return result
 
 
@@ -297,7 +294,7 @@ def _fill(
     folder: Path,
     dossier: DossierResult,
     force: bool,
-    say: Callable[[str], None],
+    progress: Progress,
     file_limit: int,
     video_limit: int,
 ) -> ExportResult:
@@ -307,7 +304,7 @@ def _fill(
     planned = _plan(exhibits, plat, result)
     budget = _photo_budget(planned, plat, file_limit, dossier.size_bytes, folder)
     placer = _Placer(Builder(case, force=force), folder, plat)
-    _place(placer, planned, budget, video_limit, file_limit, result, say)
+    _place(placer, planned, budget, video_limit, file_limit, result, progress)
     pdf = placer.target("dossier.pdf")
     size = placer.copy(dossier.pdf, pdf)
     if "pdf" in plat.file_types:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from evidence_tools.errors import InputFileError, OutputError, OutputExistsError
 from evidence_tools.i18n import Text
+from evidence_tools.progress import Step
 
 CHUNK = 1024 * 1024
 # what the disk (not our code) says when an output cannot be written: exit 4, never 70
@@ -39,8 +40,8 @@ def _default_mode() -> int:
 _FILE_MODE = _default_mode()
 
 
-def sha256_file(path: str | Path, progress: Callable[[int], None] | None = None) -> str:
-    """Hex SHA-256 of a file, read in chunks; ``progress`` gets the bytes read each step."""
+def sha256_file(path: str | Path, progress: Step | None = None) -> str:
+    """Hex SHA-256 of a file, read in chunks; ``progress`` advances by the bytes read."""
     import hashlib  # here, not at the top: OpenSSL takes 7 ms to load, which a trim never needs
 
     digest = hashlib.sha256()
@@ -52,7 +53,7 @@ def sha256_file(path: str | Path, progress: Callable[[int], None] | None = None)
                     break
                 digest.update(block)
                 if progress is not None:
-                    progress(len(block))
+                    progress.advance(len(block))
     except FileNotFoundError as exc:
         raise InputFileError(
             Text("file not found"), path=path, hint=Text("check the name")

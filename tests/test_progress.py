@@ -85,3 +85,21 @@ def test_a_run_that_is_not_on_a_terminal_prints_no_bar(tmp_path: Path, runner) -
     result = run(runner, "dossier", str(_video_case(tmp_path)), "--despite-errors")
     assert result.exit_code == 0, result.stderr
     assert "\r" not in result.stderr and "[#" not in result.stderr and "%" not in result.stderr
+
+
+def test_export_reports_its_fitting_encode_as_it_goes(tmp_path: Path) -> None:
+    from evidence_tools.export import export_case
+
+    root = _video_case(tmp_path)
+    toml = root / "case.toml"
+    toml.write_text(toml.read_text() + "\n[platform]\nvideo_limit_mb = 1\n")
+    seen: list[Update] = []
+    export_case(root, "aliexpress", progress=Progress(seen.append), despite_errors=True)
+    fitting = [u for u in seen if u.what == "Fitting IMG_0420_stamped.mp4 under 1 MB"]
+    inside = {round(u.done / u.total, 3) for u in fitting if 0 < u.done < u.total}
+    assert len(inside) >= 3, fitting  # both passes move the bar, not only their ends
+    overall = [u.overall for u in seen]
+    assert overall == sorted(overall) and overall[-1] == pytest.approx(1.0)
+    names = [u.what for u in seen]
+    assert names.index("Stamping IMG_0420.mp4") < names.index("Writing the PDF") < names.index(
+        fitting[0].what)  # fmt: skip

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import shutil
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from evidence_tools.fsutil import (
     write_text_atomic,
 )
 from evidence_tools.i18n import Text, _
+from evidence_tools.progress import Progress, Step
 
 
 def init_case(
@@ -100,7 +101,7 @@ class AddResult:
     note: str = ""
 
 
-def _copy_hashing(src: Path, dest: Path, progress: Callable[[int], None] | None) -> str:
+def _copy_hashing(src: Path, dest: Path, progress: Step | None) -> str:
     """Copy ``src`` to a new file ``dest`` atomically and return the SHA-256 of what was copied."""
     digest = hashlib.sha256()
     with atomic_output(dest, new_original=True, mode=0o444) as tmp:
@@ -113,7 +114,7 @@ def _copy_hashing(src: Path, dest: Path, progress: Callable[[int], None] | None)
                     digest.update(block)
                     fout.write(block)
                     if progress is not None:
-                        progress(len(block))
+                        progress.advance(len(block))
         except OSError as exc:
             if exc.filename and Path(exc.filename) == src:
                 raise InputFileError(
@@ -156,7 +157,7 @@ def add_files(
     case_dir: str | Path,
     files: Iterable[str | Path],
     *,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[AddResult]:
     """Copy ``files`` into the case; one result per file, failures included.
 
@@ -171,7 +172,10 @@ def add_files(
     listed = {e.file for e in case.evidence}
     results: list[AddResult] = []
     new_entries: list[str] = []
-    for src in expand_inputs(files):
+    steps = (progress or Progress.none()).files(
+        expand_inputs(files), lambda p: _("Copying {name}", name=p.name)
+    )
+    for src, step in steps:
         result = AddResult(source=src)
         results.append(result)
         try:
@@ -183,12 +187,12 @@ def add_files(
             name, result.note = (src.name, "") if inside else triage(src, root)
             dest = src if inside else originals / name
             if inside:
-                result.sha256 = sha256_file(src, progress)
+                result.sha256 = sha256_file(src, step)
             elif dest.exists():
                 existing = manifest.files.get(f"{ORIGINALS}/{dest.name}", {}).get(
                     "sha256"
                 ) or sha256_file(dest)
-                incoming = sha256_file(src, progress)
+                incoming = sha256_file(src, step)
                 if existing != incoming:
                     raise OutputError(
                         Text(
@@ -201,7 +205,7 @@ def add_files(
                 result.sha256 = incoming
                 result.status = "already"
             else:
-                twin = _same_content(manifest, src, progress)
+                twin = _same_content(manifest, src, step)
                 if twin is not None:
                     # the same photo under another name (added twice, from two folders)
                     result.sha256 = manifest.files[twin]["sha256"]
@@ -209,7 +213,7 @@ def add_files(
                     result.status = "already"
                     result.note = _("same content as {file}", file=twin)
                     continue
-                result.sha256 = _copy_hashing(src, dest, progress)
+                result.sha256 = _copy_hashing(src, dest, step)
                 try:
                     refuse_damaged(src, dest)
                 except EvidenceError:
@@ -234,9 +238,7 @@ def add_files(
     return results
 
 
-def _same_content(
-    manifest: Manifest, src: Path, progress: Callable[[int], None] | None
-) -> str | None:
+def _same_content(manifest: Manifest, src: Path, progress: Step | None) -> str | None:
     """The original already in the case with ``src``'s content, if any.
 
     Only a file of the same size can be the same, so nothing is read twice otherwise.

@@ -19,7 +19,8 @@ from evidence_tools import __version__
 from evidence_tools.case.layout import EXPORTS, ORIGINALS, find_case_root
 from evidence_tools.errors import CaseError
 from evidence_tools.fsutil import sha256_file, write_text_atomic
-from evidence_tools.i18n import Text
+from evidence_tools.i18n import Text, _
+from evidence_tools.progress import Progress
 
 MANIFEST = "manifest.json"
 FORMAT = "evidence-tools manifest"
@@ -232,7 +233,7 @@ def _tracked_folders(root: Path) -> list[Path]:
     return [root / ORIGINALS, root / EXPORTS]
 
 
-def verify_case(root: str | Path, progress: Callable[[int], None] | None = None) -> VerifyReport:
+def verify_case(root: str | Path, progress: Progress | None = None) -> VerifyReport:
     """Re-hash every file the manifest knows; list changed, missing and unknown files."""
     folder = Path(root)
     if not (folder / "case.toml").is_file() and not (folder / MANIFEST).is_file():
@@ -243,14 +244,18 @@ def verify_case(root: str | Path, progress: Callable[[int], None] | None = None)
         )
     manifest = load_manifest(folder)
     report = VerifyReport(root=folder)
-    for key, entry in sorted(manifest.files.items()):
-        path = folder / key
+    entries = dict(sorted(manifest.files.items()))
+    steps = (progress or Progress.none()).files(
+        [folder / key for key in entries],
+        lambda p: _("Checking {name}", name=p.name),
+    )
+    for (path, step), (key, entry) in zip(steps, entries.items(), strict=True):
         role = str(entry.get("role", "?"))
         expected = entry.get("sha256")
         if not path.is_file():
             report.checks.append(FileCheck(key, role, "missing", expected))
             continue
-        actual = sha256_file(path, progress)
+        actual = sha256_file(path, step)
         status = "ok" if actual == expected else "changed"
         report.checks.append(FileCheck(key, role, status, expected, actual))
     known = set(manifest.files)
@@ -265,15 +270,3 @@ def verify_case(root: str | Path, progress: Callable[[int], None] | None = None)
                 role = "original" if tracked.name == ORIGINALS else "unknown"
                 report.checks.append(FileCheck(key, role, "unknown"))
     return report
-
-
-def total_size(root: str | Path) -> int:
-    """Bytes verify will read, for a progress bar."""
-    folder = Path(root)
-    manifest = load_manifest(folder)
-    total = 0
-    for key in manifest.files:
-        p = folder / key
-        if p.is_file():
-            total += p.stat().st_size
-    return total

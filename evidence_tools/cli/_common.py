@@ -6,7 +6,7 @@ import contextlib
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,20 +62,6 @@ def check_errors_shown() -> Iterator[None]:
         raise
 
 
-@contextlib.contextmanager
-def progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr, only when stderr is a terminal and not --quiet.
-
-    Yields a callback taking the amount done since the last call.
-    """
-    show = sys.stderr.isatty() and not quiet() and total > 0
-    if not show:
-        yield lambda _n: None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr, show_eta=True) as bar:
-        yield bar.update
-
-
 class TerminalBar:
     """``Progress``'s sink on a terminal: the step being done, the whole command's bar and
     the time left, on one line rewritten in place (at most ten times a second)."""
@@ -120,20 +106,3 @@ def progress_bar() -> Iterator[Progress]:
         yield Progress(bar)
     finally:
         bar.close()
-
-
-@contextlib.contextmanager
-def fraction_progress(label: str) -> Iterator[Callable[[float], None]]:
-    """Like ``progress`` for work that reports a fraction done (0..1), e.g. ffmpeg."""
-    steps = 1000
-    with progress(steps, label) as update:
-        done = 0
-
-        def report(fraction: float) -> None:
-            nonlocal done
-            target = int(max(0.0, min(1.0, fraction)) * steps)
-            if target > done:
-                update(target - done)
-                done = target
-
-        yield report

@@ -11,7 +11,7 @@ import click
 
 from evidence_tools.case.layout import find_case_root
 from evidence_tools.case.model import CLAIMS, PLATFORMS, RESOLUTIONS
-from evidence_tools.cli._common import fail_line, progress, say, warn
+from evidence_tools.cli._common import fail_line, progress_bar, say, warn
 from evidence_tools.cli._i18n import command, option
 from evidence_tools.errors import CaseError, ExitCode, OutputExistsError
 from evidence_tools.i18n import Text, _, ngettext
@@ -149,7 +149,7 @@ def add_cmd(files: tuple[Path, ...], case_dir: Path | None, here: bool, as_json:
     case is refused: rename it and add it again. With --here, the files already in
     originals/ that were never fingerprinted are recorded where they are.
     """
-    from evidence_tools.case.intake import add_files, expand_inputs, unrecorded_originals
+    from evidence_tools.case.intake import add_files, unrecorded_originals
 
     root = case_dir or find_case_root(Path.cwd())
     if root is None:
@@ -165,9 +165,8 @@ def add_cmd(files: tuple[Path, ...], case_dir: Path | None, here: bool, as_json:
             return
     elif not files:
         raise click.UsageError(_("give the files to add, or --here for those in originals/"))
-    total = sum(p.stat().st_size for p in expand_inputs(files) if p.is_file())
-    with progress(total, _("Copying")) as update:
-        results = add_files(root, files, progress=update)
+    with progress_bar() as progress:
+        results = add_files(root, files, progress=progress)
     failed = 0
     rows = []
     for r in results:
@@ -248,11 +247,11 @@ def verify_cmd(folder: Path | None, as_json: bool) -> None:
     Exits 1 when a file changed or went missing, or when originals/ holds files whose
     fingerprints were never recorded (copied in by hand: run evidence add --here).
     """
-    from evidence_tools.case.manifest import total_size, verify_case
+    from evidence_tools.case.manifest import verify_case
 
     root = folder or find_case_root(Path.cwd()) or Path.cwd()
-    with progress(total_size(root), _("Hashing")) as update:
-        report = verify_case(root, progress=update)
+    with progress_bar() as progress:
+        report = verify_case(root, progress=progress)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from evidence_tools.case.model import PLATFORMS
+from evidence_tools.cli._common import progress_bar
 from evidence_tools.cli._i18n import command, option
 from evidence_tools.errors import ExitCode
 
@@ -33,7 +34,8 @@ def check_cmd(case_dir: Path | None, platform_key: str | None, as_json: bool) ->
     from evidence_tools.check import check_case
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
-    report = check_case(root, platform_key=platform_key)
+    with progress_bar() as progress:  # a video's first scan takes a while; later ones are kept
+        report = check_case(root, platform_key=platform_key, progress=progress)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from evidence_tools.case.model import PLATFORMS
-from evidence_tools.cli._common import check_errors_shown, say, warn
+from evidence_tools.cli._common import check_errors_shown, progress_bar, say, warn
 from evidence_tools.cli._i18n import command, option
 from evidence_tools.i18n import _, ngettext
 
@@ -46,10 +46,11 @@ def export_cmd(
     from evidence_tools.export import export_case
 
     root = case_dir or find_case_root(Path.cwd()) or Path.cwd()
-    with check_errors_shown():
+    with check_errors_shown(), progress_bar() as progress:
         result = export_case(
-            root, platform_key, output, force=force, progress=say, despite_errors=despite_errors
-        )
+            root, platform_key, output, force=force, progress=progress,
+            despite_errors=despite_errors,
+        )  # fmt: skip
     for warning in result.warnings:
         warn(warning)
     say(

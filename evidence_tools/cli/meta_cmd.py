@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from evidence_tools.cli._common import progress, warn
+from evidence_tools.cli._common import progress_bar, warn
 from evidence_tools.cli._i18n import command, option
 from evidence_tools.errors import CaseError, ExitCode
 from evidence_tools.i18n import N_, _
@@ -164,8 +164,8 @@ def meta_cmd(
         raise click.UsageError(_("no photos or videos found in the given folders"))
     cache: dict[Path, str] = {}
     items = [(f, tz or _case_zone(f, cache)) for f in files]
-    with progress(len(items), _("Reading")) as update:
-        infos = read_many(items, progress=update)
+    with progress_bar() as progress:
+        infos = read_many(items, progress=progress)
     rows = [info.to_dict() for info in infos]
     if as_json:
         if scan:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from evidence_tools.cli._common import fraction_progress, recorded, say, warn
+from evidence_tools.cli._common import progress_bar, recorded, say, warn
 from evidence_tools.cli._i18n import group, option
 from evidence_tools.i18n import Text, _
 
@@ -188,10 +188,10 @@ def trim_cmd(
     """
     from evidence_tools.video.trim import trim
 
-    with fraction_progress(_("Cutting")) as update:
+    with progress_bar() as progress:
         result = trim(
             source, start, end, output, exact=exact, keep_gps=keep_gps, force=force,
-            progress=update,
+            progress=progress,
         )  # fmt: skip
     _report(result, as_json)
 
@@ -261,11 +261,11 @@ def stamp_cmd(
 
     begin = parse_start_time(start_time) if start_time else None
     zone, zone_name = _zone(source, tz)
-    with fraction_progress(_("Stamping")) as update:
+    with progress_bar() as progress:
         result = stamp(
             source, output, start=start, end=end, start_time=begin, zone=zone,
             zone_name=zone_name, caption=caption, position=position, keep_gps=keep_gps,
-            force=force, progress=update, redact=redact, show_clock=not no_clock,
+            force=force, progress=progress, redact=redact, show_clock=not no_clock,
             short_side=None if full_size else VIEWING_SHORT_SIDE,
         )  # fmt: skip
     _report(result, as_json)
@@ -357,6 +357,6 @@ def fit_cmd(
     picture when the bitrate would make full size unreadable. Never exceeds the limit."""
     from evidence_tools.video.fit import fit
 
-    with fraction_progress(_("Encoding")) as update:
-        result = fit(source, max_mb, output, keep_gps=keep_gps, force=force, progress=update)
+    with progress_bar() as progress:
+        result = fit(source, max_mb, output, keep_gps=keep_gps, force=force, progress=progress)
     _report(result, as_json)

@@ -246,13 +246,13 @@ def fit_to_size(
 
 
 def _checked(
-    case: Case, today: dt.date, despite_errors: bool, skip_broken: bool
+    case: Case, today: dt.date, despite_errors: bool, skip_broken: bool, progress: Progress
 ) -> tuple[list[str], dict[str, CaptureInfo]]:
     """What ``evidence check`` calls errors: they stop the build, or with ``despite_errors``
     are returned for the dossier to state. With ``skip_broken`` an error about one exhibit's
     file leaves that exhibit out instead (the dossier says so). Also returns what check read
     of the files, so the build does not read them again."""
-    report = check_case(case.root, today=today)
+    report = check_case(case.root, today=today, progress=progress)
     files = {item.file for item in case.evidence}
     errors = [f for f in report.errors if not (skip_broken and f.subject in files)]
     if errors and not despite_errors:
@@ -305,7 +305,8 @@ def build_dossier(
     ``evidence check`` finds no error (or ``despite_errors``, which the dossier then says)."""
     case = load_case(case_dir)
     today = today or dt.date.today()
-    problems, infos = _checked(case, today, despite_errors, skip_broken)
+    progress = progress or Progress.none()
+    problems, infos = _checked(case, today, despite_errors, skip_broken, progress)
     if paper not in ("a4", "letter"):
         raise UsageError(Text("unknown paper size {paper}", paper=repr(paper)),
                          hint=Text("a4 or letter"))  # fmt: skip
@@ -317,7 +318,6 @@ def build_dossier(
     )
     # all or nothing: a build that fails half way (a full disk) leaves exports/ and the
     # manifest as they were
-    progress = progress or Progress.none()
     photos = sum(kind_for(case.root / item.file) == "photo" for item in case.evidence)
     pdf_weight = 1.0 + 0.1 * photos  # measured: about 0.1 s a photo placed, at 150 dpi
     progress.expect(pdf_weight)

@@ -31,7 +31,7 @@ from evidence_tools.i18n import ENGLISH, Text, _, language
 from evidence_tools.metadata.model import CaptureInfo, kind_for, usable_duration
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.photo.annotate import annotate_photo
-from evidence_tools.progress import Progress, Step
+from evidence_tools.progress import ENCODE_PER_SECOND, PHOTO_SECONDS, Progress, Step
 from evidence_tools.video.clock import StampClock, optional_clock
 from evidence_tools.video.stamp import VIEWING_SHORT_SIDE, stamp
 from evidence_tools.video.stills import contact_sheet, frames, still_name
@@ -84,15 +84,10 @@ class Builder:
         self.exports.mkdir(exist_ok=True)
         self.step: Step | None = None  # the exhibit being made, for its encodes' progress
 
-    def doing(self, what: str) -> Callable[[float], None]:
-        """Name what the current step does now ("Stamping IMG_0420.MOV") and return where its
-        encode reports the fraction done."""
-        step = self.step
-        if step is None:
-            return lambda _f: None
-        step.what = what
-        step.to(step.done)  # shows the new words at once
-        return step.fraction
+    def inner(self) -> Progress:
+        """Where the work inside the current exhibit's step reports: its encode fills the
+        exhibit's share of the bar, in its own words ("Stamping IMG_0420.MOV")."""
+        return self.step.inner() if self.step is not None else Progress.none()
 
     def manifest(self) -> Manifest:
         return load_manifest(self.root)
@@ -252,13 +247,11 @@ class _VideoPlan:
             recipe = {"op": "stamp", "start": self.start, "end": self.end, "caption": self.caption,
                       "zone": self.zone_name, "start_time": start_time, "clock": item.stamp,
                       "redact": self.regions, "short_side": VIEWING_SHORT_SIDE}  # fmt: skip
-            doing = (_("Stamping {name}", name=src.name) if item.stamp
-                     else _("Covering private details in {name}", name=src.name))  # fmt: skip
             self.builder.make(out, src, recipe, lambda force: stamp(
                 src, out, start=self.start, end=self.end, caption=self.caption, zone=self.zone,
                 zone_name=self.zone_name, force=force, start_time=item.start_time,
                 redact=item.redact, show_clock=item.stamp,
-                progress=self.builder.doing(doing),
+                progress=self.builder.inner(),
             ), exhibit)  # fmt: skip
         elif item.trim:
             assert exhibit.info is not None
@@ -268,8 +261,7 @@ class _VideoPlan:
             self.builder.make(
                 out, src, recipe,
                 lambda force: trim(src, self.start, self.end, out, force=force,
-                                   progress=self.builder.doing(_("Cutting {name}",
-                                                                 name=src.name))),
+                                   progress=self.builder.inner()),
                 exhibit,
             )  # fmt: skip
         else:
@@ -398,12 +390,6 @@ def prepare_exhibits(
                 _attempt(_build, builder, exhibit, skip_broken)
     builder.step = None
     return exhibits
-
-
-# what making an exhibit takes, in seconds of a 2-core laptop, for the overall bar: measured
-# on the sample case (a 1080p stamp encodes at about 2.5 times real time at the viewing size)
-ENCODE_PER_SECOND = 0.4
-PHOTO_SECONDS = 0.3
 
 
 def work_seconds(exhibit: Exhibit) -> float:

@@ -15,9 +15,9 @@ from pathlib import Path
 from evidence_tools.errors import ExternalToolError
 from evidence_tools.ffmpeg.runner import read_ffmpeg, run_ffmpeg
 from evidence_tools.mp4.index import KEYS_CREATIONDATE, keys_date
+from evidence_tools.progress import Step
 from evidence_tools.rules import RedactBox
 
-Progress = Callable[[float], None]
 # H.264 in yuv420p plays everywhere (browsers, phones, the platforms' own players); crf 20 at
 # "veryfast" kept a 1080p stamp at real time on 2 cores.
 X264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p"]
@@ -110,7 +110,7 @@ def stream_copy(
     meta: Callable[[bool], list[str]],
     *,
     packets: float,
-    progress: Progress | None,
+    progress: Step | None,
 ) -> str:
     """A lossless cut: the packets from ``start`` copied as they are; returns ffmpeg's log.
 
@@ -142,7 +142,7 @@ def written_length(log: str) -> float | None:
 
 
 def encode_range(
-    source: Path, out: Path, start: float, length: float, meta: list[str], progress: Progress | None
+    source: Path, out: Path, start: float, length: float, meta: list[str], progress: Step | None
 ) -> str:
     """A frame-exact cut: re-encoded from ``start``; returns ffmpeg's log."""
     args = ["-ss", f"{start:.6f}", "-i", str(source), "-t", f"{length:.6f}"]
@@ -242,7 +242,7 @@ def burn_in(
     meta: list[str],
     *,
     workdir: Path,
-    progress: Progress | None,
+    progress: Step | None,
     hdr: str = "",
 ) -> None:
     """Re-encode [start, start + length) with ``filters`` drawn on every frame; the working
@@ -291,7 +291,7 @@ def two_pass_h264(
     audio_kbps: int,
     meta: list[str],
     workdir: Path,
-    progress: Progress | None,
+    progress: Step | None,
     hdr: str = "",
 ) -> None:
     """H.264 at an average bitrate, in two passes: the first measures the picture, the second
@@ -303,18 +303,17 @@ def two_pass_h264(
              "-b:v", f"{video_kbps}k", "-maxrate", f"{int(video_kbps * 1.5)}k",
              "-bufsize", f"{video_kbps * 2}k"]  # fmt: skip
     passlog = str(workdir / "pass")
-    first = progress and (lambda f: progress(f / 2))
-    second = progress and (lambda f: progress(0.5 + f / 2))
     run_ffmpeg(
         common + vopts + ["-pass", "1", "-passlogfile", passlog, "-an", "-f", "null", "-"],
         duration=length,
-        progress=first or None,
+        progress=progress,
+        span=(0.0, 0.5),
     )
     audio = ["-map", "0:a?", "-c:a", "aac", "-b:a", f"{audio_kbps}k"] if audio_kbps else []
     run_ffmpeg(
         common + vopts + ["-pass", "2", "-passlogfile", passlog] + audio + meta
         + ["-y", str(out.resolve())],
-        outputs=[out], duration=length, progress=second or None,
+        outputs=[out], duration=length, progress=progress, span=(0.5, 1.0),
     )  # fmt: skip
 
 

@@ -23,8 +23,7 @@ from typing import IO, Any
 from evidence_tools import logs
 from evidence_tools.errors import ExternalToolError, OutputError
 from evidence_tools.i18n import Text
-
-ProgressCallback = Callable[[float], None]
+from evidence_tools.progress import Step
 
 
 @functools.lru_cache(maxsize=1)
@@ -167,15 +166,17 @@ def run_ffmpeg(
     *,
     outputs: Sequence[str | Path] = (),
     duration: float | None = None,
-    progress: ProgressCallback | None = None,
+    progress: Step | None = None,
+    span: tuple[float, float] = (0.0, 1.0),
     timeout: float | None = None,
     cwd: str | Path | None = None,
 ) -> str:
     """Run ffmpeg for the files it writes and return its stderr.
 
-    ``progress`` receives the fraction done (0..1) parsed from ``-progress`` when a
-    ``duration`` is known. On failure, timeout or interrupt the ``outputs`` are deleted so no
-    half-written file survives, and an ``ExternalToolError`` is raised.
+    ``progress`` is moved through ``span`` of it (a two-pass job's first half) by the
+    fraction done that ``-progress`` reports, when a ``duration`` is known. On failure,
+    timeout or interrupt the ``outputs`` are deleted so no half-written file survives, and
+    an ``ExternalToolError`` is raised.
     """
     import subprocess
     import tempfile
@@ -188,7 +189,7 @@ def run_ffmpeg(
         try:
             with _spawn([*head, *args], stdout=pipe, stderr=err, timeout=timeout, cwd=cwd) as run:
                 if progress is not None and run.proc.stdout is not None:
-                    _follow_progress(run.proc.stdout, duration, progress)
+                    _follow_progress(run.proc.stdout, duration, progress.part(*span))
                 returncode = run.proc.wait()
         except BaseException:
             _remove(outputs)
@@ -219,7 +220,9 @@ def run_ffmpeg(
     return stderr
 
 
-def _follow_progress(stdout: IO[bytes], duration: float | None, progress: ProgressCallback) -> None:
+def _follow_progress(
+    stdout: IO[bytes], duration: float | None, progress: Callable[[float], None]
+) -> None:
     for raw in stdout:
         line = raw.decode("ascii", "replace").strip()
         if line.startswith("out_time_us=") and duration:

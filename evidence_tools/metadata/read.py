@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable
 from pathlib import Path
 
 from evidence_tools.case.layout import CASE_FILE, ORIGINALS
 from evidence_tools.errors import EvidenceError, InputFileError
-from evidence_tools.i18n import Text
+from evidence_tools.i18n import Text, ngettext
 from evidence_tools.metadata.model import CaptureInfo, kind_for
+from evidence_tools.progress import Progress, Step
 from evidence_tools.rules import offset_label, parse_zone
 
 
@@ -150,20 +150,28 @@ def read_many(
     items: list[tuple[Path, str]],
     *,
     workers: int | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
 ) -> list[CaptureInfo]:
     """Read many files, in a process pool when there are enough to pay for it.
 
     ``items`` pairs each path with the zone name to assume for it ('' for none).
     """
     jobs = [(str(p), z) for p, z in items]
+    # one step for the lot: the pool reads them in any order, a file each is all it tells
+    step = (progress or Progress.none()).one_step(
+        ngettext("Reading {n} file", "Reading {n} files", len(jobs)), len(jobs)
+    )
+    with step:
+        return _read_all(jobs, workers, step)
+
+
+def _read_all(jobs: list[tuple[str, str]], workers: int | None, step: Step) -> list[CaptureInfo]:
     n_workers = workers if workers is not None else min(os.cpu_count() or 1, 8)
     if len(jobs) < POOL_THRESHOLD or n_workers <= 1:
         results = []
         for job in jobs:
             results.append(_read_one(job))
-            if progress is not None:
-                progress(1)
+            step.advance(1)
         return results
     from concurrent.futures import ProcessPoolExecutor
 
@@ -171,8 +179,7 @@ def read_many(
     with ProcessPoolExecutor(max_workers=n_workers) as pool:
         for info in pool.map(_read_one, jobs, chunksize=max(1, len(jobs) // (n_workers * 4))):
             results.append(info)
-            if progress is not None:
-                progress(1)
+            step.advance(1)
     return results
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import struct
-from collections.abc import Callable
 from itertools import chain, compress, groupby
 from operator import add, ne, sub
 from pathlib import Path
@@ -38,6 +37,7 @@ from evidence_tools.mp4.index import (
     read_ints,
 )
 from evidence_tools.mp4.kernel_copy import copy_range
+from evidence_tools.progress import Step
 
 PAGE = 4096
 BLOCK = 64 * 1024
@@ -360,7 +360,7 @@ def build_moov(cut: Cut, layout: Layout, data_start: int, wide: bool,
 
 
 def write_cut(cut: Cut, out: Path, *, when: dt.datetime | None, keep_gps: bool,
-              progress: Callable[[float], None] | None = None) -> int:  # fmt: skip
+              progress: Step | None = None) -> int:  # fmt: skip
     """Write the cut to ``out`` (a new file); return its size."""
     layout = plan_layout(cut.spans)
     payload = sum(r[1] - r[0] for r in layout.runs)
@@ -393,7 +393,7 @@ def write_cut(cut: Cut, out: Path, *, when: dt.datetime | None, keep_gps: bool,
         nonlocal done
         done += n
         if progress is not None and payload:
-            progress(done / payload)
+            progress.fraction(done / payload)
 
     with open(cut.movie.path, "rb") as src, open(out, "wb") as dst:
         dst.write(ftyp + moov + free + header)

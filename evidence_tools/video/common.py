@@ -13,7 +13,7 @@ tests/test_startup.py holds its start-up to what it needs.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,6 @@ from evidence_tools.metadata.read import read_capture
 from evidence_tools.metadata.video import info_from_probe, scan_packets
 from evidence_tools.rules import video_range
 from evidence_tools.timecode import format_timecode
-
-Progress = Callable[[float], None]
 
 
 class VideoResult:

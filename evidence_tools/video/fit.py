@@ -12,8 +12,8 @@ from evidence_tools.ffmpeg import jobs
 from evidence_tools.fsutil import atomic_output
 from evidence_tools.i18n import Text, _
 from evidence_tools.metadata.model import usable_duration
+from evidence_tools.progress import FIT_PER_SECOND, Progress
 from evidence_tools.video.common import (
-    Progress,
     VideoResult,
     default_output,
     first_frame_time,
@@ -140,11 +140,17 @@ def fit(
     scale = f"scale={side}:-2" if landscape else f"scale=-2:{side}"
     meta = metadata_args(info, 0.0, keep_gps=keep_gps)
     notes: list[str] = []
-    video_kbps = _encode_under(source, out, length, max_bytes, video_kbps, notes, force=force,
-                               encode=lambda tmp, kbps, workdir: jobs.two_pass_h264(
-                                   source, tmp, length, scale=scale, video_kbps=kbps,
-                                   audio_kbps=audio_kbps, meta=meta, workdir=workdir,
-                                   progress=progress, hdr=info.hdr))  # fmt: skip
+    # one step, however many tries: a second try (rare) is shown at the end of the bar
+    with (progress or Progress.none()).one_step(
+        _("Fitting {name} under {limit} MB", name=source.name, limit=f"{max_mb:g}"), length,
+        unit="seconds", weight=length * FIT_PER_SECOND,
+    ) as step:  # fmt: skip
+        video_kbps = _encode_under(source, out, length, max_bytes, video_kbps, notes,
+                                   force=force,
+                                   encode=lambda tmp, kbps, workdir: jobs.two_pass_h264(
+                                       source, tmp, length, scale=scale, video_kbps=kbps,
+                                       audio_kbps=audio_kbps, meta=meta, workdir=workdir,
+                                       progress=step, hdr=info.hdr))  # fmt: skip
     size = out.stat().st_size
     mb, limit = f"{size / 1e6:.2f}", f"{max_mb:g}"
     if has_audio:

@@ -16,10 +16,12 @@ picture gradually, frame by frame, and is not a cut.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from evidence_tools.i18n import _
+from evidence_tools.progress import Progress
 
 SCAN_VERSION = 3  # 2: a label keeps where it is in its frame; 3: edit lists
 GRID = 64  # the small copy's side: enough for motion, a few KB a frame
@@ -239,9 +241,12 @@ def hides_footage(path: Path) -> bool:
     return False
 
 
-def scan_video(
-    path: Path, *, progress: Callable[[float], None] | None = None, timeout: float = 3600
-) -> VideoScan:
+# seconds of scanning per second of video on a 2-core laptop, to weigh the scan against the
+# dossier's encodes on the bar: a 120 s 1080x1920 clip was checked in 11.6 s
+SCAN_PER_SECOND = 0.1
+
+
+def scan_video(path: Path, *, progress: Progress | None = None, timeout: float = 3600) -> VideoScan:
     """Scan ``path`` once: frame times (gaps), a small grey copy (cuts), the first minute
     at label size (barcodes), tags and first bytes (editors)."""
     from evidence_tools.ffmpeg import jobs
@@ -260,13 +265,18 @@ def scan_video(
     scan.edit_list = hides_footage(path)
     motion = _Motion()
     expected = max(1, len(times))
+    seconds = times[-1] if times else 0.0
+    step = (progress or Progress.none()).one_step(
+        _("Checking {name} for signs of editing", name=path.name), expected, unit="frames",
+        weight=max(0.1, seconds * SCAN_PER_SECOND),
+    )  # fmt: skip
 
     def on_frame(frame: bytes) -> None:
         motion.add(frame)
-        if progress is not None and len(motion.residual) % 30 == 0:
-            progress(min(1.0, len(motion.residual) / expected))
+        if len(motion.residual) % 30 == 0:
+            step.to(len(motion.residual))
 
-    with tempfile.TemporaryDirectory(prefix="evidence-scan-") as tmp:
+    with step, tempfile.TemporaryDirectory(prefix="evidence-scan-") as tmp:
         stream_frames(jobs.scan_frames(path, Path(tmp)), GRID * GRID, on_frame, timeout=timeout)
         scan.frames = len(motion.residual) + (1 if motion.prev is not None else 0)
         scan.labels = _labels(Path(tmp), times[0] if times else 0.0)
@@ -283,8 +293,6 @@ def scan_video(
     after_gaps = [at + length for at, length in scan.gaps]
     scan.cuts = [t for t in cuts_in(motion.residual, motion.shift, frame_times)
                  if not any(abs(t - g) < 0.1 for g in after_gaps)]  # fmt: skip
-    if progress is not None:
-        progress(1.0)
     return scan
 
 

@@ -15,11 +15,11 @@ from evidence_tools.ffmpeg import jobs
 from evidence_tools.fsutil import atomic_output
 from evidence_tools.i18n import Text, _, ngettext
 from evidence_tools.images import fit_font, font_path
+from evidence_tools.progress import ENCODE_PER_SECOND, Progress
 from evidence_tools.rules import RedactBox, redact_boxes
 from evidence_tools.timecode import format_timecode
 from evidence_tools.video.clock import StampClock, optional_clock, stamp_clock
 from evidence_tools.video.common import (
-    Progress,
     VideoResult,
     clamp_range,
     default_output,
@@ -170,9 +170,16 @@ def stamp(
         # size first, then colour, then the black boxes, then the text
         filters = jobs.short_side_at_most(short_side) + jobs.to_sdr(info.hdr)
         filters += jobs.redact_filters(regions, offset=s) + drawn
-        with atomic_output(out, force=force, sources=[source]) as tmp:
+        doing = (_("Stamping {name}", name=source.name) if show_clock
+                 else _("Covering private details in {name}", name=source.name))  # fmt: skip
+        with (
+            atomic_output(out, force=force, sources=[source]) as tmp,
+            (progress or Progress.none()).one_step(
+                doing, e - s, unit="seconds", weight=(e - s) * ENCODE_PER_SECOND
+            ) as step,
+        ):
             jobs.burn_in(source, tmp, s, e - s, filters, meta, workdir=workdir,
-                         progress=progress, hdr=info.hdr)  # fmt: skip
+                         progress=step, hdr=info.hdr)  # fmt: skip
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     notes += _notes(clock, show_clock, s, regions)

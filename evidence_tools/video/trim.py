@@ -27,9 +27,9 @@ from evidence_tools.metadata.video import probe_from_movie, scan_packets
 from evidence_tools.mp4 import cutter, index
 from evidence_tools.mp4.boxes import Unsupported
 from evidence_tools.mp4.kernel_copy import SourceEndedEarly
+from evidence_tools.progress import Progress, Step
 from evidence_tools.timecode import format_timecode
 from evidence_tools.video.common import (
-    Progress,
     VideoResult,
     clamp_range,
     default_output,
@@ -74,7 +74,13 @@ class TrimJob:
         progress: Progress | None,
     ) -> None:
         self.source, self.start, self.end, self.output = source, start, end, output
-        self.keep_gps, self.force, self.progress = keep_gps, force, progress
+        self.keep_gps, self.force = keep_gps, force
+        self.progress = progress or Progress.none()
+
+    def step(self, length: float) -> Step:
+        """The cut's one step: its length in seconds of video."""
+        return self.progress.one_step(_("Cutting {name}", name=self.source.name), length,
+                                      unit="seconds")  # fmt: skip
 
     def output_for(self, video_codec: str) -> Path:
         """``-o``, else NAME_trim with the extension ``cut_extension`` picks."""
@@ -122,10 +128,13 @@ class IndexCutter:
         notes.append(shift_note(info, cut.start))
         when = first_frame_time(info, cut.start)
         try:
-            with atomic_output(out, force=job.force, sources=[job.source]) as tmp:
+            with (
+                atomic_output(out, force=job.force, sources=[job.source]) as tmp,
+                job.step(e - s) as step,
+            ):
                 cutter.write_cut(
                     cut, tmp, when=when if when is not None and when.tzinfo else None,
-                    keep_gps=job.keep_gps, progress=job.progress,
+                    keep_gps=job.keep_gps, progress=step,
                 )  # fmt: skip
         except Unsupported as exc:
             raise CannotCut(str(exc)) from exc
@@ -178,10 +187,13 @@ class StreamCopy:
         )  # fmt: skip
         length = e - real_start
         notes.append(shift_note(info, real_start))
-        with atomic_output(out, force=job.force, sources=[job.source]) as tmp:
+        with (
+            atomic_output(out, force=job.force, sources=[job.source]) as tmp,
+            job.step(length) as step,
+        ):
             if self.exact:
                 meta = metadata_args(info, real_start, keep_gps=job.keep_gps)
-                log = jobs.encode_range(job.source, tmp, real_start, length, meta, job.progress)
+                log = jobs.encode_range(job.source, tmp, real_start, length, meta, step)
             else:
                 packets_per_s = (info.fps or 60.0) + (50.0 if info.audio_codec else 0.0)
                 log = jobs.stream_copy(
@@ -189,7 +201,7 @@ class StreamCopy:
                     lambda faststart: metadata_args(
                         info, real_start, keep_gps=job.keep_gps, faststart=faststart
                     ),
-                    packets=length * packets_per_s, progress=job.progress,
+                    packets=length * packets_per_s, progress=step,
                 )  # fmt: skip
         written = jobs.written_length(log)
         warnings = truncation_warnings(info)

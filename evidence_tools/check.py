@@ -16,7 +16,7 @@ from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.case.validate import exhibit_problems
 from evidence_tools.checklist import claim_checklist, shows
 from evidence_tools.checks_platform import deadline_findings, upload_findings
-from evidence_tools.checks_video import video_findings
+from evidence_tools.checks_video import scan_seconds, video_findings
 from evidence_tools.dossier.message import message
 from evidence_tools.dossier.text import ExhibitFacts, non_english
 from evidence_tools.errors import CaseError
@@ -409,28 +409,38 @@ def _points(case: Case, report: CheckReport) -> None:
         )
 
 
+def read_infos(case: Case) -> dict[str, CaptureInfo]:
+    """What each of the case's photos and videos says of itself, read once for a run."""
+    infos = {}
+    for item in case.evidence:
+        path = case.root / item.file
+        if path.is_file() and kind_for(path) is not None:
+            infos[item.file] = read_capture_safe(path, zone=case.zone(), zone_name=case.timezone)
+    return infos
+
+
 def check_case(
     case_dir: str | Path,
     *,
     today: dt.date | None = None,
     platform_key: str | None = None,
     progress: Progress | None = None,
+    infos: dict[str, CaptureInfo] | None = None,
 ) -> CheckReport:
-    """Everything evidence check reports, as data (``progress``: a video's first scan)."""
+    """Everything evidence check reports, as data (``progress``: the videos' first scans;
+    ``infos``: what this run already read of the files)."""
     case = load_case(case_dir)
+    progress = progress or Progress.none()
     today = today or dt.date.today()
     plat = platform(platform_key or case.platform, case.platform_overrides)
     report = CheckReport(case=case.root, platform=plat.key)
     _fields(case, report)
     _integrity(case, report)
     claim_checklist(case, report.add)
-    infos = {}
-    for item in case.evidence:
-        path = case.root / item.file
-        if path.is_file() and kind_for(path) is not None:
-            infos[item.file] = read_capture_safe(path, zone=case.zone(), zone_name=case.timezone)
+    infos = infos if infos is not None else read_infos(case)
     _times(case, report, infos, today)
-    video_findings(case, report, infos, progress)
+    with progress.forecast(scan_seconds(case, infos)):
+        video_findings(case, report, infos, progress)
     _points(case, report)
     _against_files(case, report, infos)
     _texts(case, plat, report)

@@ -18,7 +18,7 @@ from evidence_tools.errors import EvidenceError
 from evidence_tools.findings import CheckReport
 from evidence_tools.fsutil import sha256_file, write_text_atomic
 from evidence_tools.i18n import Text
-from evidence_tools.metadata.model import CaptureInfo, kind_for
+from evidence_tools.metadata.model import CaptureInfo, kind_for, usable_duration
 from evidence_tools.progress import Progress
 from evidence_tools.timecode import tenths_timecode
 from evidence_tools.video.scan import SCAN_VERSION, Label, VideoScan, read_labels, tracking_like
@@ -38,8 +38,9 @@ def _fingerprint(case: Case, path: Path) -> str:
     return str(entry.get("sha256") or sha256_file(path))
 
 
-def _cached(case: Case, path: Path, kind: str, make: Callable[[], dict]) -> dict:
-    """What ``make`` found for the file at ``path``, from the case's cache when it is there."""
+def _kept(case: Case, path: Path, kind: str) -> tuple[Path, list[int], dict | None]:
+    """Where the file's scan is kept, the size and time it is kept for, and the scan if it
+    is there for the file as it is now."""
     folder = case.root / CACHE / f"scan-v{SCAN_VERSION}"
     cached = folder / f"{_fingerprint(case, path)}.{kind}.json"
     stat = path.stat()
@@ -48,9 +49,32 @@ def _cached(case: Case, path: Path, kind: str, make: Callable[[], dict]) -> dict
         try:
             entry = dict(json.loads(cached.read_text(encoding="utf-8")))
             if entry.pop("file_stat", None) == seen:
-                return entry
+                return cached, seen, entry
         except (OSError, ValueError):
             pass  # a damaged cache entry: scan again
+    return cached, seen, None
+
+
+def scan_seconds(case: Case, infos: dict[str, CaptureInfo]) -> float:
+    """About how long the videos' first scans will take (none for a scan already kept)."""
+    from evidence_tools.video.scan import SCAN_PER_SECOND
+
+    total = 0.0
+    for item in case.evidence:
+        path, info = case.root / item.file, infos.get(item.file)
+        if info is None or info.error or kind_for(path) != "video" or not path.is_file():
+            continue
+        if _kept(case, path, "video")[2] is None:
+            total += max(0.1, usable_duration(info) * SCAN_PER_SECOND)
+    return total
+
+
+def _cached(case: Case, path: Path, kind: str, make: Callable[[], dict]) -> dict:
+    """What ``make`` found for the file at ``path``, from the case's cache when it is there."""
+    cached, seen, entry = _kept(case, path, kind)
+    if entry is not None:
+        return entry
+    folder = cached.parent
     found = make()
     try:
         folder.mkdir(parents=True, exist_ok=True)

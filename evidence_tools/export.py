@@ -20,16 +20,23 @@ from PIL import Image
 from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import MANIFEST, record_output
 from evidence_tools.case.model import Case
-from evidence_tools.dossier.build import DossierResult, build_dossier, exhibit_facts
+from evidence_tools.check import read_infos
+from evidence_tools.dossier.build import (
+    DossierResult,
+    build_dossier,
+    dossier_seconds,
+    exhibit_facts,
+)
 from evidence_tools.dossier.exhibits import Builder, Exhibit
 from evidence_tools.dossier.message import Attached, message
 from evidence_tools.errors import OutputError, UsageError
 from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
 from evidence_tools.i18n import Text, _, ngettext
 from evidence_tools.images import open_upright, output_exif
+from evidence_tools.metadata.model import CaptureInfo, kind_for, usable_duration
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.platforms import PLATFORMS, Platform, platform
-from evidence_tools.progress import PHOTO_SECONDS, Progress
+from evidence_tools.progress import FIT_PER_SECOND, PHOTO_SECONDS, Progress
 from evidence_tools.video.fit import fit
 
 QUALITIES = (90, 82, 74)
@@ -272,20 +279,39 @@ def export_case(
     video_limit = int((plat.video_limit_mb or plat.file_limit_mb or 50.0) * 1_000_000)
 
     progress = progress or Progress.none()
-    dossier = build_dossier(
-        case.root,
-        max_mb=min(10.0, file_limit / 1e6 * 0.98),
-        force=force,
-        today=today,
-        despite_errors=despite_errors,
-        progress=progress,
-    )
-    # all or nothing: an upload folder that could not be filled (a full disk) is not left
-    # half made, and the manifest does not list what is not there
-    with all_or_nothing(folder, case.root / MANIFEST):
-        folder.mkdir(parents=True, exist_ok=True)
-        result = _fill(case, plat, folder, dossier, force, progress, file_limit, video_limit)
+    known = read_infos(case)
+    with progress.forecast(dossier_seconds(case, known) + _placing_seconds(case, plat, known)):
+        dossier = build_dossier(
+            case.root,
+            max_mb=min(10.0, file_limit / 1e6 * 0.98),
+            force=force,
+            today=today,
+            despite_errors=despite_errors,
+            progress=progress,
+        )
+        # all or nothing: an upload folder that could not be filled (a full disk) is not left
+        # half made, and the manifest does not list what is not there
+        with all_or_nothing(folder, case.root / MANIFEST):
+            folder.mkdir(parents=True, exist_ok=True)
+            result = _fill(case, plat, folder, dossier, force, progress, file_limit, video_limit)
     return result
+
+
+def _placing_seconds(case: Case, plat: Platform, infos: dict[str, CaptureInfo]) -> float:
+    """About how long filling the folder takes, at most: each photo made under the limit,
+    each video fitted (a copy, where one already fits, leaves the rest of the bar at once)."""
+    total = 0.0
+    for item in case.evidence:
+        kind, info = kind_for(case.root / item.file), infos.get(item.file)
+        if kind == "video" and info is not None and plat.takes_video:
+            length = usable_duration(info)
+            shown = min(item.trim[1], length) - item.trim[0] if item.trim else length
+            total += max(0.0, shown) * FIT_PER_SECOND
+        elif kind == "video":
+            total += PHOTO_SECONDS * max(1, len(item.moments))
+        else:
+            total += PHOTO_SECONDS
+    return total
 
 
 def _fill(

@@ -12,6 +12,7 @@ to show to takes ``Progress.none()``: every call is then a no-op, never ``if pro
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -48,6 +49,7 @@ class Step:
     def __init__(self, owner: Progress, what: str, total: float, unit: str, weight: float):
         self.owner, self.what, self.total, self.unit, self.weight = owner, what, total, unit, weight
         self.done = 0.0
+        self.closed = False
 
     def advance(self, amount: float) -> None:
         self.to(self.done + amount)
@@ -85,6 +87,7 @@ class Step:
                  tb: TracebackType | None) -> None:  # fmt: skip
         if kind is None:
             self.to(self.total)
+        self.closed = True
         self.owner._finished(self)
 
 
@@ -98,6 +101,8 @@ class Progress:
         self.finished = 0.0  # weight of the steps done since ``floor`` was set
         self.floor = 0.0  # the share of the bar shown when work was last announced
         self.started = time.monotonic()
+        self.buckets: list[list[float]] = []  # forecasts still open, each what is left of it
+        self.last: Step | None = None
 
     @classmethod
     def none(cls) -> Progress:
@@ -118,13 +123,43 @@ class Progress:
     def one_step(
         self, what: str, total: float = 1.0, *, unit: str = "", weight: float = 1.0
     ) -> Step:
-        """A part of a command that is one step (a verb's encode): announced and opened."""
-        self.expect(weight)
+        """A step announced as it opens (a verb's encode, a video's scan): its weight comes out
+        of the forecast it runs in, else it is announced now."""
+        self._draw(weight)
         return self.step(what, total, unit=unit, weight=weight)
+
+    @contextlib.contextmanager
+    def forecast(self, weight: float) -> Iterator[None]:
+        """The work of a part of a command, announced before it starts: the dossier's scans,
+        exhibits and PDF, so the first of them does not fill the bar. Its steps open with
+        ``one_step`` and draw on it; a forecast inside another draws on that one. What it
+        held that was not needed (a scan found in the cache) is dropped at its end, and the
+        bar moves on to where the work really is."""
+        self._draw(weight)
+        bucket = [weight]
+        self.buckets.append(bucket)
+        try:
+            yield
+        finally:
+            self.buckets.remove(bucket)
+            if bucket[0] > 0:
+                self.total_weight = max(self.finished, self.total_weight - bucket[0])
+                if self.last is not None:
+                    self._moved(self.last)
+
+    def _draw(self, weight: float) -> None:
+        """Take ``weight`` from the innermost open forecast; announce what it cannot give."""
+        if self.buckets:
+            bucket = self.buckets[-1]
+            take = min(bucket[0], weight)
+            bucket[0] -= take
+            weight -= take
+        if weight > 0:
+            self.expect(weight)
 
     def overall(self, step: Step | None = None) -> float:
         inside = 0.0
-        if step is not None and step.total > 0:
+        if step is not None and step.total > 0 and not step.closed:
             inside = step.weight * step.done / step.total
         if self.total_weight <= 0:
             return self.floor
@@ -136,13 +171,14 @@ class Progress:
     ) -> Iterator[tuple[Path, Step]]:
         """Each file with its step, weighing its size: hashing and copying take time by the
         byte. A file that is not there weighs nothing (its error is the caller's)."""
-        sizes = [(p, p.stat().st_size if p.is_file() else 0) for p in paths]
-        self.expect(float(sum(size for _p, size in sizes)))
-        for path, size in sizes:
-            with self.step(what(path), total=float(size), unit="bytes", weight=float(size)) as s:
-                yield path, s
+        sizes = [(p, float(p.stat().st_size) if p.is_file() else 0.0) for p in paths]
+        with self.forecast(sum(size for _p, size in sizes)):
+            for path, size in sizes:
+                with self.one_step(what(path), total=size, unit="bytes", weight=size) as s:
+                    yield path, s
 
     def _moved(self, step: Step) -> None:
+        self.last = step
         if self.sink is None:
             return
         overall = self.overall(step)

@@ -39,6 +39,36 @@ def test_a_step_never_goes_back_nor_past_its_total() -> None:
     assert [u.done for u in seen] == [0, 6, 10]
 
 
+def test_a_forecast_lays_out_the_bar_before_its_first_step() -> None:
+    seen: list[Update] = []
+    progress = Progress(seen.append)
+    with progress.forecast(10.0):
+        # a part inside (check's scans) draws on the whole; a second scan was found in the
+        # cache, so 3 of its 4 are never used
+        with progress.forecast(4.0), progress.one_step("scan", weight=1.0):
+            pass
+        after_scans = seen[-1].overall
+        with progress.one_step("stamp", total=2.0, weight=6.0) as step:
+            step.to(1.0)
+    assert after_scans == pytest.approx(1 / 7)  # the unused 3 dropped: 1 of the 7 left done
+    overall = [u.overall for u in seen]
+    assert overall == sorted(overall) and overall[-1] == pytest.approx(1.0)
+    half = next(u for u in seen if u.what == "stamp" and u.done == 1.0)
+    assert 0.0 < half.overall < 1.0
+
+
+def test_the_first_step_of_a_forecast_does_not_fill_the_bar() -> None:
+    seen: list[Update] = []
+    progress = Progress(seen.append)
+    with progress.forecast(10.0):
+        with progress.one_step("scan", weight=1.0):
+            pass
+        assert seen[-1].overall == pytest.approx(0.1)
+        with progress.one_step("stamp", weight=9.0):
+            pass
+    assert seen[-1].overall == pytest.approx(1.0)
+
+
 def test_no_sink_is_a_no_op() -> None:
     progress = Progress.none()
     progress.expect(1.0)

@@ -381,23 +381,22 @@ def prepare_exhibits(
     for exhibit in exhibits:
         _attempt(lambda b, e: _read(b, e, known.get(e.item.file)), builder, exhibit, skip_broken)
     progress = progress or Progress.none()
-    weights = [work_seconds(e) for e in exhibits]
-    progress.expect(sum(weights))
-    for exhibit, weight in zip(exhibits, weights, strict=True):
-        with progress.step(_("Preparing {name}", name=exhibit.original.name),
-                           weight=weight) as builder.step:  # fmt: skip
-            if not exhibit.error:
-                _attempt(_build, builder, exhibit, skip_broken)
+    weights = [0.05 if e.error else work_seconds(e.item, e.kind, e.info) for e in exhibits]
+    with progress.forecast(sum(weights)):
+        for exhibit, weight in zip(exhibits, weights, strict=True):
+            with progress.one_step(_("Preparing {name}", name=exhibit.original.name),
+                                   weight=weight) as builder.step:  # fmt: skip
+                if not exhibit.error:
+                    _attempt(_build, builder, exhibit, skip_broken)
     builder.step = None
     return exhibits
 
 
-def work_seconds(exhibit: Exhibit) -> float:
-    """About how long making ``exhibit``'s files takes: what its share of the bar is."""
-    info, item = exhibit.info, exhibit.item
-    if exhibit.error or exhibit.kind == "document":
+def work_seconds(item: EvidenceItem, kind: str, info: CaptureInfo | None) -> float:
+    """About how long making an exhibit's files takes: what its share of the bar is."""
+    if kind == "document":
         return 0.05
-    if exhibit.kind == "photo" or info is None:
+    if kind == "photo" or info is None:
         return PHOTO_SECONDS
     length = usable_duration(info)
     shown = min(item.trim[1], length) - item.trim[0] if item.trim else length

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from evidence_tools.case.layout import CACHE
 from evidence_tools.case.model import Case, EvidenceItem
 from evidence_tools.errors import EvidenceError
 from evidence_tools.findings import CheckReport
@@ -23,7 +24,6 @@ from evidence_tools.progress import Progress
 from evidence_tools.timecode import tenths_timecode
 from evidence_tools.video.scan import SCAN_VERSION, Label, VideoScan, read_labels, tracking_like
 
-CACHE = ".cache"
 PHOTO_SIDE = 2000  # a photo is read for barcodes at most this size: a label fills much of it
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 CASE_FILE = "case.toml"
 ORIGINALS = "originals"
 EXPORTS = "exports"
+CACHE = ".cache"  # what the toolkit keeps to save time (scans): safe to delete
 
 
 def find_case_root(start: str | Path) -> Path | None:

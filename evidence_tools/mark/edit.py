@@ -26,13 +26,15 @@ from evidence_tools.case.layout import CASE_FILE
 from evidence_tools.case.loader import load_case, validate_case
 from evidence_tools.case.model import Case
 from evidence_tools.errors import CaseError, UsageError
-from evidence_tools.i18n import Text
+from evidence_tools.i18n import Text, _
+from evidence_tools.mark.facts import CASE_FACTS, FACTS, ORDER_KEYS, facts_view
 from evidence_tools.metadata.model import kind_for
 
 # what the page may write, per exhibit; every other key (stamp, start_time, shows, ...) is
 # the buyer's own and left exactly as written
 EXHIBIT_KEYS = ("caption", "defects", "annotate", "trim", "moments", "redact")
-CASE_KEYS = ("own_words", "message")
+CASE_KEYS = ("own_words", "message", *CASE_FACTS)
+DATE_KEYS = tuple(f.key for f in FACTS if f.kind == "date")  # written as TOML dates
 
 
 class ChangedOnDisk(CaseError):
@@ -62,11 +64,37 @@ def case_view(root: str | Path) -> dict[str, Any]:
         view = {"number": number, "file": item.file, "kind": kind}
         view.update({key: entry[key] for key in EXHIBIT_KEYS if key in entry})
         exhibits.append(view)
+    order = raw.get("order", {})
     return {
         "digest": digest(case.toml_text),
         "folder": root.resolve().name,
-        "case": {key: table.get(key, "") for key in CASE_KEYS},
+        "case": {key: _shown(table.get(key, "")) for key in CASE_KEYS},
+        "order": {key: _shown(order.get(key, "")) for key in ORDER_KEYS},
+        "choices": choices(),
+        "facts": facts_view(),
         "exhibits": exhibits,
+    }
+
+
+def _shown(value: Any) -> str:
+    """A fact as the page's field shows it: a TOML date as YYYY-MM-DD."""
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def choices() -> dict[str, list[list[str]]]:
+    """The case.toml codes the page's selects offer, each with its name in the page's
+    language (from the vocabulary, so a new claim appears here by itself)."""
+    from evidence_tools.platforms import platform
+    from evidence_tools.vocabulary import CLAIMS, PLATFORMS, RESOLUTIONS
+
+    return {
+        # "other" is said as "the platform" in sentences; in a list it needs its own words
+        "platform": [
+            [key, _(platform(key).name) if key != "other" else _("Another, not listed")]
+            for key in PLATFORMS
+        ],  # fmt: skip
+        "claim": [[key, _(claim.title)] for key, claim in CLAIMS.items()],
+        "resolution": [[key, _(title)] for key, title in RESOLUTIONS.items()],
     }
 
 
@@ -88,7 +116,15 @@ def _inline(entry: dict[str, Any]) -> InlineTable:
 
 
 def _toml_value(key: str, value: Any) -> Any:
-    """A list of tables one per line, as the README's examples write them."""
+    """A list of tables one per line, as the README's examples write them; a date as a TOML
+    date (a wrong one stays text, for the loader to refuse in check's words)."""
+    if key in DATE_KEYS and isinstance(value, str):
+        import datetime as dt
+
+        try:
+            return tomlkit.date(dt.date.fromisoformat(value.strip()).isoformat())
+        except ValueError:
+            return value
     if key in ("annotate", "moments", "redact"):
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise UsageError(Text("{key} must be a list of tables", key=key))
@@ -121,10 +157,11 @@ def apply_changes(text: str, changes: dict[str, Any]) -> str:
     """``text`` with the page's ``changes``; each exhibit is named by number and file, so a
     reordered case.toml cannot receive another exhibit's marks."""
     doc = tomlkit.parse(text)
-    if changes.get("case"):
-        if "case" not in doc:
-            doc.add("case", tomlkit.table())
-        _apply(doc["case"], changes["case"], CASE_KEYS)
+    for name, allowed in (("case", CASE_KEYS), ("order", ORDER_KEYS)):
+        if changes.get(name):
+            if name not in doc:
+                doc.add(name, tomlkit.table())
+            _apply(doc[name], changes[name], allowed)
     evidence = doc.get("evidence")
     for change in changes.get("exhibits", []):
         number, file = change.get("number"), change.get("file")

@@ -65,6 +65,7 @@ class MarkServer(ThreadingHTTPServer):
         # first: a port that is taken closes the server inside the base's __init__)
         self.cache = tempfile.TemporaryDirectory(prefix="evidence-mark-")
         self.video_lock = threading.Lock()  # one copy at a time, however many Range requests
+        self.case_lock = threading.Lock()  # one change to case.toml at a time: a save, a file
         self.videos: dict[Path, Path] = {}  # each video exhibit -> the file its player gets
         self.language = i18n.current()  # what the page is answered in
         super().__init__((LOOPBACK, port), _Handler)
@@ -131,8 +132,14 @@ def refusal(
         origin = headers.get("Origin")
         if origin is not None and origin not in server.origins():
             return HTTPStatus.FORBIDDEN, _("only this page may change the case")
-        if headers.get("Content-Type", "").split(";")[0].strip() != "application/json":
-            return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, _("send JSON")
+        # neither type is one a plain HTML form can send, so a foreign page's form is refused
+        # here, and its script would need a CORS preflight that is never answered
+        wanted = "application/octet-stream" if path.split("?")[0].endswith(
+            "/api/upload") else "application/json"  # fmt: skip
+        if headers.get("Content-Type", "").split(";")[0].strip() != wanted:
+            return HTTPStatus.UNSUPPORTED_MEDIA_TYPE, (
+                _("send the file as application/octet-stream")
+                if wanted != "application/json" else _("send JSON"))  # fmt: skip
     return None
 
 
@@ -181,6 +188,14 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if route == "api/words":
             self._words()
+            return
+        if route == "api/zones":
+            from evidence_tools.mark.facts import zones
+
+            try:
+                self._json(HTTPStatus.OK, zones(self.server.root))
+            except EvidenceError as exc:
+                self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
             return
         if route == "api/case":
             from evidence_tools.mark.edit import case_view
@@ -274,6 +289,9 @@ class _Handler(BaseHTTPRequestHandler):
         route = self._route()
         if route is None:
             return
+        if route == "api/upload":
+            self._upload()
+            return
         if route != "api/save" and not route.startswith("api/preview/"):
             self._json(HTTPStatus.NOT_FOUND, {"error": _("no such page")})
             return
@@ -290,7 +308,40 @@ class _Handler(BaseHTTPRequestHandler):
         except (KeyError, TypeError):
             self._json(HTTPStatus.BAD_REQUEST, {"error": _("send base and changes as JSON")})
             return
-        self._json(*save(self.server.root, base, changes))
+        with self.server.case_lock:
+            self._json(*save(self.server.root, base, changes))
+
+    def _upload(self) -> None:
+        """A file from the page, streamed to disk and added as ``evidence add`` adds it."""
+        from urllib.parse import unquote
+
+        from evidence_tools.mark.edit import digest, read_text
+        from evidence_tools.mark.upload import receive, safe_name
+
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            length = -1
+        try:
+            name = safe_name(unquote(self.headers.get("X-Evidence-Name", ""), errors="strict"))
+        except (EvidenceError, UnicodeDecodeError) as exc:
+            self.close_connection = True  # the body it did not read must not become a request
+            error = exc.message if isinstance(exc, EvidenceError) else _("send the file's name")
+            self._json(HTTPStatus.BAD_REQUEST, {"error": error})
+            return
+        if length < 0:
+            self.close_connection = True
+            self._json(HTTPStatus.LENGTH_REQUIRED, {"error": _("send the file's length")})
+            return
+        try:
+            with self.server.case_lock:
+                said = receive(self.server.root, name, self.rfile, length)
+                said["digest"] = digest(read_text(self.server.root))
+        except EvidenceError as exc:
+            self.close_connection = True
+            self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
+            return
+        self._json(HTTPStatus.OK, said)
 
     def _body(self) -> Any:
         """The request's JSON, or None when there is none or too much."""

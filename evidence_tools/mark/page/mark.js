@@ -413,6 +413,97 @@ function exhibitCard(ex) {
   return card;
 }
 
+// --------------------------------------------------------------------------- the case's facts
+
+// the fields come from the server (evidence_tools/mark/facts.py): which table and key each
+// writes, its kind and its words; the page only draws them
+const factId = (f) => `${f.table}-${f.key.replaceAll("_", "-")}`;
+
+function factsForm(answer) {
+  const fields = answer.facts.map((f) => {
+    const id = factId(f);
+    let input;
+    if (f.kind === "select") {
+      input = el("select", {id, "data-testid": id},
+        el("option", {value: "", text: t("(choose)")}),
+        ...(answer.choices[f.key] || []).map(([code, name]) => el("option", {value: code, text: name})));
+    } else {
+      input = el("input", {id, "data-testid": id, type: f.kind === "date" ? "date" : "text"});
+      if (f.kind === "zone") input.setAttribute("list", "zones");
+    }
+    input.value = (answer[f.table] || {})[f.key] || "";
+    input.addEventListener("input", changed);
+    input.addEventListener("change", changed);
+    const label = el("label", {class: "fact", for: id}, el("span", {text: f.label}), input);
+    if (f.hint) label.append(el("span", {class: "muted small", text: f.hint}));
+    return label;
+  });
+  $("#fact-fields").replaceChildren(...fields);
+}
+
+function factValues() {
+  const out = {case: {}, order: {}};
+  for (const f of state.facts) out[f.table][f.key] = $(`#${factId(f)}`).value.trim();
+  return out;
+}
+
+// --------------------------------------------------------------------------- files
+
+// each file goes as its own request, its body the file itself: the browser streams it from
+// disk, and the server writes it to disk as it arrives (a 4 GB video is never in memory)
+async function addFiles(files) {
+  const list = $("#added");
+  for (const file of files) {
+    const line = el("li", {text: t("{name}: copying…", {name: file.name})});
+    list.append(line);
+    let answer;
+    try {
+      const response = await fetch("api/upload", {method: "POST", body: file, headers: {
+        "X-Evidence-Lang": language, "X-Evidence-Name": encodeURIComponent(file.name),
+        "Content-Type": "application/octet-stream"}});
+      answer = await response.json();
+      if (!response.ok) answer = {status: "failed", error: answer.error};
+    } catch (e) {
+      answer = {status: "failed", error: t("the connection to evidence mark was lost")};
+    }
+    if (answer.status === "failed") {
+      line.className = "failed";
+      line.textContent = t("{name}: not added: {reason}", {name: file.name,
+        reason: answer.hint ? `${answer.error} (${answer.hint})` : answer.error});
+    } else {
+      line.className = "added-ok";
+      line.textContent = answer.status === "added"
+        ? t("{name}: added as {file}", {name: file.name, file: answer.file})
+        : t("{name}: already in the case ({file})", {name: file.name, file: answer.file});
+      if (answer.note) line.textContent += ` (${answer.note})`;
+    }
+  }
+  await newExhibits();
+}
+
+// the case as saved now has the new files at its end: take them in, keeping what the buyer
+// changed and has not saved yet
+async function newExhibits() {
+  const response = await api("api/case");
+  if (!response.ok) return;
+  const fresh = await response.json();
+  state.digest = fresh.digest;
+  for (const ex of fresh.exhibits.slice(state.exhibits.length)) {
+    state.exhibits.push(ex);
+    saved.exhibits.push(copy(ex));
+    $("#exhibits").append(exhibitCard(ex));
+  }
+  offerZones();
+}
+
+async function offerZones() {
+  const response = await api("api/zones");
+  if (!response.ok) return;
+  const answer = await response.json();
+  // the files' own zones first: the buyer's is most likely among them
+  $("#zones").replaceChildren(...[...answer.found, ...answer.names].map((z) => el("option", {value: z})));
+}
+
 function changes() {
   const out = {exhibits: []};
   state.exhibits.forEach((ex, i) => {
@@ -422,10 +513,14 @@ function changes() {
     }
     if (Object.keys(diff).length) out.exhibits.push({number: ex.number, file: ex.file, ...diff});
   });
-  const text = {own_words: $("#own_words").value, message: $("#message").value};
-  const caseDiff = {};
-  for (const [k, v] of Object.entries(text)) if (v !== (saved.case[k] || "")) caseDiff[k] = v;
-  if (Object.keys(caseDiff).length) out.case = caseDiff;
+  const facts = factValues();
+  const now = {case: {...facts.case, own_words: $("#own_words").value, message: $("#message").value},
+    order: facts.order};
+  for (const table of ["case", "order"]) {
+    const diff = {};
+    for (const [k, v] of Object.entries(now[table])) if (v !== (saved[table][k] || "")) diff[k] = v;
+    if (Object.keys(diff).length) out[table] = diff;
+  }
   return out;
 }
 
@@ -435,13 +530,23 @@ function showFindings(check) {
   const box = $("#findings");
   const items = (check.findings || []).filter((f) => f.severity !== "info");
   box.hidden = items.length === 0;
+  for (const node of document.querySelectorAll(".fact.wanted")) node.classList.remove("wanted");
   box.replaceChildren(el("h2", {text: t("What evidence check says")}),
     el("ul", {}, ...items.map((f) => {
-      // the server said the finding in the page's language; only the lead-in is the page's
-      const said = f.subject ? `${f.subject}: ${f.message}` : f.message;
-      const text = f.fix ? `${said} → ${f.fix}` : said;
-      return el("li", {class: f.severity}, f.severity === "error"
+      // the server said the finding in the page's language; only the lead-in is the page's.
+      // A finding a field answers links to that field instead of telling how to edit a file.
+      const field = state.facts.find((fact) => fact.fixes.includes(f.code));
+      const said = f.subject && f.subject !== "case.toml" ? `${f.subject}: ${f.message}` : f.message;
+      const text = f.fix && !field ? `${said} → ${f.fix}` : said;
+      const item = el("li", {class: f.severity}, f.severity === "error"
         ? t("Must fix: {finding}", {finding: text}) : t("Check: {finding}", {finding: text}));
+      if (field) {
+        const input = $(`#${factId(field)}`);
+        input.closest(".fact").classList.add("wanted");
+        item.append(" ", el("button", {type: "button", class: "link", text: t("Fill in: {field}", {field: field.label}),
+          onclick: () => { input.scrollIntoView({block: "center"}); input.focus(); }}));
+      }
+      return item;
     })));
 }
 
@@ -456,7 +561,11 @@ async function save() {
   }
   state.digest = answer.digest;
   saved = copy(state);
-  saved.case = {own_words: $("#own_words").value, message: $("#message").value};
+  const facts = factValues();
+  saved.case = {...facts.case, own_words: $("#own_words").value, message: $("#message").value};
+  saved.order = facts.order;
+  state.case = copy(saved.case);
+  state.order = copy(saved.order);
   dirty = false;
   status(t("Saved to case.toml"), "ok");
   showFindings(answer.check);
@@ -472,6 +581,8 @@ async function load() {
   state = answer;
   saved = copy(answer);
   $("#where").textContent = t("Case folder: {folder}", {folder: answer.folder});
+  factsForm(answer);
+  offerZones();
   $("#own_words").value = answer.case.own_words || "";
   $("#message").value = answer.case.message || "";
   for (const id of ["own_words", "message"]) $(`#${id}`).addEventListener("input", changed);
@@ -490,6 +601,18 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const b of document.querySelectorAll("[data-tool]")) b.addEventListener("click", () => pickTool(b.dataset.tool));
   pickTool("box");
   $("#save").addEventListener("click", save);
+  $("#add-files").addEventListener("change", async (event) => {
+    await addFiles([...event.target.files]);
+    event.target.value = "";
+  });
+  const drop = $("#files");
+  drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("over"); });
+  drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+  drop.addEventListener("drop", (event) => {
+    event.preventDefault();
+    drop.classList.remove("over");
+    addFiles([...event.dataTransfer.files]);
+  });
   $("#label-text").addEventListener("input", textTyped);
   document.addEventListener("keydown", (event) => {
     if ((event.key === "Delete" || event.key === "Backspace") && selected &&
@@ -503,7 +626,18 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#lang").addEventListener("change", async () => {
     try { localStorage.setItem("evidence-lang", $("#lang").value); } catch (e) { /* private mode */ }
     await loadWords($("#lang").value);
-    if (state) $("#exhibits").replaceChildren(...state.exhibits.map(exhibitCard));
+    if (state) {
+      // the fields' words come with the case, in the language asked for; what is typed stays
+      const typed = factValues();
+      const response = await api("api/case");
+      if (response.ok) {
+        const fresh = await response.json();
+        state.facts = fresh.facts;
+        state.choices = fresh.choices;
+      }
+      factsForm({...state, case: {...state.case, ...typed.case}, order: typed.order});
+      $("#exhibits").replaceChildren(...state.exhibits.map(exhibitCard));
+    }
     if (dirty) status(t("Not saved yet"), "warn");
   });
   let picked = "";

@@ -28,6 +28,7 @@ from typing import Any
 from evidence_tools import i18n
 from evidence_tools.errors import EvidenceError
 from evidence_tools.i18n import Text, _
+from evidence_tools.mark.jobs import Jobs
 
 PAGE = Path(__file__).with_name("page")
 # the page's own files, by route: nothing else in the package is ever served
@@ -66,6 +67,7 @@ class MarkServer(ThreadingHTTPServer):
         self.cache = tempfile.TemporaryDirectory(prefix="evidence-mark-")
         self.video_lock = threading.Lock()  # one copy at a time, however many Range requests
         self.case_lock = threading.Lock()  # one change to case.toml at a time: a save, a file
+        self.jobs = Jobs()  # one dossier or upload folder built at a time
         self.videos: dict[Path, Path] = {}  # each video exhibit -> the file its player gets
         self.language = i18n.current()  # what the page is answered in
         super().__init__((LOOPBACK, port), _Handler)
@@ -189,6 +191,13 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "api/words":
             self._words()
             return
+        if route == "api/job":
+            job = self.server.jobs.current
+            self._json(HTTPStatus.OK, job.view() if job is not None else {})
+            return
+        if route.startswith("files/"):
+            self._made(route.removeprefix("files/"))
+            return
         if route == "api/zones":
             from evidence_tools.mark.facts import zones
 
@@ -270,6 +279,22 @@ class _Handler(BaseHTTPRequestHandler):
                 self.wfile.write(chunk)
                 left -= len(chunk)
 
+    def _made(self, rel: str) -> None:
+        """A file the toolkit made (the dossier, a file of an upload folder), for the page's
+        links: only those the manifest lists as made in exports/."""
+        from urllib.parse import unquote
+
+        from evidence_tools.mark.jobs import made_file
+
+        path = made_file(self.server.root, unquote(rel))
+        if path is None:
+            self._json(HTTPStatus.NOT_FOUND, {"error": _("no such file")})
+            return
+        kinds = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".mp4": "video/mp4",
+                 ".txt": "text/plain; charset=utf-8"}  # fmt: skip
+        self._send(HTTPStatus.OK, path.read_bytes(),
+                   kinds.get(path.suffix.lower(), "application/octet-stream"))  # fmt: skip
+
     def _picture(self, number: str, specs: list[Any]) -> None:
         from evidence_tools.mark.preview import exhibit_file, preview_jpeg
 
@@ -289,8 +314,18 @@ class _Handler(BaseHTTPRequestHandler):
         route = self._route()
         if route is None:
             return
+        if route in ("api/upload", "api/save") and self.server.jobs.busy():
+            self.close_connection = True  # its body is not read
+            self._json(HTTPStatus.CONFLICT, {"error": _("a build is running: wait for it to "
+                                                        "finish, then save")})  # fmt: skip
+            return
         if route == "api/upload":
             self._upload()
+            return
+        if route in ("api/build", "api/export"):
+            from evidence_tools.mark.jobs import start
+
+            self._json(*start(self.server, route, self._body()))
             return
         if route != "api/save" and not route.startswith("api/preview/"):
             self._json(HTTPStatus.NOT_FOUND, {"error": _("no such page")})

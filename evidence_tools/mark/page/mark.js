@@ -447,12 +447,87 @@ function factValues() {
   return out;
 }
 
+// --------------------------------------------------------------------------- building
+
+// the build runs on the server (what `evidence dossier` and `evidence export` run); the page
+// asks twice a second how far it is, so a long encode moves the bar as it goes
+async function startJob(route, body) {
+  if (dirty) {
+    status(t("Save first: the dossier is made from what case.toml holds"), "warn");
+    return;
+  }
+  const response = await api(route, body);
+  const answer = await response.json();
+  if (!response.ok) {
+    status(answer.error, "bad");
+    return;
+  }
+  const target = route === "api/build" ? $("#job-result") : $("#export-result");
+  target.replaceChildren();
+  for (const b of ["#build-dossier", "#export"]) $(b).disabled = true;
+  $("#job").hidden = false;
+  let job = answer;
+  while (job.state === "running") {
+    showJob(job);
+    await new Promise((done) => setTimeout(done, 500));
+    job = await (await api("api/job")).json();
+  }
+  for (const b of ["#build-dossier", "#export"]) $(b).disabled = false;
+  $("#job").hidden = true;
+  target.replaceChildren(...jobResult(job, route, body));
+}
+
+function showJob(job) {
+  if (!job.progress) return;
+  $("#job-bar").value = job.progress.overall;
+  const left = job.progress.left == null ? "" : "  " + t("{time} left",
+    {time: `${Math.floor(job.progress.left / 60)}:${String(job.progress.left % 60).padStart(2, "0")}`});
+  $("#job-what").textContent = `${job.progress.what}  ${Math.round(job.progress.overall * 100)} %${left}`;
+}
+
+function jobResult(job, route, body) {
+  if (job.state === "refused") {
+    return [el("p", {class: "bad", text: job.error}),
+      el("ul", {}, ...job.findings.map((line) => el("li", {text: line}))),
+      el("button", {type: "button", text: t("Build despite these errors"), "data-testid": "despite-errors",
+        onclick: () => startJob(route, {...body, despite_errors: true})})];
+  }
+  if (job.state !== "done") return [el("p", {class: "bad", text: job.error})];
+  const r = job.result, out = [];
+  if (job.kind === "dossier") {
+    out.push(el("p", {}, el("a", {href: `files/${r.pdf}`, target: "_blank", rel: "noopener",
+      "data-testid": "dossier-link", text: t("Open the dossier (PDF, {pages} pages)", {pages: r.pages})})));
+  } else {
+    out.push(el("p", {text: t("Upload these, in this order, from {folder}:", {folder: r.folder})}),
+      el("ol", {}, ...r.uploads.map((u) => el("li", {}, el("a", {href: `files/${r.folder}/${u.name}`,
+        target: "_blank", rel: "noopener", text: u.name}), ` — ${u.what}`))));
+  }
+  const text = el("textarea", {rows: 5, readonly: "", "data-testid": `${job.kind}-message`});
+  text.value = r.message;
+  out.push(el("p", {class: "small", text: t("The message for the dispute box:")}), text,
+    el("button", {type: "button", text: t("Copy the message"), onclick: async () => {
+      try { await navigator.clipboard.writeText(r.message); status(t("Copied"), "ok"); }
+      catch (e) { text.select(); }
+    }}));
+  for (const w of r.warnings || []) out.push(el("p", {class: "muted small", text: w}));
+  return out;
+}
+
+function platformChoices(answer) {
+  const select = $("#export-platform"), was = select.value;
+  select.replaceChildren(...answer.choices.platform.filter(([code]) => code !== "other")
+    .map(([code, name]) => el("option", {value: code, text: name})));
+  select.value = was || (answer.case.platform !== "other" ? answer.case.platform : "") ||
+    select.options[0].value;
+}
+
 // --------------------------------------------------------------------------- files
 
 // each file goes as its own request, its body the file itself: the browser streams it from
 // disk, and the server writes it to disk as it arrives (a 4 GB video is never in memory)
 async function addFiles(files) {
-  const list = $("#added");
+  const list = $("#added"), done = [];
+  $("#save").disabled = true;  // case.toml changes with each file: save once they are in
   for (const file of files) {
     const line = el("li", {text: t("{name}: copying…", {name: file.name})});
     list.append(line);
@@ -466,6 +541,11 @@ async function addFiles(files) {
     } catch (e) {
       answer = {status: "failed", error: t("the connection to evidence mark was lost")};
     }
+    done.push([line, file, answer]);
+  }
+  await newExhibits();
+  $("#save").disabled = false;
+  for (const [line, file, answer] of done) {  // said once the page shows the new exhibits
     if (answer.status === "failed") {
       line.className = "failed";
       line.textContent = t("{name}: not added: {reason}", {name: file.name,
@@ -478,7 +558,6 @@ async function addFiles(files) {
       if (answer.note) line.textContent += ` (${answer.note})`;
     }
   }
-  await newExhibits();
 }
 
 // the case as saved now has the new files at its end: take them in, keeping what the buyer
@@ -582,6 +661,7 @@ async function load() {
   saved = copy(answer);
   $("#where").textContent = t("Case folder: {folder}", {folder: answer.folder});
   factsForm(answer);
+  platformChoices(answer);
   offerZones();
   $("#own_words").value = answer.case.own_words || "";
   $("#message").value = answer.case.message || "";
@@ -601,6 +681,8 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const b of document.querySelectorAll("[data-tool]")) b.addEventListener("click", () => pickTool(b.dataset.tool));
   pickTool("box");
   $("#save").addEventListener("click", save);
+  $("#build-dossier").addEventListener("click", () => startJob("api/build", {}));
+  $("#export").addEventListener("click", () => startJob("api/export", {platform: $("#export-platform").value}));
   $("#add-files").addEventListener("change", async (event) => {
     await addFiles([...event.target.files]);
     event.target.value = "";
@@ -634,6 +716,7 @@ document.addEventListener("DOMContentLoaded", () => {
         const fresh = await response.json();
         state.facts = fresh.facts;
         state.choices = fresh.choices;
+        platformChoices(state);
       }
       factsForm({...state, case: {...state.case, ...typed.case}, order: typed.order});
       $("#exhibits").replaceChildren(...state.exhibits.map(exhibitCard));

@@ -25,6 +25,8 @@ ARITY = {"box": 4, "ellipse": 4, "arrow": 4, "marker": 2, "label": 2, "magnify":
 LABELLED = ("box", "ellipse", "arrow", "label", "magnify", "measure")
 SHAPE_KEYS = ("label", "text", "color")  # besides the shape's own key
 MEASURE_KEYS = ("ref", "ref_length")  # a measure's reference: the ruler's segment, its length
+RECT = ("box", "ellipse", "magnify", "redact")  # x, y, width, height
+LINES = ("arrow", "measure")  # x1, y1, x2, y2: moved by their ends
 USAGE = {
     "box": "--box X,Y,W,H[,LABEL]",
     "ellipse": "--ellipse X,Y,W,H[,LABEL]",
@@ -86,6 +88,12 @@ class Shape(NamedTuple):
     @property
     def where(self) -> str:
         return str(self.place)
+
+
+def page_shapes() -> dict[str, Any]:
+    """What the mark page needs to know of the shapes, so it keeps no copy of these rules."""
+    return {"kinds": list(SHAPES), "arity": ARITY, "labelled": list(LABELLED),
+            "rect": list(RECT), "lines": list(LINES)}  # fmt: skip
 
 
 def _shape_place(kind: str, number: int) -> Text:

@@ -113,3 +113,55 @@ def test_a_russian_buyer_goes_from_a_blank_case_to_a_dossier_and_a_paypal_folder
     report = verify_case(root)
     assert all(c.status == "ok" for c in report.checks), [c for c in report.checks
                                                           if c.status != "ok"]  # fmt: skip
+
+
+def test_the_measure_tool_draws_the_ruler_then_the_length(tmp_path: Path) -> None:
+    from test_colour_measure import _ruler_photo
+
+    from evidence_tools.case.intake import add_files
+    from evidence_tools.shapes import measured
+
+    root = tmp_path / "size"
+    init_case(root, platform="ebay", claim="not_as_described", order="1")
+    img, seg, ref = _ruler_photo(48.0)
+    img.save(tmp_path / "ruler.png")
+    add_files(root, [tmp_path / "ruler.png"])
+    server = MarkServer(root)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.goto(server.url)
+            tab.wait_for_function("() => { const i = document.querySelector("
+                                  "'[data-testid=\"exhibit-image-1\"]'); return i && i.complete"
+                                  " && i.naturalWidth > 0 && i.src.startsWith('blob:'); }")  # fmt: skip
+            image = tab.get_by_test_id("exhibit-image-1")
+            image.scroll_into_view_if_needed()
+            box = image.bounding_box()
+
+            def drag(line: list[float]) -> None:
+                x1, y1, x2, y2 = line
+                tab.mouse.move(box["x"] + x1 * box["width"], box["y"] + y1 * box["height"])
+                tab.mouse.down()
+                tab.mouse.move(box["x"] + x2 * box["width"], box["y"] + y2 * box["height"],
+                               steps=5)  # fmt: skip
+                tab.mouse.up()
+
+            tab.get_by_test_id("tool-measure").click()
+            tab.get_by_test_id("ref-length").fill("10 cm")
+            tab.get_by_test_id("label-text").fill("Length")
+            drag(ref)
+            drag(seg)
+            tab.get_by_test_id("save").click()
+            sync_api.expect(tab.locator("#status")).to_have_class("ok", timeout=30_000)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    shape = load_case(root).evidence[0].annotate[0]
+    assert shape.kind == "measure" and shape.ref_length == "10 cm" and shape.label == "Length"
+    got = measured(shape, *img.size)
+    # pointer positions land on whole screen pixels: within 2 % of 48 cm, and within its ±
+    assert abs(got.length.millimetres - 480) < max(9.6, 2 * got.uncertainty.millimetres)

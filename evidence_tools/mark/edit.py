@@ -29,6 +29,7 @@ from evidence_tools.errors import CaseError, UsageError
 from evidence_tools.i18n import Text, _
 from evidence_tools.mark.facts import CASE_FACTS, FACTS, ORDER_KEYS, facts_view
 from evidence_tools.metadata.model import kind_for
+from evidence_tools.shapes import page_shapes
 
 # what the page may write, per exhibit; every other key (stamp, start_time, shows, ...) is
 # the buyer's own and left exactly as written
@@ -72,6 +73,8 @@ def case_view(root: str | Path) -> dict[str, Any]:
         "order": {key: _shown(order.get(key, "")) for key in ORDER_KEYS},
         "choices": choices(),
         "facts": facts_view(),
+        "shapes": page_shapes(),
+        "editable": list(EXHIBIT_KEYS),
         "exhibits": exhibits,
     }
 

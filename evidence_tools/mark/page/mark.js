@@ -3,15 +3,15 @@
 // is shown is what the PDF shows; the outlines on top only let the buyer pick and move marks.
 "use strict";
 
-const KINDS = ["box", "ellipse", "arrow", "marker", "label", "magnify", "redact", "measure"];
-const LINES = ["arrow", "measure"]; // a segment: moved by its ends (a measure keeps its ruler)
-const RECT = ["box", "ellipse", "magnify", "redact"];
-const EDITABLE = ["caption", "defects", "annotate", "trim", "moments", "redact"];
+// what the shapes are and which keys the page may write come from the server with the case
+// (evidence_tools/shapes.py, mark/edit.py): the page keeps no copy of Python's rules
+let KINDS = [], LINES = [], RECT = [], LABELLED = [], EDITABLE = [], ARITY = {};
 const NS = "http://www.w3.org/2000/svg";
 
 let state = null;      // the case as last read or saved: {digest, case, exhibits}
 let saved = null;      // a deep copy of what case.toml holds, to send only what changed
 let tool = "box";
+let measuring = null;  // the Measure tool's ruler segment, drawn and waiting for the measure
 let selected = null;   // {ex, index}
 let dirty = false;     // changes not yet saved (never read back from the status text)
 let language = "";     // the page's language: the buyer's pick, else the browser's
@@ -59,7 +59,7 @@ function kindOf(spec) {
 function coords(spec) { return spec[kindOf(spec)]; }
 // "120px" coordinates are the buyer's own: shown as drawn, left as written
 function inPixels(spec) {
-  const n = ["marker", "label"].includes(kindOf(spec)) ? 2 : 4;
+  const n = ARITY[kindOf(spec)];
   return coords(spec).slice(0, n).some((v) => typeof v === "string");
 }
 
@@ -69,10 +69,10 @@ function newShape(kind, x0, y0, x1, y1) {
   const w = Math.abs(x1 - x0), h = Math.abs(y1 - y0);
   let spec;
   if (RECT.includes(kind)) spec = {[kind]: [left, top, w, h].map(round)};
-  else if (kind === "arrow") spec = {arrow: [x0, y0, x1, y1].map(round)};
+  else if (LINES.includes(kind)) spec = {[kind]: [x0, y0, x1, y1].map(round)};
   else if (kind === "marker") spec = {marker: [round(x1), round(y1)]};
   else spec = {label: [round(x1), round(y1), text || "Label"]};
-  if (text && kind !== "label" && kind !== "marker" && kind !== "redact") spec.label = text;
+  if (text && kind !== "label" && LABELLED.includes(kind)) spec.label = text;
   return spec;
 }
 
@@ -92,7 +92,6 @@ function moved(spec, dx, dy, corner) {
   return {...spec, [kind]: c};
 }
 
-const LABELLED = ["box", "ellipse", "arrow", "label", "magnify", "measure"];
 function textOf(spec) {
   return kindOf(spec) === "label" ? (coords(spec)[2] ?? spec.text ?? "") : (spec.label || "");
 }
@@ -199,7 +198,7 @@ function attachDrawing(ex, svg) {
       return;
     }
     selected = null;
-    const ghost = document.createElementNS(NS, tool === "arrow" ? "line" : "rect");
+    const ghost = document.createElementNS(NS, LINES.includes(tool) ? "line" : "rect");
     ghost.setAttribute("class", "ghost");
     svg.append(ghost);
     drag = {mode: "new", x, y, ghost};
@@ -211,7 +210,7 @@ function attachDrawing(ex, svg) {
     const [x, y] = fraction(svg, event);
     if (drag.mode === "new") {
       const g = drag.ghost;
-      if (tool === "arrow") {
+      if (LINES.includes(tool)) {
         for (const [k, v] of Object.entries({x1: drag.x, y1: drag.y, x2: x, y2: y})) g.setAttribute(k, v);
       } else {
         for (const [k, v] of Object.entries({x: Math.min(x, drag.x), y: Math.min(y, drag.y),
@@ -235,12 +234,31 @@ function attachDrawing(ex, svg) {
     if (d.mode === "new") {
       d.ghost.remove();
       const tiny = Math.abs(x - d.x) < 0.01 && Math.abs(y - d.y) < 0.01;
-      if (tiny && tool !== "marker" && tool !== "label") {
+      if (tiny && ARITY[tool] !== 2) {
         status(t("Drag to draw: press on one corner and let go on the other."), "warn");
         return;
       }
       ex.annotate = ex.annotate || [];
-      ex.annotate.push(newShape(tool, d.x, d.y, x, y));
+      if (tool === "measure") {
+        // the ruler first (a known length), then what to measure against it
+        if (!measuring || measuring.ex !== ex.number) {
+          measuring = {ex: ex.number, ref: [d.x, d.y, x, y].map(round)};
+          status(t("Now drag along what to measure."), "warn");
+          return;
+        }
+        const length = $("#ref-length").value.trim();
+        if (!length) {
+          status(t("Type the ruler segment's true length first, e.g. 10 cm."), "bad");
+          return;
+        }
+        const spec = {measure: [d.x, d.y, x, y].map(round), ref: measuring.ref, ref_length: length};
+        const text = $("#label-text").value.trim();
+        if (text) spec.label = text;
+        ex.annotate.push(spec);
+        measuring = null;
+      } else {
+        ex.annotate.push(newShape(tool, d.x, d.y, x, y));
+      }
       selected = {ex: ex.number, index: ex.annotate.length - 1};
     } else if (!d.moving) {
       return;  // a click: the mark is selected, nothing changed
@@ -260,9 +278,12 @@ function removeSelected(ex) {
 
 // --------------------------------------------------------------------------- videos
 
+// a place in a video to a tenth of a second, rounded first, as case.toml takes it (59.97 s is
+// 1:00.0, never 0:60.0, which the loader refuses)
 function timecode(seconds) {
-  const m = Math.floor(seconds / 60), s = seconds - m * 60;
-  return `${m}:${s < 10 ? "0" : ""}${s.toFixed(1)}`;
+  const tenths = Math.max(0, Math.round(seconds * 10));
+  const m = Math.floor(tenths / 600), rest = (tenths % 600) / 10;
+  return `${m}:${rest < 10 ? "0" : ""}${rest.toFixed(1)}`;
 }
 
 function videoControls(ex) {
@@ -659,6 +680,8 @@ async function load() {
   }
   state = answer;
   saved = copy(answer);
+  ({kinds: KINDS, lines: LINES, rect: RECT, labelled: LABELLED, arity: ARITY} = answer.shapes);
+  EDITABLE = answer.editable;
   $("#where").textContent = t("Case folder: {folder}", {folder: answer.folder});
   factsForm(answer);
   platformChoices(answer);
@@ -671,6 +694,8 @@ async function load() {
 
 function pickTool(name) {
   tool = name;
+  measuring = null;
+  if (name === "measure") status(t("Drag along a known length on the ruler, then along what to measure."), "warn");
   document.body.classList.toggle("covering", name === "redact");
   for (const b of document.querySelectorAll("[data-tool]")) {
     b.setAttribute("aria-pressed", b.dataset.tool === name ? "true" : "false");

@@ -162,3 +162,33 @@ def test_a_large_upload_goes_to_disk_not_to_memory(server) -> None:
     assert peak < 12 << 20, f"peak {peak / 1e6:.1f} MB"
     assert not any((server.root / ".cache" / "uploads").iterdir())
     print(f"96 MB upload: peak traced memory {peak / 1e6:.1f} MB")  # for the closing note
+
+
+def test_points_are_added_changed_and_removed_keeping_the_buyers_comments(blank: Path) -> None:
+    from PIL import Image
+
+    from evidence_tools.case.intake import add_files
+
+    for name, colour in (("listing.png", (30, 40, 90)), ("item.png", (20, 20, 22))):
+        Image.new("RGB", (80, 60), colour).save(blank.parent / name)
+    add_files(blank, [blank.parent / "listing.png", blank.parent / "item.png"])
+    toml = blank / "case.toml"
+    toml.write_text(toml.read_text() + '\n[[mismatch]]\n# from the product page\n'
+                    'listing_says = "Colour: Navy blue"\nreceived = "black"\n')  # fmt: skip
+    view = case_view(blank)
+    assert view["points"] == [{"listing_says": "Colour: Navy blue", "received": "black"}]
+    points = [
+        {**view["points"][0], "listing": {"exhibit": 1, "box": [0.1, 0.1, 0.5, 0.5]},
+         "photo": {"exhibit": 2, "box": [0.2, 0.2, 0.3, 0.3], "white": [0.7, 0.1, 0.2, 0.2]}},
+        {"listing_says": "Length: 60 cm", "received": "48 cm", "photo": {"exhibit": 2}},
+    ]  # fmt: skip
+    save_changes(blank, view["digest"], {"points": points})
+    text = toml.read_text()
+    assert "# from the product page" in text
+    first, second = load_case(blank).mismatches
+    assert first.photo_white == [0.7, 0.1, 0.2, 0.2] and first.listing_exhibit == 1
+    assert second.listing_says == "Length: 60 cm" and second.photo_exhibit == 2
+    save_changes(blank, case_view(blank)["digest"], {"points": points[:1]})
+    assert [m.listing_says for m in load_case(blank).mismatches] == ["Colour: Navy blue"]
+    save_changes(blank, case_view(blank)["digest"], {"points": []})
+    assert "[[mismatch]]" not in toml.read_text() and load_case(blank).mismatches == []

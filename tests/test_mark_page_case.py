@@ -165,3 +165,62 @@ def test_the_measure_tool_draws_the_ruler_then_the_length(tmp_path: Path) -> Non
     got = measured(shape, *img.size)
     # pointer positions land on whole screen pixels: within 2 % of 48 cm, and within its ±
     assert abs(got.length.millimetres - 480) < max(9.6, 2 * got.uncertainty.millimetres)
+
+
+def test_a_point_is_quoted_and_its_boxes_drawn_on_the_page(tmp_path: Path) -> None:
+    import numpy as np
+    from test_colour_measure import BLACK, NAVY, WARM, _scene
+
+    from evidence_tools.case.intake import add_files
+
+    root = tmp_path / "nad"
+    init_case(root, platform="ebay", claim="not_as_described", order="1")
+    _scene(NAVY, np.ones(3)).save(tmp_path / "listing.png")
+    _scene(BLACK, WARM).save(tmp_path / "received.png")
+    add_files(root, [tmp_path / "listing.png", tmp_path / "received.png"])
+    server = MarkServer(root)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.goto(server.url)
+            tab.wait_for_function("() => document.images.length >= 2 && [...document.images]"
+                                  ".every(i => i.complete && i.naturalWidth > 0)")  # fmt: skip
+
+            def box_on(number: int, frac: list[float]) -> None:
+                image = tab.get_by_test_id(f"exhibit-image-{number}")
+                image.scroll_into_view_if_needed()
+                b = image.bounding_box()
+                x, y, w, h = frac
+                tab.mouse.move(b["x"] + x * b["width"], b["y"] + y * b["height"])
+                tab.mouse.down()
+                tab.mouse.move(b["x"] + (x + w) * b["width"], b["y"] + (y + h) * b["height"],
+                               steps=4)  # fmt: skip
+                tab.mouse.up()
+
+            tab.get_by_test_id("point-add").click()
+            tab.get_by_test_id("point-says-1").fill("Colour: Navy blue")
+            tab.get_by_test_id("point-received-1").fill("black")
+            tab.get_by_test_id("point-listing-1").click()
+            box_on(1, [0.1, 0.2, 0.3, 0.6])
+            tab.get_by_test_id("point-item-1").click()
+            box_on(2, [0.1, 0.2, 0.3, 0.6])
+            tab.get_by_test_id("point-white-1").click()
+            box_on(2, [0.65, 0.2, 0.25, 0.6])
+            tab.get_by_test_id("save").click()
+            sync_api.expect(tab.locator("#status")).to_have_class("ok", timeout=30_000)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    case = load_case(root)
+    (point,) = case.mismatches
+    assert (point.listing_says, point.received) == ("Colour: Navy blue", "black")
+    assert point.listing_exhibit == 1 and point.photo_exhibit == 2 and point.photo_white
+    assert case.evidence[0].annotate == [] and case.evidence[1].annotate == []  # no marks made
+    from evidence_tools.dossier.points import colour_of
+
+    colour = colour_of(case, point)
+    assert colour is not None and colour.delta_e > 10  # the boxes landed on the colours

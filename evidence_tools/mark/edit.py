@@ -25,6 +25,7 @@ else:  # pragma: no cover - Python 3.10
 from evidence_tools.case.layout import CASE_FILE
 from evidence_tools.case.loader import load_case, validate_case
 from evidence_tools.case.model import Case
+from evidence_tools.case.points import MISMATCH_KEYS
 from evidence_tools.errors import CaseError, UsageError
 from evidence_tools.i18n import Text, _
 from evidence_tools.mark.facts import CASE_FACTS, FACTS, ORDER_KEYS, facts_view
@@ -74,6 +75,10 @@ def case_view(root: str | Path) -> dict[str, Any]:
         "choices": choices(),
         "facts": facts_view(),
         "shapes": page_shapes(),
+        "points": [
+            {key: point.get(key) for key in MISMATCH_KEYS if key in point}
+            for point in raw.get("mismatch", [])
+        ],  # fmt: skip
         "editable": list(EXHIBIT_KEYS),
         "exhibits": exhibits,
     }
@@ -118,6 +123,31 @@ def _inline(entry: dict[str, Any]) -> InlineTable:
     return table
 
 
+def _apply_points(doc: Any, points: Any) -> None:
+    """The page's [[mismatch]] tables: those it kept are changed key by key (the buyer's
+    comments in them stay), new ones added at the end, and those it removed dropped."""
+    if not isinstance(points, list) or not all(isinstance(p, dict) for p in points):
+        raise UsageError(Text("points must be a list of tables"))
+    aot = doc.get("mismatch")
+    if aot is None:
+        if not points:
+            return
+        aot = tomlkit.aot()
+        doc.add(tomlkit.nl())
+        doc.append("mismatch", aot)
+    for index, point in enumerate(points):
+        if index < len(aot):
+            _apply(aot[index], point, MISMATCH_KEYS)
+            continue
+        table = tomlkit.table()
+        _apply(table, point, MISMATCH_KEYS)
+        aot.append(table)
+    while len(aot) > len(points):
+        del aot[len(aot) - 1]
+    if not points:
+        del doc["mismatch"]
+
+
 def _toml_value(key: str, value: Any) -> Any:
     """A list of tables one per line, as the README's examples write them; a date as a TOML
     date (a wrong one stays text, for the loader to refuse in check's words)."""
@@ -128,6 +158,8 @@ def _toml_value(key: str, value: Any) -> Any:
             return tomlkit.date(dt.date.fromisoformat(value.strip()).isoformat())
         except ValueError:
             return value
+    if isinstance(value, dict):  # a point's listing or photo: { exhibit = 1, box = [...] }
+        return _inline({k: v for k, v in value.items() if v not in (None, "", [])})
     if key in ("annotate", "moments", "redact"):
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise UsageError(Text("{key} must be a list of tables", key=key))
@@ -165,6 +197,8 @@ def apply_changes(text: str, changes: dict[str, Any]) -> str:
             if name not in doc:
                 doc.add(name, tomlkit.table())
             _apply(doc[name], changes[name], allowed)
+    if "points" in changes:
+        _apply_points(doc, changes["points"])
     evidence = doc.get("evidence")
     for change in changes.get("exhibits", []):
         number, file = change.get("number"), change.get("file")

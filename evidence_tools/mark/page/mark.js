@@ -148,6 +148,7 @@ async function refreshPicture(ex) {
 function drawOutlines(ex) {
   const svg = views.get(ex.number).svg;
   svg.replaceChildren();
+  pointBoxes(ex, svg);
   (ex.annotate || []).forEach((spec, index) => {
     if (inPixels(spec)) return;
     const [x, y, w, h] = grabBox(spec);
@@ -198,10 +199,11 @@ function attachDrawing(ex, svg) {
       return;
     }
     selected = null;
-    const ghost = document.createElementNS(NS, LINES.includes(tool) ? "line" : "rect");
+    const line = LINES.includes(tool) && !comparing;
+    const ghost = document.createElementNS(NS, line ? "line" : "rect");
     ghost.setAttribute("class", "ghost");
     svg.append(ghost);
-    drag = {mode: "new", x, y, ghost};
+    drag = {mode: "new", x, y, ghost, line};
     drawOutlines(ex);
     svg.append(ghost);
   });
@@ -210,7 +212,7 @@ function attachDrawing(ex, svg) {
     const [x, y] = fraction(svg, event);
     if (drag.mode === "new") {
       const g = drag.ghost;
-      if (LINES.includes(tool)) {
+      if (drag.line) {
         for (const [k, v] of Object.entries({x1: drag.x, y1: drag.y, x2: x, y2: y})) g.setAttribute(k, v);
       } else {
         for (const [k, v] of Object.entries({x: Math.min(x, drag.x), y: Math.min(y, drag.y),
@@ -239,6 +241,10 @@ function attachDrawing(ex, svg) {
         return;
       }
       ex.annotate = ex.annotate || [];
+      if (comparing) {
+        takeBox(ex, [Math.min(x, d.x), Math.min(y, d.y), Math.abs(x - d.x), Math.abs(y - d.y)].map(round));
+        return;
+      }
       if (tool === "measure") {
         // the ruler first (a known length), then what to measure against it
         if (!measuring || measuring.ex !== ex.number) {
@@ -468,6 +474,83 @@ function factValues() {
   return out;
 }
 
+// --------------------------------------------------------------------------- points
+
+// a [[mismatch]] each: the listing's words, what arrived, and boxes drawn on the photos with
+// the page's drawing (the next box drawn goes to the point that asked for it)
+let comparing = null;  // {point, role}: listing | photo | white
+
+function pointsList() {
+  $("#point-list").replaceChildren(...state.points.map((point, i) => {
+    const input = (key, testid, label, hint) => {
+      const field = el("input", {"data-testid": `${testid}-${i + 1}`, value: point[key] || "",
+        placeholder: hint});
+      field.addEventListener("input", () => { point[key] = field.value; changed(); });
+      return el("label", {class: "fact"}, el("span", {text: label}), field);
+    };
+    const where = (side) => side && side.exhibit
+      ? t("Exhibit {number}", {number: side.exhibit}) + (side.box ? " ✓" : "") : t("not marked");
+    const arm = (role, testid, text) => el("button", {type: "button", "data-testid": `${testid}-${i + 1}`,
+      text, onclick: () => {
+        comparing = {point: i, role};
+        status(role === "white" ? t("Drag a box over the white paper beside the item.")
+          : role === "listing" ? t("Drag a box over the listing where it shows this.")
+          : t("Drag a box over the item where it shows this."), "warn");
+      }});
+    return el("li", {},
+      el("div", {class: "facts"},
+        input("listing_says", "point-says", t("The listing says"), t("e.g. Colour: Navy blue")),
+        input("received", "point-received", t("What arrived"), t("e.g. black"))),
+      el("div", {class: "row small"},
+        arm("listing", "point-listing", t("Box on the listing")), el("span", {text: where(point.listing)}),
+        arm("photo", "point-item", t("Box on the item")), el("span", {text: where(point.photo)}),
+        arm("white", "point-white", t("White paper")),
+        el("span", {text: point.photo && point.photo.white ? "✓" : ""}),
+        el("button", {type: "button", class: "link", text: t("remove"), onclick: () => {
+          state.points.splice(i, 1); changed(); pointsList(); redrawAll(); }})));
+  }));
+}
+
+// a box drawn while a point asked for one: it is the point's, not a mark on the photo
+function takeBox(ex, box) {
+  const point = state.points[comparing.point], role = comparing.role;
+  comparing = null;
+  if (role === "listing") {
+    point.listing = {exhibit: ex.number, box};
+  } else if (role === "photo") {
+    const same = point.photo && point.photo.exhibit === ex.number;
+    point.photo = {...(same ? point.photo : {}), exhibit: ex.number, box};
+  } else {
+    if (!point.photo || point.photo.exhibit !== ex.number) {
+      status(t("Mark the item on this photo first: the white paper must be beside it."), "bad");
+      return;
+    }
+    point.photo = {...point.photo, white: box};
+  }
+  status(t("Marked."), "ok");
+  changed();
+  pointsList();
+  redrawAll();
+}
+
+function pointBoxes(ex, svg) {
+  for (const point of state.points || []) {
+    const sides = [[point.listing, "box", ""], [point.photo, "box", ""], [point.photo, "white", "white"]];
+    for (const [side, key, cls] of sides) {
+      if (!side || side.exhibit !== ex.number || !Array.isArray(side[key])) continue;
+      const r = document.createElementNS(NS, "rect");
+      const [x, y, w, h] = side[key];
+      for (const [k, v] of Object.entries({x, y, width: w, height: h})) r.setAttribute(k, v);
+      r.setAttribute("class", `point-box ${cls}`);
+      svg.append(r);
+    }
+  }
+}
+
+function redrawAll() {
+  for (const ex of state.exhibits) if (views.has(ex.number) && ex.kind === "photo") drawOutlines(ex);
+}
+
 // --------------------------------------------------------------------------- building
 
 // the build runs on the server (what `evidence dossier` and `evidence export` run); the page
@@ -606,6 +689,7 @@ async function offerZones() {
 
 function changes() {
   const out = {exhibits: []};
+  if (JSON.stringify(state.points) !== JSON.stringify(saved.points)) out.points = state.points;
   state.exhibits.forEach((ex, i) => {
     const before = saved.exhibits[i], diff = {};
     for (const key of EDITABLE) {
@@ -684,6 +768,7 @@ async function load() {
   EDITABLE = answer.editable;
   $("#where").textContent = t("Case folder: {folder}", {folder: answer.folder});
   factsForm(answer);
+  pointsList();
   platformChoices(answer);
   offerZones();
   $("#own_words").value = answer.case.own_words || "";
@@ -706,6 +791,11 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const b of document.querySelectorAll("[data-tool]")) b.addEventListener("click", () => pickTool(b.dataset.tool));
   pickTool("box");
   $("#save").addEventListener("click", save);
+  $("#point-add").addEventListener("click", () => {
+    state.points.push({listing_says: "", received: ""});
+    changed();
+    pointsList();
+  });
   $("#build-dossier").addEventListener("click", () => startJob("api/build", {}));
   $("#export").addEventListener("click", () => startJob("api/export", {platform: $("#export-platform").value}));
   $("#add-files").addEventListener("change", async (event) => {

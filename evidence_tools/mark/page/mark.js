@@ -724,6 +724,12 @@ function showFindings(check) {
       const text = f.fix && !field ? `${said} → ${f.fix}` : said;
       const item = el("li", {class: f.severity}, f.severity === "error"
         ? t("Must fix: {finding}", {finding: text}) : t("Check: {finding}", {finding: text}));
+      const exhibit = state.exhibits.find((ex) => ex.file === f.subject);
+      if (exhibit && !field) {
+        item.append(" ", el("button", {type: "button", class: "link",
+          text: t("Go to exhibit {number}", {number: exhibit.number}),
+          onclick: () => $(`#exhibit-${exhibit.number}`).scrollIntoView({block: "start"})}));
+      }
       if (field) {
         const input = $(`#${factId(field)}`);
         input.closest(".fact").classList.add("wanted");

@@ -192,3 +192,31 @@ def test_points_are_added_changed_and_removed_keeping_the_buyers_comments(blank:
     assert [m.listing_says for m in load_case(blank).mismatches] == ["Colour: Navy blue"]
     save_changes(blank, case_view(blank)["digest"], {"points": []})
     assert "[[mismatch]]" not in toml.read_text() and load_case(blank).mismatches == []
+
+
+def test_reordering_renumbers_the_points_and_keeps_a_named_exhibit(blank: Path) -> None:
+    from PIL import Image
+
+    from evidence_tools.case.intake import add_files
+    from evidence_tools.errors import UsageError
+
+    for name, colour in (("a.png", (200, 0, 0)), ("b.png", (0, 200, 0)), ("c.png", (0, 0, 200))):
+        Image.new("RGB", (64, 48), colour).save(blank.parent / name)
+    add_files(blank, [blank.parent / n for n in ("a.png", "b.png", "c.png")])
+    view = case_view(blank)
+    save_changes(blank, view["digest"], {"points": [{
+        "listing_says": "Colour: red", "received": "blue",
+        "listing": {"exhibit": 1, "box": [0.1, 0.1, 0.5, 0.5]},
+        "photo": {"exhibit": 3, "box": [0.1, 0.1, 0.5, 0.5]}}]})  # fmt: skip
+    files = [e["file"] for e in case_view(blank)["exhibits"]]
+    save_changes(blank, case_view(blank)["digest"], {"exhibit_order": files[::-1]})  # c b a
+    case = load_case(blank)
+    assert [e.file for e in case.evidence] == files[::-1]
+    point = case.mismatches[0]
+    assert (point.listing_exhibit, point.photo_exhibit) == (3, 1)  # the same photos
+    before = (blank / "case.toml").read_text()
+    with pytest.raises(UsageError, match="named by the point"):
+        save_changes(blank, case_view(blank)["digest"], {"exhibit_order": files[:2]})
+    assert (blank / "case.toml").read_text() == before
+    with pytest.raises(UsageError, match="each once"):
+        save_changes(blank, case_view(blank)["digest"], {"exhibit_order": [files[0]] * 3})

@@ -224,3 +224,37 @@ def test_a_point_is_quoted_and_its_boxes_drawn_on_the_page(tmp_path: Path) -> No
 
     colour = colour_of(case, point)
     assert colour is not None and colour.delta_e > 10  # the boxes landed on the colours
+
+
+def test_exhibits_are_moved_and_taken_out_on_the_page(tmp_path: Path) -> None:
+    from PIL import Image
+
+    from evidence_tools.case.intake import add_files
+
+    root = tmp_path / "order"
+    init_case(root, platform="ebay", claim="damaged", order="1")
+    for name, colour in (("a.png", (200, 0, 0)), ("b.png", (0, 200, 0)), ("c.png", (0, 0, 200))):
+        Image.new("RGB", (64, 48), colour).save(tmp_path / name)
+    add_files(root, [tmp_path / n for n in ("a.png", "b.png", "c.png")])
+    server = MarkServer(root)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+            tab.on("dialog", lambda dialog: dialog.accept())
+            tab.goto(server.url)
+            tab.wait_for_selector("[data-testid=exhibit-down-1]")
+            assert tab.get_by_test_id("exhibit-up-1").is_disabled()
+            tab.get_by_test_id("exhibit-down-1").click()  # a b c -> b a c
+            sync_api.expect(tab.locator("#exhibit-1 h2")).to_contain_text("b.png")
+            tab.get_by_test_id("exhibit-remove-3").click()  # take c out
+            sync_api.expect(tab.locator("section.exhibit")).to_have_count(2)
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert [e.file for e in load_case(root).evidence] == ["originals/b.png", "originals/a.png"]
+    assert (root / "originals" / "c.png").is_file()  # the original stays, fingerprinted
+    assert "originals/c.png" in load_manifest(root).files

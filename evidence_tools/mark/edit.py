@@ -210,7 +210,44 @@ def apply_changes(text: str, changes: dict[str, Any]) -> str:
             )
         fields = {k: v for k, v in change.items() if k not in ("number", "file")}
         _apply(evidence[number - 1], fields, EXHIBIT_KEYS)
+    if "exhibit_order" in changes:
+        _reorder(doc, changes["exhibit_order"])
     return tomlkit.dumps(doc)
+
+
+def _reorder(doc: Any, files: Any) -> None:
+    """The exhibits in the page's new order, by file; one left out is taken out of the case
+    (its original stays in originals/, with its fingerprint). A point that names an exhibit
+    follows it to its new number; one that names a removed exhibit stops the change."""
+    evidence = doc.get("evidence")
+    tables = list(evidence) if isinstance(evidence, AoT) else []
+    current = [t.get("file") for t in tables]
+    if (
+        not isinstance(files, list)
+        or len(set(files)) != len(files)
+        or not set(files) <= set(current)
+    ):
+        raise UsageError(Text("the new order must name the case's exhibits, each once"))
+    number = {f: files.index(f) + 1 for f in files}  # file -> its new number
+    for point in doc.get("mismatch", []):
+        for side in ("listing", "photo"):
+            place = point.get(side)
+            if place is None or "exhibit" not in place:
+                continue
+            old = place["exhibit"]
+            file = current[old - 1] if isinstance(old, int) and 0 < old <= len(current) else None
+            if file is not None and file not in number:
+                raise UsageError(Text(
+                    "exhibit {number} is named by the point “{says}”: remove the point "
+                    "or change its exhibit first", number=old,
+                    says=point.get("listing_says", "")))  # fmt: skip
+            if file is not None:
+                place["exhibit"] = number[file]
+    if isinstance(evidence, AoT):
+        while len(evidence):
+            del evidence[0]
+        for file in files:
+            evidence.append(tables[current.index(file)])
 
 
 def save_changes(root: str | Path, base: str, changes: dict[str, Any]) -> Case:

@@ -24,7 +24,7 @@ const el = (tag, attrs = {}, ...kids) => {
   for (const [k, v] of Object.entries(attrs)) {
     if (k === "text") node.textContent = v;
     else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
-    else node.setAttribute(k, v);
+    else if (v !== null && v !== undefined) node.setAttribute(k, v);
   }
   for (const kid of kids) node.append(kid);
   return node;
@@ -402,8 +402,18 @@ function videoCovers(ex, video) {
 
 function exhibitCard(ex) {
   const card = el("section", {class: "card exhibit", id: `exhibit-${ex.number}`});
+  const last = state.exhibits.length;
   card.append(el("h2", {}, t("Exhibit {number}", {number: ex.number}) + " ",
-    el("span", {class: "muted small", text: ex.file})));
+    el("span", {class: "muted small", text: ex.file}), " ",
+    el("span", {class: "order"},
+      el("button", {type: "button", class: "link", "data-testid": `exhibit-up-${ex.number}`,
+        text: "↑", title: t("Move up"), disabled: ex.number === 1 ? "" : null,
+        onclick: () => reorder(ex.number, -1)}),
+      el("button", {type: "button", class: "link", "data-testid": `exhibit-down-${ex.number}`,
+        text: "↓", title: t("Move down"), disabled: ex.number === last ? "" : null,
+        onclick: () => reorder(ex.number, 1)}),
+      el("button", {type: "button", class: "link", "data-testid": `exhibit-remove-${ex.number}`,
+        text: t("Take out of the case"), onclick: () => reorder(ex.number, 0)}))));
   const caption = el("input", {"data-testid": `caption-${ex.number}`, value: ex.caption || "",
     placeholder: t("What this shows, e.g. Crack along the left edge"), class: "wide"});
   caption.addEventListener("input", () => { ex.caption = caption.value; changed(); });
@@ -472,6 +482,35 @@ function factValues() {
   const out = {case: {}, order: {}};
   for (const f of state.facts) out[f.table][f.key] = $(`#${factId(f)}`).value.trim();
   return out;
+}
+
+// --------------------------------------------------------------------------- order
+
+// moving or taking out an exhibit renumbers the others (and the points that name them), so
+// it is saved at once, on a saved page, and the page reads the case again
+async function reorder(number, step) {
+  if (dirty) {
+    status(t("Save first: moving or taking out an exhibit renumbers the others"), "warn");
+    return;
+  }
+  const files = state.exhibits.map((ex) => ex.file);
+  if (step === 0) {
+    if (!window.confirm(t("Take exhibit {number} out of the case? Its original file stays in originals/, with its fingerprint.", {number}))) return;
+    files.splice(number - 1, 1);
+  } else {
+    const to = number - 1 + step;
+    [files[number - 1], files[to]] = [files[to], files[number - 1]];
+  }
+  const response = await api("api/save", {base: state.digest, changes: {exhibit_order: files}});
+  const answer = await response.json();
+  if (!response.ok) {
+    status(answer.error, "bad");
+    return;
+  }
+  views.clear();
+  await load();
+  status(t("Saved to case.toml"), "ok");
+  showFindings(answer.check);
 }
 
 // --------------------------------------------------------------------------- points

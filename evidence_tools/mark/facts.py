@@ -43,7 +43,13 @@ FACTS = (
         N_("with its currency, e.g. 12.99 USD"),
         fixes=("case.no_amount",),
     ),  # fmt: skip
-    Fact("order", "placed", "date", N_("Ordered on"), fixes=("case.no_placed_date",)),
+    Fact(
+        "order",
+        "placed",
+        "date",
+        N_("Ordered on"),
+        fixes=("case.no_placed_date", "deadline.unknown"),
+    ),
     Fact(
         "order",
         "estimated_delivery",
@@ -57,7 +63,7 @@ FACTS = (
         "tracking",
         "text",
         N_("Tracking number"),
-        fixes=("claim.not_received.no_tracking_number", "label.other"),
+        fixes=("claim.not_received.no_tracking_number", "label.other", "label.no_tracking"),
     ),  # fmt: skip
     Fact(
         "case",

@@ -35,6 +35,8 @@ PAGE = Path(__file__).with_name("page")
 STATIC = {
     "": ("index.html", "text/html; charset=utf-8"),
     "mark.js": ("mark.js", "text/javascript; charset=utf-8"),
+    "video.js": ("video.js", "text/javascript; charset=utf-8"),
+    "case.js": ("case.js", "text/javascript; charset=utf-8"),
     "mark.css": ("mark.css", "text/css; charset=utf-8"),
     "icon.svg": ("icon.svg", "image/svg+xml"),
 }

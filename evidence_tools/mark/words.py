@@ -17,6 +17,11 @@ from pathlib import Path
 from evidence_tools.i18n import _
 
 PAGE = Path(__file__).resolve().parent / "page"
+SCRIPTS = (
+    "mark.js",
+    "video.js",
+    "case.js",
+)  # the page's scripts, in the order index.html loads them
 # t("...") or t('...') in the script: the message is the first argument, a plain string
 _T_CALL = re.compile(r"""\bt\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
 
@@ -98,8 +103,9 @@ def html_messages(source: str) -> list[tuple[int, str]]:
 def messages() -> tuple[tuple[str, int, str], ...]:
     """(file, line, message) of every message on the page."""
     out: list[tuple[str, int, str]] = []
-    script = (PAGE / "mark.js").read_text(encoding="utf-8")
-    out += [("mark.js", line, text) for line, text in script_messages(script)]
+    for name in SCRIPTS:
+        script = (PAGE / name).read_text(encoding="utf-8")
+        out += [(name, line, text) for line, text in script_messages(script)]
     html = (PAGE / "index.html").read_text(encoding="utf-8")
     out += [("index.html", line, text) for line, text in html_messages(html)]
     return tuple(out)

@@ -141,7 +141,7 @@ class Progress:
         try:
             yield
         finally:
-            self.buckets.remove(bucket)
+            self.buckets.pop()  # forecasts nest: the last opened is this one
             if bucket[0] > 0:
                 self.total_weight = max(self.finished, self.total_weight - bucket[0])
                 if self.last is not None:

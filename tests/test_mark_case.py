@@ -176,7 +176,8 @@ def test_points_are_added_changed_and_removed_keeping_the_buyers_comments(blank:
     toml.write_text(toml.read_text() + '\n[[mismatch]]\n# from the product page\n'
                     'listing_says = "Colour: Navy blue"\nreceived = "black"\n')  # fmt: skip
     view = case_view(blank)
-    assert view["points"] == [{"listing_says": "Colour: Navy blue", "received": "black"}]
+    assert view["points"] == [{"index": 0, "listing_says": "Colour: Navy blue",
+                               "received": "black"}]  # fmt: skip
     points = [
         {**view["points"][0], "listing": {"exhibit": 1, "box": [0.1, 0.1, 0.5, 0.5]},
          "photo": {"exhibit": 2, "box": [0.2, 0.2, 0.3, 0.3], "white": [0.7, 0.1, 0.2, 0.2]}},
@@ -188,8 +189,16 @@ def test_points_are_added_changed_and_removed_keeping_the_buyers_comments(blank:
     first, second = load_case(blank).mismatches
     assert first.photo_white == [0.7, 0.1, 0.2, 0.2] and first.listing_exhibit == 1
     assert second.listing_says == "Length: 60 cm" and second.photo_exhibit == 2
-    save_changes(blank, case_view(blank)["digest"], {"points": points[:1]})
-    assert [m.listing_says for m in load_case(blank).mismatches] == ["Colour: Navy blue"]
+    # the first taken out: the second keeps its own keys, not the first's boxes or comment
+    kept = case_view(blank)["points"][1]
+    save_changes(blank, case_view(blank)["digest"], {"points": [kept]})
+    (only,) = load_case(blank).mismatches
+    assert only.listing_says == "Length: 60 cm" and only.listing_box is None
+    assert only.photo_box is None and "# from the product page" not in toml.read_text()
+    # a side emptied on the page is taken out, not written as photo = {}
+    save_changes(blank, case_view(blank)["digest"], {"points": [{**kept, "index": 0,
+                                                                  "photo": {"box": None}}]})  # fmt: skip
+    assert "photo" not in toml.read_text().split("[[mismatch]]")[1]
     save_changes(blank, case_view(blank)["digest"], {"points": []})
     assert "[[mismatch]]" not in toml.read_text() and load_case(blank).mismatches == []
 
@@ -220,3 +229,37 @@ def test_reordering_renumbers_the_points_and_keeps_a_named_exhibit(blank: Path) 
     assert (blank / "case.toml").read_text() == before
     with pytest.raises(UsageError, match="each once"):
         save_changes(blank, case_view(blank)["digest"], {"exhibit_order": [files[0]] * 3})
+
+
+def _post_json(srv: MarkServer, route: str, body: dict) -> tuple[int, dict]:
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    conn.request("POST", f"/{srv.token}/{route}", body=json.dumps(body).encode(),
+                 headers={"Host": f"127.0.0.1:{srv.port}", "Content-Type": "application/json"})  # fmt: skip
+    response = conn.getresponse()
+    payload = response.read()
+    conn.close()
+    return response.status, json.loads(payload) if payload else {}
+
+
+def test_a_build_and_a_change_to_the_case_never_run_together(server) -> None:
+    # a file being added (or a save) holds the case: a build is refused, not run beside it
+    assert server.case_lock.acquire(blocking=False)
+    try:
+        status, said = _post_json(server, "api/build", {})
+        assert status == 409 and said["error"]
+    finally:
+        server.case_lock.release()
+    # a build running: a file or a save is refused until it ends
+    release = threading.Event()
+    job = server.jobs.start("dossier", lambda progress: release.wait(30) and {}, "en")
+    assert job is not None
+    try:
+        status, said = _upload(server, "x.jpg", b"\xff\xd8\xff" + b"0" * 100)
+        assert status == 409 and said["error"]
+        status, said = _post_json(server, "api/save", {"base": "x", "changes": {}})
+        assert status == 409
+    finally:
+        release.set()
+        server.jobs.wait()
+    assert job.state == "done" and server.case_lock.acquire(blocking=False)
+    server.case_lock.release()

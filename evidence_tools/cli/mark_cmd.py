@@ -48,6 +48,8 @@ def mark_cmd(case_dir: Path | None, port: int, no_browser: bool) -> None:
     except KeyboardInterrupt:
         say(_("Stopped."))
     finally:
+        if server.jobs.busy():  # it ends (or rolls back) before the folder is left
+            say(_("Waiting for the build that is running to end…"))
         server.server_close()  # removes the temporary folder (the browser copies of videos)
 
 

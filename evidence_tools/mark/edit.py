@@ -75,9 +75,11 @@ def case_view(root: str | Path) -> dict[str, Any]:
         "choices": choices(),
         "facts": facts_view(),
         "shapes": page_shapes(),
+        # each point with its place as read: what the page sends back names the table it
+        # changes, so removing one never hands its boxes to the next
         "points": [
-            {key: point.get(key) for key in MISMATCH_KEYS if key in point}
-            for point in raw.get("mismatch", [])
+            {"index": index, **{key: point[key] for key in MISMATCH_KEYS if key in point}}
+            for index, point in enumerate(raw.get("mismatch", []))
         ],  # fmt: skip
         "editable": list(EXHIBIT_KEYS),
         "exhibits": exhibits,
@@ -124,27 +126,31 @@ def _inline(entry: dict[str, Any]) -> InlineTable:
 
 
 def _apply_points(doc: Any, points: Any) -> None:
-    """The page's [[mismatch]] tables: those it kept are changed key by key (the buyer's
-    comments in them stay), new ones added at the end, and those it removed dropped."""
+    """The page's [[mismatch]] tables in the page's order: one it kept (named by ``index``,
+    its place as the page read it) is changed key by key, its comments kept and a key the
+    page no longer has removed; one without an index is new; one the page left out is
+    dropped."""
     if not isinstance(points, list) or not all(isinstance(p, dict) for p in points):
         raise UsageError(Text("points must be a list of tables"))
     aot = doc.get("mismatch")
-    if aot is None:
-        if not points:
-            return
+    old = list(aot) if isinstance(aot, AoT) else []
+    tables = []
+    for point in points:
+        index = point.get("index")
+        known = isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(old)
+        table = old[index] if known else tomlkit.table()
+        _apply(table, {key: point.get(key) for key in MISMATCH_KEYS}, MISMATCH_KEYS)
+        tables.append(table)
+    if isinstance(aot, AoT):
+        while len(aot):
+            del aot[0]
+    elif tables:
         aot = tomlkit.aot()
         doc.add(tomlkit.nl())
         doc.append("mismatch", aot)
-    for index, point in enumerate(points):
-        if index < len(aot):
-            _apply(aot[index], point, MISMATCH_KEYS)
-            continue
-        table = tomlkit.table()
-        _apply(table, point, MISMATCH_KEYS)
+    for table in tables:
         aot.append(table)
-    while len(aot) > len(points):
-        del aot[len(aot) - 1]
-    if not points:
+    if not tables and "mismatch" in doc:
         del doc["mismatch"]
 
 
@@ -178,7 +184,9 @@ def _apply(
     for key, value in changes.items():
         if key not in allowed:
             raise UsageError(Text("the page cannot change {key}", key=repr(key)))
-        empty = value in ("", None, [])
+        if isinstance(value, dict):  # a point's side: what it still holds, if anything
+            value = {k: v for k, v in value.items() if v not in (None, "", [], {})}
+        empty = value in ("", None, [], {})
         if empty:
             if key in table:
                 del table[key]

@@ -44,17 +44,21 @@ class Job:
 class Jobs:
     """The server's one build at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, case_lock: threading.Lock) -> None:
         self.lock = threading.Lock()
+        self.case_lock = case_lock  # held for the whole build: no save or upload meanwhile
         self.current: Job | None = None
+        self.thread: threading.Thread | None = None
 
     def busy(self) -> bool:
         return self.current is not None and self.current.state == "running"
 
     def start(self, kind: str, work: Callable[[Progress], dict[str, Any]], lang: str) -> Job | None:
-        """Run ``work`` in its own thread, in the page's language; None while one runs."""
+        """Run ``work`` in its own thread, in the page's language; None while one runs or a
+        file is being added or saved (the build would read a case.toml and a manifest that
+        are changing)."""
         with self.lock:
-            if self.busy():
+            if self.busy() or not self.case_lock.acquire(blocking=False):
                 return None
             job = self.current = Job(kind)
 
@@ -72,9 +76,18 @@ class Jobs:
                     job.error, job.state = exc.one_line(), "failed"
                 except Exception as exc:  # noqa: BLE001 - a bug must not leave the page waiting
                     job.error, job.state = f"{type(exc).__name__}: {exc}", "failed"
+                finally:
+                    self.case_lock.release()
 
-        threading.Thread(target=run, name=f"evidence-{kind}", daemon=True).start()
+        # not a daemon: the server waits for it on closing, so no half-made file is left
+        self.thread = threading.Thread(target=run, name=f"evidence-{kind}")
+        self.thread.start()
         return job
+
+    def wait(self) -> None:
+        """Let a running build finish (the server is closing)."""
+        if self.thread is not None:
+            self.thread.join()
 
 
 def start(server: Any, route: str, request: Any) -> tuple[int, dict[str, Any]]:

@@ -69,7 +69,7 @@ class MarkServer(ThreadingHTTPServer):
         self.cache = tempfile.TemporaryDirectory(prefix="evidence-mark-")
         self.video_lock = threading.Lock()  # one copy at a time, however many Range requests
         self.case_lock = threading.Lock()  # one change to case.toml at a time: a save, a file
-        self.jobs = Jobs()  # one dossier or upload folder built at a time
+        self.jobs = Jobs(self.case_lock)  # one dossier or upload folder built at a time
         self.videos: dict[Path, Path] = {}  # each video exhibit -> the file its player gets
         self.language = i18n.current()  # what the page is answered in
         super().__init__((LOOPBACK, port), _Handler)
@@ -82,6 +82,7 @@ class MarkServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
+        self.jobs.wait()  # a build running finishes (or rolls back) before the folder goes
         self.cache.cleanup()
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -288,14 +289,22 @@ class _Handler(BaseHTTPRequestHandler):
 
         from evidence_tools.mark.jobs import made_file
 
-        path = made_file(self.server.root, unquote(rel))
+        try:
+            path = made_file(self.server.root, unquote(rel))
+        except EvidenceError:  # a damaged manifest: check and verify say so
+            path = None
         if path is None:
             self._json(HTTPStatus.NOT_FOUND, {"error": _("no such file")})
             return
         kinds = {".pdf": "application/pdf", ".jpg": "image/jpeg", ".mp4": "video/mp4",
                  ".txt": "text/plain; charset=utf-8"}  # fmt: skip
-        self._send(HTTPStatus.OK, path.read_bytes(),
-                   kinds.get(path.suffix.lower(), "application/octet-stream"))  # fmt: skip
+        self._head(HTTPStatus.OK, kinds.get(path.suffix.lower(), "application/octet-stream"),
+                   path.stat().st_size)  # fmt: skip
+        if self.command == "HEAD":
+            return
+        with path.open("rb") as f:  # in pieces: a fitted video can be hundreds of MB
+            while chunk := f.read(CHUNK):
+                self.wfile.write(chunk)
 
     def _picture(self, number: str, specs: list[Any]) -> None:
         from evidence_tools.mark.preview import exhibit_file, preview_jpeg
@@ -345,8 +354,14 @@ class _Handler(BaseHTTPRequestHandler):
         except (KeyError, TypeError):
             self._json(HTTPStatus.BAD_REQUEST, {"error": _("send base and changes as JSON")})
             return
-        with self.server.case_lock:
+        if not self.server.case_lock.acquire(blocking=False):
+            self._json(HTTPStatus.CONFLICT, {"error": _("a build is running: wait for it to "
+                                                        "finish, then save")})  # fmt: skip
+            return
+        try:
             self._json(*save(self.server.root, base, changes))
+        finally:
+            self.server.case_lock.release()
 
     def _upload(self) -> None:
         """A file from the page, streamed to disk and added as ``evidence add`` adds it."""
@@ -370,14 +385,25 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._json(HTTPStatus.LENGTH_REQUIRED, {"error": _("send the file's length")})
             return
+        if not self.server.case_lock.acquire(blocking=False):  # a build or another file
+            self.close_connection = True
+            self._json(HTTPStatus.CONFLICT, {"error": _("a build is running: wait for it to "
+                                                        "finish, then save")})  # fmt: skip
+            return
         try:
-            with self.server.case_lock:
-                said = receive(self.server.root, name, self.rfile, length)
-                said["digest"] = digest(read_text(self.server.root))
+            said = receive(self.server.root, name, self.rfile, length)
+            said["digest"] = digest(read_text(self.server.root))
         except EvidenceError as exc:
             self.close_connection = True
             self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
             return
+        except OSError as exc:  # the disk, mostly: said, not a dropped connection
+            self.close_connection = True
+            self._json(HTTPStatus.INSUFFICIENT_STORAGE, {"error": _(
+                "cannot write: {reason}", reason=exc.strerror or str(exc))})  # fmt: skip
+            return
+        finally:
+            self.server.case_lock.release()
         self._json(HTTPStatus.OK, said)
 
     def _body(self) -> Any:
@@ -425,6 +451,8 @@ def save(root: Path, base: Any, changes: Any) -> tuple[HTTPStatus, dict[str, Any
         return HTTPStatus.BAD_REQUEST, {"error": _("send base and changes as JSON")}
     try:
         save_changes(root, base, changes)
+    except (AttributeError, TypeError, ValueError, KeyError):  # a payload of the wrong shape
+        return HTTPStatus.BAD_REQUEST, {"error": _("send base and changes as JSON")}
     except ChangedOnDisk as exc:
         return HTTPStatus.CONFLICT, {"error": exc.one_line()}
     except EvidenceError as exc:

@@ -46,6 +46,7 @@ async function reorder(number, step) {
     status(t("Save first: moving or taking out an exhibit renumbers the others"), "warn");
     return;
   }
+  comparing = null;
   const files = state.exhibits.map((ex) => ex.file);
   if (step === 0) {
     if (!window.confirm(t("Take exhibit {number} out of the case? Its original file stays in originals/, with its fingerprint.", {number}))) return;
@@ -71,6 +72,15 @@ async function reorder(number, step) {
 // a [[mismatch]] each: the listing's words, what arrived, and boxes drawn on the photos with
 // the page's drawing (the next box drawn goes to the point that asked for it)
 let comparing = null;  // {point, role}: listing | photo | white
+
+function blankPoint(point) {
+  return !(point.listing_says || "").trim() && !(point.received || "").trim() &&
+    !point.listing && !point.photo;
+}
+
+function sentPoints() {
+  return state.points.filter((point) => point.index !== undefined || !blankPoint(point));
+}
 
 function pointsList() {
   $("#point-list").replaceChildren(...state.points.map((point, i) => {
@@ -160,16 +170,22 @@ async function startJob(route, body) {
   }
   const target = route === "api/build" ? $("#job-result") : $("#export-result");
   target.replaceChildren();
-  for (const b of ["#build-dossier", "#export"]) $(b).disabled = true;
+  const controls = ["#build-dossier", "#export", "#add-files", "#save"];
+  for (const b of controls) $(b).disabled = true;  // the case must not change under a build
   $("#job").hidden = false;
   let job = answer;
-  while (job.state === "running") {
-    showJob(job);
-    await new Promise((done) => setTimeout(done, 500));
-    job = await (await api("api/job")).json();
+  try {
+    while (job.state === "running") {
+      showJob(job);
+      await new Promise((done) => setTimeout(done, 500));
+      job = await (await api("api/job")).json();
+    }
+  } catch (e) {
+    job = {state: "failed", error: t("the connection to evidence mark was lost")};
+  } finally {
+    for (const b of controls) $(b).disabled = false;
+    $("#job").hidden = true;
   }
-  for (const b of ["#build-dossier", "#export"]) $(b).disabled = false;
-  $("#job").hidden = true;
   target.replaceChildren(...jobResult(job, route, body));
 }
 
@@ -195,7 +211,7 @@ function jobResult(job, route, body) {
       "data-testid": "dossier-link", text: t("Open the dossier (PDF, {pages} pages)", {pages: r.pages})})));
   } else {
     out.push(el("p", {text: t("Upload these, in this order, from {folder}:", {folder: r.folder})}),
-      el("ol", {}, ...r.uploads.map((u) => el("li", {}, el("a", {href: `files/${r.folder}/${u.name}`,
+      el("ol", {}, ...r.uploads.map((u) => el("li", {}, el("a", {href: `files/${[...r.folder.split("/"), u.name].map(encodeURIComponent).join("/")}`,
         target: "_blank", rel: "noopener", text: u.name}), ` — ${u.what}`))));
   }
   const text = el("textarea", {rows: 5, readonly: "", "data-testid": `${job.kind}-message`});
@@ -223,7 +239,8 @@ function platformChoices(answer) {
 // disk, and the server writes it to disk as it arrives (a 4 GB video is never in memory)
 async function addFiles(files) {
   const list = $("#added"), done = [];
-  $("#save").disabled = true;  // case.toml changes with each file: save once they are in
+  // case.toml changes with each file: no save and no build until they are in
+  for (const b of ["#save", "#build-dossier", "#export"]) $(b).disabled = true;
   for (const file of files) {
     const line = el("li", {text: t("{name}: copying…", {name: file.name})});
     list.append(line);
@@ -240,7 +257,7 @@ async function addFiles(files) {
     done.push([line, file, answer]);
   }
   await newExhibits();
-  $("#save").disabled = false;
+  for (const b of ["#save", "#build-dossier", "#export"]) $(b).disabled = false;
   for (const [line, file, answer] of done) {  // said once the page shows the new exhibits
     if (answer.status === "failed") {
       line.className = "failed";
@@ -266,8 +283,9 @@ async function newExhibits() {
   for (const ex of fresh.exhibits.slice(state.exhibits.length)) {
     state.exhibits.push(ex);
     saved.exhibits.push(copy(ex));
-    $("#exhibits").append(exhibitCard(ex));
   }
+  views.clear();  // every card again: the one that was last can now move down
+  $("#exhibits").replaceChildren(...state.exhibits.map(exhibitCard));
   offerZones();
 }
 
@@ -311,4 +329,28 @@ function showFindings(check) {
       }
       return item;
     })));
+}
+
+// --------------------------------------------------------------------------- saving
+
+function changes() {
+  const out = {exhibits: []};
+  // a point added and not filled in yet is not sent: case.toml would refuse it
+  if (JSON.stringify(state.points) !== JSON.stringify(saved.points)) out.points = sentPoints();
+  state.exhibits.forEach((ex, i) => {
+    const before = saved.exhibits[i], diff = {};
+    for (const key of EDITABLE) {
+      if (JSON.stringify(ex[key] ?? null) !== JSON.stringify(before[key] ?? null)) diff[key] = ex[key] ?? null;
+    }
+    if (Object.keys(diff).length) out.exhibits.push({number: ex.number, file: ex.file, ...diff});
+  });
+  const facts = factValues();
+  const now = {case: {...facts.case, own_words: $("#own_words").value, message: $("#message").value},
+    order: facts.order};
+  for (const table of ["case", "order"]) {
+    const diff = {};
+    for (const [k, v] of Object.entries(now[table])) if (v !== (saved[table][k] || "")) diff[k] = v;
+    if (Object.keys(diff).length) out[table] = diff;
+  }
+  return out;
 }

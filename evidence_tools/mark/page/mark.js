@@ -334,27 +334,6 @@ function exhibitCard(ex) {
   return card;
 }
 
-function changes() {
-  const out = {exhibits: []};
-  if (JSON.stringify(state.points) !== JSON.stringify(saved.points)) out.points = state.points;
-  state.exhibits.forEach((ex, i) => {
-    const before = saved.exhibits[i], diff = {};
-    for (const key of EDITABLE) {
-      if (JSON.stringify(ex[key] ?? null) !== JSON.stringify(before[key] ?? null)) diff[key] = ex[key] ?? null;
-    }
-    if (Object.keys(diff).length) out.exhibits.push({number: ex.number, file: ex.file, ...diff});
-  });
-  const facts = factValues();
-  const now = {case: {...facts.case, own_words: $("#own_words").value, message: $("#message").value},
-    order: facts.order};
-  for (const table of ["case", "order"]) {
-    const diff = {};
-    for (const [k, v] of Object.entries(now[table])) if (v !== (saved[table][k] || "")) diff[k] = v;
-    if (Object.keys(diff).length) out[table] = diff;
-  }
-  return out;
-}
-
 function changed() { dirty = true; status(t("Not saved yet"), "warn"); }
 
 async function save() {
@@ -367,6 +346,8 @@ async function save() {
     return;
   }
   state.digest = answer.digest;
+  // the points sent are case.toml's tables now, in this order
+  sentPoints().forEach((point, i) => { point.index = i; });
   saved = copy(state);
   const facts = factValues();
   saved.case = {...facts.case, own_words: $("#own_words").value, message: $("#message").value};
@@ -396,13 +377,13 @@ async function load() {
   offerZones();
   $("#own_words").value = answer.case.own_words || "";
   $("#message").value = answer.case.message || "";
-  for (const id of ["own_words", "message"]) $(`#${id}`).addEventListener("input", changed);
   $("#exhibits").replaceChildren(...answer.exhibits.map(exhibitCard));
 }
 
 function pickTool(name) {
   tool = name;
   measuring = null;
+  comparing = null;
   if (name === "measure") status(t("Drag along a known length on the ruler, then along what to measure."), "warn");
   document.body.classList.toggle("covering", name === "redact");
   for (const b of document.querySelectorAll("[data-tool]")) {
@@ -414,6 +395,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const b of document.querySelectorAll("[data-tool]")) b.addEventListener("click", () => pickTool(b.dataset.tool));
   pickTool("box");
   $("#save").addEventListener("click", save);
+  for (const id of ["own_words", "message"]) $(`#${id}`).addEventListener("input", changed);
   $("#point-add").addEventListener("click", () => {
     state.points.push({listing_says: "", received: ""});
     changed();
@@ -457,6 +439,7 @@ document.addEventListener("DOMContentLoaded", () => {
         platformChoices(state);
       }
       factsForm({...state, case: {...state.case, ...typed.case}, order: typed.order});
+      pointsList();
       $("#exhibits").replaceChildren(...state.exhibits.map(exhibitCard));
     }
     if (dirty) status(t("Not saved yet"), "warn");

@@ -263,3 +263,23 @@ def test_a_build_and_a_change_to_the_case_never_run_together(server) -> None:
         server.jobs.wait()
     assert job.state == "done" and server.case_lock.acquire(blocking=False)
     server.case_lock.release()
+
+
+def test_each_finding_links_to_where_the_page_answers_it(blank: Path) -> None:
+    from PIL import Image
+
+    from evidence_tools.case.intake import add_files
+    from evidence_tools.mark.facts import checked
+
+    Image.new("RGB", (64, 48), (10, 20, 30)).save(blank.parent / "shot.png")
+    add_files(blank, [blank.parent / "shot.png"])
+    toml = blank / "case.toml"
+    toml.write_text(toml.read_text().replace('claim = ""', 'claim = "not_as_described"'))
+    links = {f["code"]: f["link"] for f in checked(blank)["findings"]}
+    assert links["case.no_amount"] == {"target": "case-amount", "field": "1",
+                                       "label": "Fill in: Amount paid"}  # fmt: skip
+    assert links["claim.no_listing_words"]["target"] == "points"
+    assert links["evidence.no_caption"]["target"] == "exhibit-1"
+    # every error and warning the page shows leads somewhere, or says its fix in words
+    for code, link in links.items():
+        assert link is None or link["label"] and link["target"], code

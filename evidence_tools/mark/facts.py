@@ -71,6 +71,7 @@ FACTS = (
         "zone",
         N_("Your time zone"),
         N_("where the photos and videos were taken, e.g. Europe/Moscow"),
+        fixes=("time.no_zone",),
     ),  # fmt: skip
     Fact(
         "order",
@@ -98,7 +99,7 @@ CASE_FACTS = tuple(f.key for f in FACTS if f.table == "case")
 def facts_view() -> list[dict[str, Any]]:
     """The form's fields in the page's language (the request's)."""
     return [{"table": f.table, "key": f.key, "kind": f.kind, "label": _(f.label),
-             "hint": _(f.hint) if f.hint else "", "fixes": list(f.fixes)}
+             "hint": _(f.hint) if f.hint else ""}
             for f in FACTS]  # fmt: skip
 
 
@@ -113,3 +114,49 @@ def zones(root: Any) -> dict[str, list[str]]:
     found = sorted({info.zone for info in read_infos(load_case(root)).values()
                     if info.zone and not info.zone_assumed})  # fmt: skip
     return {"found": found, "names": sorted(available_timezones())}
+
+
+# the page's sections a finding leads to when no single field answers it (a code ending in
+# "." stands for every code it begins): the link says what to do there, in place of a fix
+# written for case.toml
+SECTIONS = (
+    ("points", N_("Go to the points"), ("point.", "claim.no_listing_words", "claim.colour.",
+                                        "claim.size.")),
+    ("files", N_("Add photos and videos"), ("claim.", "case.no_evidence")),
+    ("build", N_("Go to the upload folder"), ("upload.",)),
+    ("words", N_("Go to your own words"), ("text.own_words_not_english", "message.refused")),
+)  # fmt: skip
+
+
+def _field_id(fact: Fact) -> str:
+    return f"{fact.table}-{fact.key.replace('_', '-')}"
+
+
+def page_link(code: str, subject: str, exhibits: list[str]) -> dict[str, str] | None:
+    """Where on the page a finding is answered: its field, its exhibit, or its section; the
+    words of the link in the page's language. One rule, here: the page only follows it."""
+    for fact in FACTS:
+        if code in fact.fixes:
+            return {"target": _field_id(fact), "field": "1",
+                    "label": _("Fill in: {field}", field=_(fact.label))}  # fmt: skip
+    if subject in exhibits:
+        number = exhibits.index(subject) + 1
+        return {"target": f"exhibit-{number}",
+                "label": _("Go to exhibit {number}", number=number)}  # fmt: skip
+    for section, label, codes in SECTIONS:
+        if any(code == c or (c.endswith(".") and code.startswith(c)) for c in codes):
+            return {"target": section, "label": _(label)}
+    return None
+
+
+def checked(root: Any) -> dict[str, Any]:
+    """What ``evidence check`` says of the case, each finding with its link on the page."""
+    from evidence_tools.case.loader import load_case
+    from evidence_tools.check import check_case
+
+    report = check_case(root)
+    exhibits = [item.file for item in load_case(root).evidence]
+    data = report.to_dict()
+    for finding in data.get("findings", []):
+        finding["link"] = page_link(finding.get("code", ""), finding.get("subject", ""), exhibits)
+    return data

@@ -194,6 +194,14 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "api/words":
             self._words()
             return
+        if route == "api/check":  # the findings again, in the language the page now shows
+            from evidence_tools.mark.facts import checked
+
+            try:
+                self._json(HTTPStatus.OK, checked(self.server.root))
+            except EvidenceError as exc:
+                self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
+            return
         if route == "api/job":
             job = self.server.jobs.current
             self._json(HTTPStatus.OK, job.view() if job is not None else {})
@@ -444,8 +452,8 @@ def byte_range(header: str, size: int) -> tuple[int, int]:
 
 def save(root: Path, base: Any, changes: Any) -> tuple[HTTPStatus, dict[str, Any]]:
     """Save and check: the page shows check's findings after every save."""
-    from evidence_tools.check import check_case
     from evidence_tools.mark.edit import ChangedOnDisk, digest, read_text, save_changes
+    from evidence_tools.mark.facts import checked
 
     if not isinstance(base, str) or not isinstance(changes, dict):
         return HTTPStatus.BAD_REQUEST, {"error": _("send base and changes as JSON")}
@@ -457,5 +465,4 @@ def save(root: Path, base: Any, changes: Any) -> tuple[HTTPStatus, dict[str, Any
         return HTTPStatus.CONFLICT, {"error": exc.one_line()}
     except EvidenceError as exc:
         return HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()}
-    report = check_case(root)
-    return HTTPStatus.OK, {"digest": digest(read_text(root)), "check": report.to_dict()}
+    return HTTPStatus.OK, {"digest": digest(read_text(root)), "check": checked(root)}

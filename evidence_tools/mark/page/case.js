@@ -308,24 +308,20 @@ function showFindings(check) {
     el("ul", {}, ...items.map((f) => {
       // the server said the finding in the page's language; only the lead-in is the page's.
       // A finding a field answers links to that field instead of telling how to edit a file.
-      const field = state.facts.find((fact) => fact.fixes.includes(f.code));
+      // the server says where on the page the finding is answered (mark/facts.py): the link
+      // says what to do there, and the fix's words, written for case.toml, are left out
       const said = f.subject && f.subject !== "case.toml" ? `${f.subject}: ${f.message}` : f.message;
-      const exhibit = state.exhibits.find((ex) => ex.file === f.subject);
-      // where a link leads to the field or the exhibit, it says what to do: the fix's words
-      // (written for case.toml) are left out
-      const text = f.fix && !field && !exhibit ? `${said} → ${f.fix}` : said;
+      const text = f.fix && !f.link ? `${said} → ${f.fix}` : said;
       const item = el("li", {class: f.severity}, f.severity === "error"
         ? t("Must fix: {finding}", {finding: text}) : t("Check: {finding}", {finding: text}));
-      if (exhibit && !field) {
-        item.append(" ", el("button", {type: "button", class: "link",
-          text: t("Go to exhibit {number}", {number: exhibit.number}),
-          onclick: () => $(`#exhibit-${exhibit.number}`).scrollIntoView({block: "start"})}));
-      }
-      if (field) {
-        const input = $(`#${factId(field)}`);
-        input.closest(".fact").classList.add("wanted");
-        item.append(" ", el("button", {type: "button", class: "link", text: t("Fill in: {field}", {field: field.label}),
-          onclick: () => { input.scrollIntoView({block: "center"}); input.focus(); }}));
+      const target = f.link && document.getElementById(f.link.target);
+      if (target) {
+        if (f.link.field) target.closest(".fact").classList.add("wanted");
+        item.append(" ", el("button", {type: "button", class: "link", text: f.link.label,
+          onclick: () => {
+            target.scrollIntoView({block: f.link.field ? "center" : "start"});
+            if (f.link.field) target.focus();
+          }}));
       }
       return item;
     })));

@@ -440,6 +440,12 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       factsForm({...state, case: {...state.case, ...typed.case}, order: typed.order});
       pointsList();
+      $("#where").textContent = t("Case folder: {folder}", {folder: state.folder});
+      if (!dirty) status("");  // a status said in the other language would stay
+      if (!$("#findings").hidden) {  // said again, in the language now shown
+        const check = await api("api/check");
+        if (check.ok) showFindings(await check.json());
+      }
       $("#exhibits").replaceChildren(...state.exhibits.map(exhibitCard));
     }
     if (dirty) status(t("Not saved yet"), "warn");

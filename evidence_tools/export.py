@@ -27,13 +27,13 @@ from evidence_tools.dossier.build import (
     dossier_seconds,
     exhibit_facts,
 )
-from evidence_tools.dossier.exhibits import Builder, Exhibit
+from evidence_tools.dossier.exhibits import Builder, Exhibit, shown_seconds
 from evidence_tools.dossier.message import Attached, message
 from evidence_tools.errors import OutputError, UsageError
 from evidence_tools.fsutil import all_or_nothing, atomic_output, write_text_atomic
 from evidence_tools.i18n import Text, _, ngettext
 from evidence_tools.images import open_upright, output_exif
-from evidence_tools.metadata.model import CaptureInfo, kind_for, usable_duration
+from evidence_tools.metadata.model import CaptureInfo, kind_for
 from evidence_tools.metadata.read import read_capture
 from evidence_tools.platforms import PLATFORMS, Platform, platform
 from evidence_tools.progress import FIT_PER_SECOND, PHOTO_SECONDS, Progress
@@ -288,6 +288,7 @@ def export_case(
             today=today,
             despite_errors=despite_errors,
             progress=progress,
+            infos=known,
         )
         # all or nothing: an upload folder that could not be filled (a full disk) is not left
         # half made, and the manifest does not list what is not there
@@ -304,9 +305,7 @@ def _placing_seconds(case: Case, plat: Platform, infos: dict[str, CaptureInfo]) 
     for item in case.evidence:
         kind, info = kind_for(case.root / item.file), infos.get(item.file)
         if kind == "video" and info is not None and plat.takes_video:
-            length = usable_duration(info)
-            shown = min(item.trim[1], length) - item.trim[0] if item.trim else length
-            total += max(0.0, shown) * FIT_PER_SECOND
+            total += shown_seconds(item, info) * FIT_PER_SECOND
         elif kind == "video":
             total += PHOTO_SECONDS * max(1, len(item.moments))
         else:

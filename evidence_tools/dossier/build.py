@@ -306,13 +306,15 @@ def build_dossier(
     today: dt.date | None = None,
     progress: Progress | None = None,
     despite_errors: bool = False,
+    infos: dict[str, CaptureInfo] | None = None,
 ) -> DossierResult:
     """Build exports/dossier.pdf and exports/message.txt from the case folder, once
-    ``evidence check`` finds no error (or ``despite_errors``, which the dossier then says)."""
+    ``evidence check`` finds no error (or ``despite_errors``, which the dossier then says);
+    ``infos`` is what this run already read of the files (export reads them to plan)."""
     case = load_case(case_dir)
     today = today or dt.date.today()
     progress = progress or Progress.none()
-    known = read_infos(case)
+    known = infos if infos is not None else read_infos(case)
     with progress.forecast(dossier_seconds(case, known)):
         return _build(case, output, paper, max_mb, force, skip_broken, today, progress,
                       despite_errors, known)  # fmt: skip

@@ -392,17 +392,21 @@ def prepare_exhibits(
     return exhibits
 
 
+def shown_seconds(item: EvidenceItem, info: CaptureInfo) -> float:
+    """How much of a video the exhibit shows: its trim, or all of it."""
+    length = usable_duration(info)
+    return max(0.0, min(item.trim[1], length) - item.trim[0]) if item.trim else length
+
+
 def work_seconds(item: EvidenceItem, kind: str, info: CaptureInfo | None) -> float:
     """About how long making an exhibit's files takes: what its share of the bar is."""
     if kind == "document":
         return 0.05
     if kind == "photo" or info is None:
         return PHOTO_SECONDS
-    length = usable_duration(info)
-    shown = min(item.trim[1], length) - item.trim[0] if item.trim else length
     stills = PHOTO_SECONDS * max(1, len(item.moments))
     if item.stamp or item.redact:
-        return max(0.0, shown) * ENCODE_PER_SECOND + stills
+        return shown_seconds(item, info) * ENCODE_PER_SECOND + stills
     return (0.5 if item.trim else 0.0) + stills
 
 

@@ -142,16 +142,22 @@ def _apply_points(doc: Any, points: Any) -> None:
         _apply(table, {key: point.get(key) for key in MISMATCH_KEYS}, MISMATCH_KEYS)
         tables.append(table)
     if isinstance(aot, AoT):
-        while len(aot):
-            del aot[0]
+        _refill(aot, tables)
     elif tables:
         aot = tomlkit.aot()
         doc.add(tomlkit.nl())
         doc.append("mismatch", aot)
-    for table in tables:
-        aot.append(table)
+        _refill(aot, tables)
     if not tables and "mismatch" in doc:
         del doc["mismatch"]
+
+
+def _refill(aot: AoT, tables: list[Any]) -> None:
+    """``aot`` holding ``tables`` in that order: tables the buyer wrote keep their comments."""
+    while len(aot):
+        del aot[0]
+    for table in tables:
+        aot.append(table)
 
 
 def _toml_value(key: str, value: Any) -> Any:
@@ -164,8 +170,8 @@ def _toml_value(key: str, value: Any) -> Any:
             return tomlkit.date(dt.date.fromisoformat(value.strip()).isoformat())
         except ValueError:
             return value
-    if isinstance(value, dict):  # a point's listing or photo: { exhibit = 1, box = [...] }
-        return _inline({k: v for k, v in value.items() if v not in (None, "", [])})
+    if isinstance(value, dict):  # a point's side, emptied of blanks by _apply
+        return _inline(value)
     if key in ("annotate", "moments", "redact"):
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
             raise UsageError(Text("{key} must be a list of tables", key=key))
@@ -252,10 +258,7 @@ def _reorder(doc: Any, files: Any) -> None:
             if file is not None:
                 place["exhibit"] = number[file]
     if isinstance(evidence, AoT):
-        while len(evidence):
-            del evidence[0]
-        for file in files:
-            evidence.append(tables[current.index(file)])
+        _refill(evidence, [tables[current.index(file)] for file in files])
 
 
 def save_changes(root: str | Path, base: str, changes: dict[str, Any]) -> Case:

@@ -20,6 +20,7 @@ import secrets
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -197,10 +198,7 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "api/check":  # the findings again, in the language the page now shows
             from evidence_tools.mark.facts import checked
 
-            try:
-                self._json(HTTPStatus.OK, checked(self.server.root))
-            except EvidenceError as exc:
-                self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
+            self._answer(lambda: checked(self.server.root))
             return
         if route == "api/job":
             job = self.server.jobs.current
@@ -212,18 +210,12 @@ class _Handler(BaseHTTPRequestHandler):
         if route == "api/zones":
             from evidence_tools.mark.facts import zones
 
-            try:
-                self._json(HTTPStatus.OK, zones(self.server.root))
-            except EvidenceError as exc:
-                self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
+            self._answer(lambda: zones(self.server.root))
             return
         if route == "api/case":
             from evidence_tools.mark.edit import case_view
 
-            try:
-                self._json(HTTPStatus.OK, case_view(self.server.root))
-            except EvidenceError as exc:
-                self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
+            self._answer(lambda: case_view(self.server.root))
             return
         if route.startswith("photo/"):
             self._picture(route.removeprefix("photo/"), [])
@@ -236,6 +228,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(HTTPStatus.OK, (PAGE / name).read_bytes(), content_type)
             return
         self._json(HTTPStatus.NOT_FOUND, {"error": _("no such page")})
+
+    def _answer(self, make: Callable[[], Any]) -> None:
+        """What ``make`` says of the case, as JSON; or the loader's refusal of a case.toml
+        that does not load, in check's words."""
+        try:
+            self._json(HTTPStatus.OK, make())
+        except EvidenceError as exc:
+            self._json(HTTPStatus.UNPROCESSABLE_ENTITY, {"error": exc.one_line()})
 
     def _words(self) -> None:
         """The page's words in the language it asks for (the buyer's pick, else the browser's
@@ -333,43 +333,45 @@ class _Handler(BaseHTTPRequestHandler):
         route = self._route()
         if route is None:
             return
-        if route in ("api/upload", "api/save") and self.server.jobs.busy():
-            self.close_connection = True  # its body is not read
-            self._json(HTTPStatus.CONFLICT, {"error": _("a build is running: wait for it to "
-                                                        "finish, then save")})  # fmt: skip
-            return
-        if route == "api/upload":
-            self._upload()
+        if route in ("api/upload", "api/save"):
+            # one change to the case at a time: a build holds it for its whole run, and a
+            # save or a file coming in holds it against a build
+            if not self.server.case_lock.acquire(blocking=False):
+                self.close_connection = True  # its body is not read
+                self._json(HTTPStatus.CONFLICT, {"error": _("a build is running: wait for it "
+                                                            "to finish, then save")})  # fmt: skip
+                return
+            try:
+                if route == "api/upload":
+                    self._upload()
+                else:
+                    self._save()
+            finally:
+                self.server.case_lock.release()
             return
         if route in ("api/build", "api/export"):
             from evidence_tools.mark.jobs import start
 
             self._json(*start(self.server, route, self._body()))
             return
-        if route != "api/save" and not route.startswith("api/preview/"):
+        if not route.startswith("api/preview/"):
             self._json(HTTPStatus.NOT_FOUND, {"error": _("no such page")})
             return
         request = self._body()
-        if route.startswith("api/preview/"):
-            specs = request.get("annotate") if isinstance(request, dict) else None
-            if not isinstance(specs, list):
-                self._json(HTTPStatus.BAD_REQUEST, {"error": _("send annotate as a JSON list")})
-                return
-            self._picture(route.removeprefix("api/preview/"), specs)
+        specs = request.get("annotate") if isinstance(request, dict) else None
+        if not isinstance(specs, list):
+            self._json(HTTPStatus.BAD_REQUEST, {"error": _("send annotate as a JSON list")})
             return
+        self._picture(route.removeprefix("api/preview/"), specs)
+
+    def _save(self) -> None:
+        request = self._body()
         try:
             base, changes = request["base"], request["changes"]
         except (KeyError, TypeError):
             self._json(HTTPStatus.BAD_REQUEST, {"error": _("send base and changes as JSON")})
             return
-        if not self.server.case_lock.acquire(blocking=False):
-            self._json(HTTPStatus.CONFLICT, {"error": _("a build is running: wait for it to "
-                                                        "finish, then save")})  # fmt: skip
-            return
-        try:
-            self._json(*save(self.server.root, base, changes))
-        finally:
-            self.server.case_lock.release()
+        self._json(*save(self.server.root, base, changes))
 
     def _upload(self) -> None:
         """A file from the page, streamed to disk and added as ``evidence add`` adds it."""
@@ -393,11 +395,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self._json(HTTPStatus.LENGTH_REQUIRED, {"error": _("send the file's length")})
             return
-        if not self.server.case_lock.acquire(blocking=False):  # a build or another file
-            self.close_connection = True
-            self._json(HTTPStatus.CONFLICT, {"error": _("a build is running: wait for it to "
-                                                        "finish, then save")})  # fmt: skip
-            return
         try:
             said = receive(self.server.root, name, self.rfile, length)
             said["digest"] = digest(read_text(self.server.root))
@@ -410,8 +407,6 @@ class _Handler(BaseHTTPRequestHandler):
             self._json(HTTPStatus.INSUFFICIENT_STORAGE, {"error": _(
                 "cannot write: {reason}", reason=exc.strerror or str(exc))})  # fmt: skip
             return
-        finally:
-            self.server.case_lock.release()
         self._json(HTTPStatus.OK, said)
 
     def _body(self) -> Any:

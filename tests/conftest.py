@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import contextlib
 import shutil
 import stat
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +32,23 @@ def corpus() -> Path:
     if not CORPUS.is_dir():
         pytest.skip("../shared/corpus is not here (a user's fresh clone)")
     return CORPUS
+
+
+@contextlib.contextmanager
+def serving(root: Path) -> Iterator[Any]:
+    """The mark page's server for the case at ``root``, answering in a thread until the
+    block ends."""
+    from evidence_tools.mark.server import MarkServer
+
+    srv = MarkServer(root)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join()
 
 
 def copy_sample(dest: Path) -> Path:

@@ -7,11 +7,11 @@ import http.client
 import io
 import json
 import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import serving
 
 from evidence_tools.case.loader import load_case
 from evidence_tools.errors import CaseError, UsageError
@@ -75,13 +75,8 @@ def test_a_change_that_would_not_load_is_refused_and_nothing_written(sample_case
 
 @pytest.fixture
 def server(sample_case: Path) -> Iterator[MarkServer]:
-    srv = MarkServer(sample_case)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join()
+    with serving(sample_case) as srv:
+        yield srv
 
 
 def _raw(

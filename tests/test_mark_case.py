@@ -13,6 +13,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from conftest import CORPUS, serving
+from test_mark import _request
 
 from evidence_tools.case.intake import init_case
 from evidence_tools.case.loader import load_case
@@ -20,7 +22,6 @@ from evidence_tools.case.manifest import load_manifest
 from evidence_tools.mark.edit import case_view, save_changes
 from evidence_tools.mark.server import MarkServer
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 HEIC = CORPUS / "photos" / "iphone_13_pro_max.HEIC"
 
 
@@ -33,13 +34,8 @@ def blank(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def server(blank: Path) -> Iterator[MarkServer]:
-    srv = MarkServer(blank)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join()
+    with serving(blank) as srv:
+        yield srv
 
 
 def _upload(srv: MarkServer, name: str, body: bytes | Iterator[bytes], length: int | None = None,
@@ -231,21 +227,11 @@ def test_reordering_renumbers_the_points_and_keeps_a_named_exhibit(blank: Path) 
         save_changes(blank, case_view(blank)["digest"], {"exhibit_order": [files[0]] * 3})
 
 
-def _post_json(srv: MarkServer, route: str, body: dict) -> tuple[int, dict]:
-    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
-    conn.request("POST", f"/{srv.token}/{route}", body=json.dumps(body).encode(),
-                 headers={"Host": f"127.0.0.1:{srv.port}", "Content-Type": "application/json"})  # fmt: skip
-    response = conn.getresponse()
-    payload = response.read()
-    conn.close()
-    return response.status, json.loads(payload) if payload else {}
-
-
 def test_a_build_and_a_change_to_the_case_never_run_together(server) -> None:
     # a file being added (or a save) holds the case: a build is refused, not run beside it
     assert server.case_lock.acquire(blocking=False)
     try:
-        status, said = _post_json(server, "api/build", {})
+        status, said = _request(server, "POST", f"/{server.token}/api/build", {})
         assert status == 409 and said["error"]
     finally:
         server.case_lock.release()
@@ -256,7 +242,9 @@ def test_a_build_and_a_change_to_the_case_never_run_together(server) -> None:
     try:
         status, said = _upload(server, "x.jpg", b"\xff\xd8\xff" + b"0" * 100)
         assert status == 409 and said["error"]
-        status, said = _post_json(server, "api/save", {"base": "x", "changes": {}})
+        status, said = _request(
+            server, "POST", f"/{server.token}/api/save", {"base": "x", "changes": {}}
+        )
         assert status == 409
     finally:
         release.set()

@@ -7,23 +7,21 @@ skipped without them, as in a user's fresh clone.
 
 from __future__ import annotations
 
-import shutil
+import contextlib
 import stat
-import threading
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS
 
 from evidence_tools.case.intake import init_case
 from evidence_tools.case.loader import load_case
 from evidence_tools.case.manifest import load_manifest, verify_case
-from evidence_tools.mark.server import MarkServer
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = next(
-    (p for p in map(shutil.which, ("chromium", "chromium-browser", "google-chrome")) if p), None
-)
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+from test_mark_page import CHROMIUM, _browse, _drag, _loaded  # noqa: E402 - after the skip
+
+browse = contextlib.contextmanager(_browse)  # the page of a case in Chromium, errors checked
 HEIC = CORPUS / "photos" / "iphone_13_pro_max.HEIC"
 VIDEO = CORPUS / "videos" / "iphone_portrait_hevc.mov"
 pytestmark = [
@@ -51,53 +49,30 @@ def test_a_russian_buyer_goes_from_a_blank_case_to_a_dossier_and_a_paypal_folder
 ) -> None:
     root = tmp_path / "дело"
     init_case(root)
-    server = MarkServer(root)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    errors: list[str] = []
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000}, locale="ru-RU")
-            tab.on("pageerror", lambda exc: errors.append(str(exc)))
-            tab.goto(server.url)
-            tab.wait_for_selector("[data-testid=order-number]")
-            assert tab.get_by_test_id("lang").input_value() == "ru"
-            tab.get_by_test_id("case-platform").select_option("paypal")
-            tab.get_by_test_id("case-claim").select_option("damaged")
-            for test_id, value in FACTS.items():
-                tab.get_by_test_id(test_id).fill(value)
-            tab.get_by_test_id("add-files").set_input_files([str(HEIC), str(VIDEO)])
-            sync_api.expect(tab.locator("#added li.added-ok")).to_have_count(2, timeout=60_000)
-            image = tab.get_by_test_id("exhibit-image-1")
-            tab.wait_for_function("() => { const i = document.querySelector("
-                                  "'[data-testid=\"exhibit-image-1\"]'); return i && i.complete"
-                                  " && i.naturalWidth > 0 && i.src.startsWith('blob:'); }")  # fmt: skip
-            image.scroll_into_view_if_needed()
-            box = image.bounding_box()
-            tab.get_by_test_id("tool-box").click()
-            tab.mouse.move(box["x"] + 0.3 * box["width"], box["y"] + 0.3 * box["height"])
-            tab.mouse.down()
-            tab.mouse.move(box["x"] + 0.6 * box["width"], box["y"] + 0.5 * box["height"], steps=5)
-            tab.mouse.up()
-            tab.get_by_test_id("caption-1").fill("Трещина на корпусе")
-            tab.get_by_test_id("save").click()
-            sync_api.expect(tab.locator("#status")).to_have_class("ok", timeout=30_000)
-            tab.get_by_test_id("build-dossier").click()
-            _finish(tab, "job-result", "[data-testid=dossier-link]")
-            href = tab.get_by_test_id("dossier-link").get_attribute("href")
-            pdf = tab.request.get(server.url + href)
-            assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
-            tab.get_by_test_id("export-platform").select_option("paypal")
-            tab.get_by_test_id("export").click()
-            _finish(tab, "export-result", "[data-testid=export-result] ol")
-            listed = tab.get_by_test_id("export-result").inner_text()
-            assert "dossier.pdf" in listed and "01_exhibit-1" in listed
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert errors == []
+    with browse(root, "ru-RU") as (tab, server):
+        tab.wait_for_selector("[data-testid=order-number]")
+        assert tab.get_by_test_id("lang").input_value() == "ru"
+        tab.get_by_test_id("case-platform").select_option("paypal")
+        tab.get_by_test_id("case-claim").select_option("damaged")
+        for test_id, value in FACTS.items():
+            tab.get_by_test_id(test_id).fill(value)
+        tab.get_by_test_id("add-files").set_input_files([str(HEIC), str(VIDEO)])
+        sync_api.expect(tab.locator("#added li.added-ok")).to_have_count(2, timeout=60_000)
+        tab.get_by_test_id("tool-box").click()
+        _drag(tab, _loaded(tab, "exhibit-image-1"), (0.3, 0.3), (0.6, 0.5))
+        tab.get_by_test_id("caption-1").fill("Трещина на корпусе")
+        tab.get_by_test_id("save").click()
+        sync_api.expect(tab.locator("#status")).to_have_class("ok", timeout=30_000)
+        tab.get_by_test_id("build-dossier").click()
+        _finish(tab, "job-result", "[data-testid=dossier-link]")
+        href = tab.get_by_test_id("dossier-link").get_attribute("href")
+        pdf = tab.request.get(server.url + href)
+        assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+        tab.get_by_test_id("export-platform").select_option("paypal")
+        tab.get_by_test_id("export").click()
+        _finish(tab, "export-result", "[data-testid=export-result] ol")
+        listed = tab.get_by_test_id("export-result").inner_text()
+        assert "dossier.pdf" in listed and "01_exhibit-1" in listed
     case = load_case(root)
     assert (case.platform, case.claim, case.amount) == ("paypal", "damaged", "12.99 USD")
     assert case.order.number == "8123456789" and case.order.item == "Чехол для телефона"
@@ -126,40 +101,15 @@ def test_the_measure_tool_draws_the_ruler_then_the_length(tmp_path: Path) -> Non
     img, seg, ref = _ruler_photo(48.0)
     img.save(tmp_path / "ruler.png")
     add_files(root, [tmp_path / "ruler.png"])
-    server = MarkServer(root)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.goto(server.url)
-            tab.wait_for_function("() => { const i = document.querySelector("
-                                  "'[data-testid=\"exhibit-image-1\"]'); return i && i.complete"
-                                  " && i.naturalWidth > 0 && i.src.startsWith('blob:'); }")  # fmt: skip
-            image = tab.get_by_test_id("exhibit-image-1")
-            image.scroll_into_view_if_needed()
-            box = image.bounding_box()
-
-            def drag(line: list[float]) -> None:
-                x1, y1, x2, y2 = line
-                tab.mouse.move(box["x"] + x1 * box["width"], box["y"] + y1 * box["height"])
-                tab.mouse.down()
-                tab.mouse.move(box["x"] + x2 * box["width"], box["y"] + y2 * box["height"],
-                               steps=5)  # fmt: skip
-                tab.mouse.up()
-
-            tab.get_by_test_id("tool-measure").click()
-            tab.get_by_test_id("ref-length").fill("10 cm")
-            tab.get_by_test_id("label-text").fill("Length")
-            drag(ref)
-            drag(seg)
-            tab.get_by_test_id("save").click()
-            sync_api.expect(tab.locator("#status")).to_have_class("ok", timeout=30_000)
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with browse(root) as (tab, _server):
+        image = _loaded(tab, "exhibit-image-1")
+        tab.get_by_test_id("tool-measure").click()
+        tab.get_by_test_id("ref-length").fill("10 cm")
+        tab.get_by_test_id("label-text").fill("Length")
+        for x1, y1, x2, y2 in (ref, seg):
+            _drag(tab, image, (x1, y1), (x2, y2))
+        tab.get_by_test_id("save").click()
+        sync_api.expect(tab.locator("#status")).to_have_class("ok", timeout=30_000)
     shape = load_case(root).evidence[0].annotate[0]
     assert shape.kind == "measure" and shape.ref_length == "10 cm" and shape.label == "Length"
     got = measured(shape, *img.size)
@@ -178,43 +128,23 @@ def test_a_point_is_quoted_and_its_boxes_drawn_on_the_page(tmp_path: Path) -> No
     _scene(NAVY, np.ones(3)).save(tmp_path / "listing.png")
     _scene(BLACK, WARM).save(tmp_path / "received.png")
     add_files(root, [tmp_path / "listing.png", tmp_path / "received.png"])
-    server = MarkServer(root)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.goto(server.url)
-            tab.wait_for_function("() => document.images.length >= 2 && [...document.images]"
-                                  ".every(i => i.complete && i.naturalWidth > 0)")  # fmt: skip
+    with browse(root) as (tab, _server):
 
-            def box_on(number: int, frac: list[float]) -> None:
-                image = tab.get_by_test_id(f"exhibit-image-{number}")
-                image.scroll_into_view_if_needed()
-                b = image.bounding_box()
-                x, y, w, h = frac
-                tab.mouse.move(b["x"] + x * b["width"], b["y"] + y * b["height"])
-                tab.mouse.down()
-                tab.mouse.move(b["x"] + (x + w) * b["width"], b["y"] + (y + h) * b["height"],
-                               steps=4)  # fmt: skip
-                tab.mouse.up()
+        def box_on(number: int, frac: list[float]) -> None:
+            x, y, w, h = frac
+            _drag(tab, _loaded(tab, f"exhibit-image-{number}"), (x, y), (x + w, y + h))
 
-            tab.get_by_test_id("point-add").click()
-            tab.get_by_test_id("point-says-1").fill("Colour: Navy blue")
-            tab.get_by_test_id("point-received-1").fill("black")
-            tab.get_by_test_id("point-listing-1").click()
-            box_on(1, [0.1, 0.2, 0.3, 0.6])
-            tab.get_by_test_id("point-item-1").click()
-            box_on(2, [0.1, 0.2, 0.3, 0.6])
-            tab.get_by_test_id("point-white-1").click()
-            box_on(2, [0.65, 0.2, 0.25, 0.6])
-            tab.get_by_test_id("save").click()
-            sync_api.expect(tab.locator("#status")).to_have_class("ok", timeout=30_000)
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+        tab.get_by_test_id("point-add").click()
+        tab.get_by_test_id("point-says-1").fill("Colour: Navy blue")
+        tab.get_by_test_id("point-received-1").fill("black")
+        tab.get_by_test_id("point-listing-1").click()
+        box_on(1, [0.1, 0.2, 0.3, 0.6])
+        tab.get_by_test_id("point-item-1").click()
+        box_on(2, [0.1, 0.2, 0.3, 0.6])
+        tab.get_by_test_id("point-white-1").click()
+        box_on(2, [0.65, 0.2, 0.25, 0.6])
+        tab.get_by_test_id("save").click()
+        sync_api.expect(tab.locator("#status")).to_have_class("ok", timeout=30_000)
     case = load_case(root)
     (point,) = case.mismatches
     assert (point.listing_says, point.received) == ("Colour: Navy blue", "black")
@@ -236,25 +166,14 @@ def test_exhibits_are_moved_and_taken_out_on_the_page(tmp_path: Path) -> None:
     for name, colour in (("a.png", (200, 0, 0)), ("b.png", (0, 200, 0)), ("c.png", (0, 0, 200))):
         Image.new("RGB", (64, 48), colour).save(tmp_path / name)
     add_files(root, [tmp_path / n for n in ("a.png", "b.png", "c.png")])
-    server = MarkServer(root)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with sync_api.sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-            tab = browser.new_page(viewport={"width": 1400, "height": 1000})
-            tab.on("dialog", lambda dialog: dialog.accept())
-            tab.goto(server.url)
-            tab.wait_for_selector("[data-testid=exhibit-down-1]")
-            assert tab.get_by_test_id("exhibit-up-1").is_disabled()
-            tab.get_by_test_id("exhibit-down-1").click()  # a b c -> b a c
-            sync_api.expect(tab.locator("#exhibit-1 h2")).to_contain_text("b.png")
-            tab.get_by_test_id("exhibit-remove-3").click()  # take c out
-            sync_api.expect(tab.locator("section.exhibit")).to_have_count(2)
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with browse(root) as (tab, _server):
+        tab.on("dialog", lambda dialog: dialog.accept())
+        tab.wait_for_selector("[data-testid=exhibit-down-1]")
+        assert tab.get_by_test_id("exhibit-up-1").is_disabled()
+        tab.get_by_test_id("exhibit-down-1").click()  # a b c -> b a c
+        sync_api.expect(tab.locator("#exhibit-1 h2")).to_contain_text("b.png")
+        tab.get_by_test_id("exhibit-remove-3").click()  # take c out
+        sync_api.expect(tab.locator("section.exhibit")).to_have_count(2)
     assert [e.file for e in load_case(root).evidence] == ["originals/b.png", "originals/a.png"]
     assert (root / "originals" / "c.png").is_file()  # the original stays, fingerprinted
     assert "originals/c.png" in load_manifest(root).files

@@ -22,9 +22,8 @@ from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
 from evidence_tools.case.model import Case, Mismatch
 from evidence_tools.colour import SEEN_BY_ANYONE, Comparison, Lab, lab_to_srgb
 from evidence_tools.dossier.content import FONT, ExhibitView, esc
-from evidence_tools.dossier.points import agrees, colour_of, measure_of
+from evidence_tools.dossier.points import agrees, colour_of, measure_of, srgb_photo
 from evidence_tools.dossier.sections import bookmark, picture
-from evidence_tools.errors import EvidenceError
 from evidence_tools.metadata.model import kind_for
 
 CROP_FIT = (2400, 2400)  # the picture a crop is cut from: enough for a page at 300 dpi
@@ -49,14 +48,8 @@ def _crop(case: Case, number: int, box: Sequence[float] | None) -> Any:
     path = case.root / case.evidence[number - 1].file
     if not path.is_file() or kind_for(path) != "photo":
         return None
-    from evidence_tools.images import open_upright, to_srgb
-
-    try:
-        image, meta = open_upright(path, fit=CROP_FIT)
-    except (EvidenceError, OSError, ValueError):  # check reports the damaged file
-        return None
-    image = to_srgb(image, meta["icc_profile"])
-    if box is None:
+    image = srgb_photo(path, CROP_FIT)
+    if image is None or box is None:
         return image
     w, h = image.size
     x0, y0 = int(box[0] * w), int(box[1] * h)
@@ -72,13 +65,7 @@ def _photo_side(case: Case, point: Mismatch, views: Sequence[ExhibitView]) -> An
     view = next((v for v in views if v.number == point.photo_exhibit), None)
     if view is None or view.kind != "photo" or not view.images:
         return None
-    from evidence_tools.images import open_upright, to_srgb
-
-    try:  # the exhibit as the dossier shows it: its marks and measures drawn
-        image, meta = open_upright(view.images[0][0], fit=CROP_FIT)
-    except (EvidenceError, OSError, ValueError):
-        return None
-    return to_srgb(image, meta["icc_profile"])
+    return srgb_photo(view.images[0][0], CROP_FIT)  # as the dossier shows it: marks drawn
 
 
 def comparison_views(case: Case, views: Sequence[ExhibitView]) -> list[ComparisonView]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from evidence_tools.case.model import Case, Mismatch
 from evidence_tools.checklist import shows
@@ -70,6 +71,18 @@ def small_box(case: Case, point: Mismatch) -> int | None:
     return None
 
 
+def srgb_photo(path: Path, fit: tuple[int, int]) -> Any:
+    """The photo upright and in sRGB (a Display P3 photo's numbers mean other colours), at
+    most ``fit``; None for a damaged one, which check reports by file."""
+    from evidence_tools.images import open_upright, to_srgb
+
+    try:
+        image, meta = open_upright(path, fit=fit)
+    except (EvidenceError, OSError, ValueError):
+        return None
+    return to_srgb(image, meta["icc_profile"])
+
+
 def colour_of(case: Case, point: Mismatch) -> Comparison | None:
     """The colour comparison of a point whose listing and photo both mark a box on a photo
     (none where a box is too small to read a colour from)."""
@@ -79,14 +92,8 @@ def colour_of(case: Case, point: Mismatch) -> Comparison | None:
     files = _photos(case, (point.listing_exhibit, point.photo_exhibit))
     if files is None or small_box(case, point) is not None:
         return None
-    from evidence_tools.images import open_upright, to_srgb
-
-    try:
-        pictures = []
-        for file in files:  # in sRGB: a Display P3 photo's numbers mean other colours
-            image, meta = open_upright(file, fit=COLOUR_FIT)
-            pictures.append(to_srgb(image, meta["icc_profile"]))
-    except (EvidenceError, OSError, ValueError):  # a damaged photo: check says so, by file
+    pictures = [srgb_photo(file, COLOUR_FIT) for file in files]
+    if None in pictures:
         return None
     return compare(pictures[1], point.photo_box, pictures[0], point.listing_box,
                    photo_white=point.photo_white, listing_white=point.listing_white)  # fmt: skip
